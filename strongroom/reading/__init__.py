@@ -1,0 +1,1 @@
+"""Reading documents into text, a module per format; see ``base.Document``."""

@@ -1,0 +1,71 @@
+"""candidates → chooser → grounded value, for every field of a schema."""
+
+from __future__ import annotations
+
+from .candidates import (
+    Candidate,
+    day_first,
+    find_amounts,
+    find_currencies,
+    find_dates,
+    labelled_candidates,
+    line_candidates,
+    lines,
+)
+from .chooser import Chooser, Context, RuleChooser, address_lines
+from .result import FieldValue
+from .schema import DocSchema, FieldSpec
+
+
+def _address_candidates(spec: FieldSpec, ctx: Context) -> list[Candidate]:
+    anchor = ctx.chosen.get(spec.after or "")
+    run = address_lines(ctx.line(anchor.line) if anchor else None, ctx.lines)
+    if not run:
+        return []
+    start, end = run[0].start, run[-1].end
+    joined = ", ".join(ln.text.rstrip(",") for ln in run)
+    return [Candidate("lines", start, end, ctx.text[start:end], joined, run[0].no)]
+
+
+def extract_fields(text: str, doc_schema: DocSchema, chooser: Chooser | None = None
+                   ) -> dict[str, FieldValue]:
+    """Every field of ``doc_schema``; a field without a grounded choice is empty."""
+    chooser = chooser or RuleChooser()
+    ctx = Context(text=text, lines=lines(text))
+    currencies = find_currencies(text)
+    currency = RuleChooser()._choose_currency(FieldSpec("currency", "", "currency"),
+                                              currencies, ctx)
+    dates = find_dates(text, dayfirst=day_first(text, currency.normalized if currency else None))
+    amounts = find_amounts(text)
+    names = line_candidates(text)
+
+    out: dict[str, FieldValue] = {}
+    for spec in doc_schema.fields:
+        if spec.kind == "date":
+            cands = dates
+        elif spec.kind == "amount":
+            cands = amounts
+        elif spec.kind == "currency":
+            cands = currencies
+        elif spec.kind == "name":
+            cands = names
+        elif spec.kind == "address":
+            cands = _address_candidates(spec, ctx)
+        elif spec.kind in ("labelled", "number"):
+            cands = labelled_candidates(text, list(spec.keywords), number=spec.kind == "number")
+        else:
+            raise ValueError(f"unknown field kind {spec.kind!r} in schema {doc_schema.type}")
+        chosen = chooser.choose(spec, cands, ctx)
+        ctx.chosen[spec.name] = chosen
+        out[spec.name] = _grounded(chosen, text)
+    return out
+
+
+def _grounded(c: Candidate | None, text: str) -> FieldValue:
+    if c is None:
+        return FieldValue()
+    # The invariant every stored value keeps: it is exactly the text at its span.
+    if text[c.start : c.end] != c.text:
+        raise AssertionError("candidate text does not match its span")
+    return FieldValue(value=c.text, normalized=c.normalized, span=(c.start, c.end),
+                      inferred=c.inferred)

@@ -1,0 +1,78 @@
+"""One document in, one ``Extraction`` out: type → fields → summary.
+
+``Understander`` is what ``jobs.Processor`` calls. It loads the model lazily,
+on the worker thread, the first time a document needs it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from strongroom.errors import Cancelled
+from strongroom.model import Backend
+from strongroom.reading.base import Document
+
+from .chooser import Chooser, RuleChooser
+from .classify import classify, label_scores
+from .fields import extract_fields
+from .result import Extraction
+from .schema import schema
+from .summary import MAX_TOKENS, summarize
+
+log = logging.getLogger("strongroom.understanding")
+
+
+class Understander:
+    def __init__(
+        self,
+        load_backend: Callable[[], Backend],
+        *,
+        chooser: Chooser | None = None,
+        summary_tokens: int = MAX_TOKENS,
+    ) -> None:
+        self._load_backend = load_backend
+        self._backend: Backend | None = None
+        self._prior: list[float] = []
+        self._summary_tokens = summary_tokens
+        self._chooser = chooser or RuleChooser()
+        self._lock = threading.Lock()
+
+    @property
+    def backend(self) -> Backend:
+        with self._lock:
+            if self._backend is None:
+                log.info("loading the model")
+                backend = self._load_backend()
+                self._prior = label_scores(backend, "")
+                self._backend = backend
+            return self._backend
+
+    def __call__(
+        self,
+        doc: Document,
+        *,
+        cancel: threading.Event,
+        progress: Callable[[float], None],
+    ) -> Extraction:
+        backend = self.backend
+        progress(0.05)
+        doc_type, _scores = classify(backend, doc.text, self._prior, cancel=cancel)
+        progress(0.35)
+        fields = extract_fields(doc.text, schema(doc_type), self._chooser)
+        if cancel.is_set():
+            raise Cancelled
+        progress(0.45)
+        summary, source = summarize(
+            backend, doc.text, doc_type, fields, max_tokens=self._summary_tokens,
+            cancel=cancel, on_token=lambda n: progress(0.45 + 0.55 * n / self._summary_tokens),
+        )
+        return Extraction(doc_type=doc_type, summary=summary, summary_source=source,
+                          fields=fields)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._backend is not None:
+                self._backend.close()
+                self._backend = None

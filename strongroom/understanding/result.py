@@ -1,0 +1,43 @@
+"""What understanding produces: every value grounded in a span of the text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """One extracted field.
+
+    ``value`` is the text exactly as it occurs at ``span`` (``text[start:end]``);
+    ``normalized`` is its canonical form (ISO 8601 date, decimal string, ISO 4217).
+    A value with no span is never stored as fact: it is either absent
+    (``value is None``) or marked ``inferred`` (e.g. a currency implied by a mark).
+    """
+
+    value: str | None = None
+    normalized: str | None = None
+    span: tuple[int, int] | None = None
+    inferred: bool = False
+    score: float | None = None  # the chooser's confidence, for later calibration
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "normalized": self.normalized,
+            "span": list(self.span) if self.span else None,
+            "inferred": self.inferred,
+        }
+
+
+@dataclass(frozen=True)
+class Extraction:
+    doc_type: str
+    summary: str
+    #: "model" when the model's sentence passed the grounding check, else "template".
+    summary_source: str = "template"
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+
+    def fields_json(self) -> dict[str, dict[str, Any]]:
+        return {name: fv.to_json() for name, fv in self.fields.items()}

@@ -1,0 +1,467 @@
+"""The vault: one SQLCipher database, opened only with a verified 256-bit key.
+
+Rules this module keeps (each one guards people's documents):
+
+- Never create over, re-create or "repair" existing data. A vault is created only
+  when neither ``vault.db`` nor ``vault.keys.json`` exists; anything else is an
+  error that touches nothing.
+- The key is checked (GCM tag of the envelope) before the database is opened, so a
+  wrong passphrase never reaches SQLite and cannot change a byte or leave a file.
+- SQLCipher given no key silently makes a *plain* SQLite file, so ``connect``
+  refuses anything but a 32-byte key before calling into SQLCipher at all, and
+  proves the key by reading ``sqlite_master``.
+- Journal mode stays DELETE (SQLite's default), not WAL: one connection
+  serialised by a lock gains nothing from WAL's concurrent readers, while WAL
+  keeps ``-wal``/``-shm`` files beside the vault for as long as it is open
+  (the ``-shm`` index is not encrypted) and makes "copy vault.db" an incomplete
+  backup. With DELETE a ``-journal`` exists only during a write, and it is
+  encrypted like the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from ..errors import PassphraseRequired, VaultError
+from ..paths import ensure_private_dir
+from ..reading.base import Document
+from ..understanding.result import Extraction, FieldValue
+from . import keychain, keys
+from .records import DocumentRow, StoredDocument
+from .schema import MIGRATIONS, SCHEMA_VERSION
+
+log = logging.getLogger("strongroom.vault")
+
+DB_NAME = "vault.db"
+KEYS_NAME = "vault.keys.json"
+PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
+#: Fields whose normalized value is the document's date in the list, in order.
+DATE_FIELDS = ("date", "invoice_date")
+
+_NOT_A_VAULT = (
+    "{name} in {folder} is not a Strongroom vault or is damaged, so it cannot be opened. "
+    "Restore it from a backup; nothing was changed."
+)
+_WRONG_PASSPHRASE = "The passphrase is not correct. Nothing was changed."  # noqa: S105
+_WRONG_KEYCHAIN = (
+    "The key in the system keychain does not open this vault (the entry may belong to "
+    "another vault). Restore the keychain from a backup; nothing was changed."
+)
+
+
+class NotAVault(VaultError):  # noqa: N818 - internal; always re-raised with the path
+    """The file did not decrypt with a key that the envelope proved correct."""
+
+
+def connect(path: Path, key: bytes, *, cipher_compatibility: int = 4) -> Any:
+    """Open an existing database file with raw key ``key`` and prove the key works.
+
+    The key check comes first and is not an ``assert`` (asserts vanish under
+    ``python -O``): a missing, empty or short key must never reach SQLCipher,
+    which would otherwise quietly read or write an unencrypted database.
+    ``mode=rw`` means SQLite never creates the file; ``create`` makes it first.
+    """
+    if not isinstance(key, bytes) or len(key) != keys.KEY_BYTES:
+        raise ValueError("the vault key must be exactly 32 bytes")
+    if cipher_compatibility != 4:
+        raise ValueError("unsupported SQLCipher compatibility")
+    uri = f"{path.resolve().as_uri()}?mode=rw"
+    conn = sqlcipher.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+    try:
+        # SQLCipher would print its own decrypt failures on stderr; the VaultError
+        # raised below says what happened in words people can act on.
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn.execute(f"PRAGMA cipher_compatibility = {cipher_compatibility}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher.DatabaseError as exc:
+        conn.close()
+        if isinstance(exc, sqlcipher.OperationalError):  # busy, I/O...: not a verdict
+            raise
+        raise NotAVault("the database did not decrypt") from None
+    except BaseException:
+        conn.close()
+        raise
+    # Connection settings only: none of these writes to the file.
+    conn.execute("PRAGMA secure_delete = ON")  # deleted content is zeroed, not left in free pages
+    conn.execute("PRAGMA temp_store = MEMORY")  # no temp files for sorts and indices
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _user_version(conn: Any) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: Any) -> None:
+    """Bring the schema to ``SCHEMA_VERSION``, one transaction per migration."""
+    version = _user_version(conn)
+    if version > SCHEMA_VERSION:
+        raise VaultError(
+            "This vault was made by a newer version of Strongroom. "
+            "Update Strongroom to open it; nothing was changed."
+        )
+    for number in range(version + 1, SCHEMA_VERSION + 1):
+        with transaction(conn):
+            MIGRATIONS[number - 1](conn)
+            conn.execute(f"PRAGMA user_version = {number}")
+
+
+@contextmanager
+def transaction(conn: Any) -> Iterator[None]:
+    """All or nothing: ``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error.
+
+    IMMEDIATE takes the write lock up front, so a transaction never fails half way
+    because another connection started writing.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:  # SQLite may already have rolled back (I/O error, full disk)
+            conn.execute("ROLLBACK")
+        raise
+
+
+class Vault:
+    """The encrypted document store. Thread-safe: one connection, one lock."""
+
+    def __init__(self, path: Path, conn: Any, key_method: str) -> None:
+        self.path = path  # the data folder
+        self.key_method = key_method  # "keychain" | "passphrase"
+        self._conn: Any = conn
+        self._lock = threading.Lock()
+
+    # -- finding, creating and opening ---------------------------------------
+    @staticmethod
+    def unlock_method(data_dir: Path) -> str | None:
+        """``None`` if there is no vault yet, else how it unlocks."""
+        if not _existing(Path(data_dir)):
+            return None
+        return keys.read_envelope(Path(data_dir) / KEYS_NAME).method
+
+    @staticmethod
+    def keychain_usable() -> tuple[bool, str]:
+        backend, reason = keychain.usable()
+        return backend is not None, reason
+
+    @classmethod
+    def open_or_create(cls, data_dir: Path, *, passphrase: str | None = None) -> Vault:
+        if _existing(Path(data_dir)):
+            return cls.open(data_dir, passphrase=passphrase)
+        return cls.create(data_dir, passphrase=passphrase)
+
+    @classmethod
+    def create(cls, data_dir: Path, *, passphrase: str | None = None) -> Vault:
+        """A new, empty vault: keychain when no passphrase is given and it is usable."""
+        data_dir = Path(data_dir)
+        if _existing(data_dir):
+            raise VaultError(
+                f"A vault already exists in {data_dir}; open it instead. Nothing was changed."
+            )
+        backend = None
+        if passphrase is None:
+            backend, reason = keychain.usable()
+            if backend is None:
+                raise PassphraseRequired(reason)
+        else:
+            keys.check_passphrase(passphrase)
+        ensure_private_dir(data_dir)
+
+        vault_id, data_key = keys.new_vault_id(), keys.new_key()
+        service = keychain.service_name()
+        db_path, conn, made_db = data_dir / DB_NAME, None, False
+        try:
+            if backend is not None:
+                secret = keys.new_key()
+                keychain.store_secret(backend, service, vault_id, secret)
+                wrapped = keys.wrap(data_key, secret, vault_id=vault_id, method=keys.KEYCHAIN,
+                                    params={"service": service,
+                                            "backend": keychain.backend_name(backend)})
+            else:
+                kdf = keys.Argon2Params.fresh()
+                kek = keys.derive_kek(passphrase, kdf)
+                wrapped = keys.wrap(data_key, kek, vault_id=vault_id, method=keys.PASSPHRASE,
+                                    params={"kdf": kdf.to_json()})
+            envelope = keys.Envelope(vault_id=vault_id, keys=(wrapped,))
+
+            _create_empty_file(db_path)
+            made_db = True
+            conn = connect(db_path, data_key)
+            migrate(conn)
+            if (data_dir / KEYS_NAME).exists():  # another instance raced us: keep theirs
+                raise _AlreadyThere
+            keys.write_envelope(data_dir / KEYS_NAME, envelope)
+        except BaseException as exc:
+            # Undo only what this call made: the new, empty database and keychain entry.
+            if conn is not None:
+                conn.close()
+            if made_db:
+                _remove_new_db(db_path)
+            if backend is not None:
+                keychain.delete_secret(backend, service, vault_id)
+            if isinstance(exc, _AlreadyThere):
+                raise VaultError(
+                    f"A vault appeared in {data_dir} while creating one; open it instead."
+                ) from None
+            if isinstance(exc, sqlcipher.Error | OSError):
+                raise VaultError(
+                    f"The vault could not be created in {data_dir} ({type(exc).__name__}). "
+                    "Check that the disk is not full and the folder is writable."
+                ) from None
+            raise
+        log.info("vault created (%s)", wrapped.method)
+        return cls(data_dir, conn, wrapped.method)
+
+    @classmethod
+    def open(cls, data_dir: Path, *, passphrase: str | None = None) -> Vault:
+        """Open an existing vault; a wrong key changes nothing and creates nothing."""
+        data_dir = Path(data_dir)
+        if not _existing(data_dir):
+            raise VaultError(f"No vault was found in {data_dir}.")
+        envelope = keys.read_envelope(data_dir / KEYS_NAME)
+        db_path = data_dir / DB_NAME
+        _check_header(db_path)
+        data_key, method = _unlock(envelope, passphrase)
+        try:
+            conn = connect(db_path, data_key, cipher_compatibility=envelope.cipher_compatibility)
+        except NotAVault:
+            raise VaultError(_NOT_A_VAULT.format(name=DB_NAME, folder=data_dir)) from None
+        except sqlcipher.Error as exc:
+            raise VaultError(
+                f"The vault in {data_dir} could not be opened ({type(exc).__name__}). It may "
+                "be in use by another Strongroom window, or the folder is not readable. "
+                "Close other windows and check the folder's permissions; nothing was changed."
+            ) from None
+        try:
+            version = _user_version(conn)
+            if version == 0:  # decrypts, but was never set up: not ours
+                raise VaultError(_NOT_A_VAULT.format(name=DB_NAME, folder=data_dir))
+            migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        # Only now, with the right key: tighten permissions left loose by copies.
+        ensure_private_dir(data_dir)
+        _make_private(db_path)
+        _make_private(data_dir / KEYS_NAME)
+        return cls(data_dir, conn, method)
+
+    # -- documents -------------------------------------------------------------
+    def find_by_sha256(self, sha256: str) -> int | None:
+        with self._locked("look up a document") as conn:
+            row = conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def add_document(self, doc: Document, extraction: Extraction) -> int:
+        """Store a document with its fields in one transaction.
+
+        The same bytes twice are one document: the existing id is returned.
+        """
+        sha256 = hashlib.sha256(doc.data).hexdigest()
+        added_at = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._locked("save the document") as conn:
+            row = conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+            if row is not None:
+                return int(row[0])
+            with transaction(conn):
+                cur = conn.execute(
+                    "INSERT INTO documents (sha256, name, kind, doc_type, summary, "
+                    "summary_source, text, page_starts, size, added_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (sha256, doc.name, doc.kind, extraction.doc_type, extraction.summary,
+                     extraction.summary_source, doc.text,
+                     json.dumps([int(p) for p in doc.page_starts]), len(doc.data), added_at),
+                )
+                doc_id = int(cur.lastrowid)
+                conn.execute("INSERT INTO originals (doc_id, data) VALUES (?, ?)",
+                             (doc_id, doc.data))
+                conn.executemany(
+                    "INSERT INTO fields (doc_id, ord, name, value, normalized, span_start, "
+                    "span_end, inferred, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [_field_row(doc_id, i, name, fv)
+                     for i, (name, fv) in enumerate(extraction.fields.items())],
+                )
+        return doc_id
+
+    def list_documents(self) -> list[DocumentRow]:
+        """Every document, newest first (no text, no bytes)."""
+        date_sql = ", ".join(
+            f"(SELECT normalized FROM fields f WHERE f.doc_id = d.id AND f.name = '{name}')"
+            for name in DATE_FIELDS
+        )
+        with self._locked("list the documents") as conn:
+            rows = conn.execute(
+                f"SELECT d.id, d.name, d.kind, d.doc_type, COALESCE({date_sql}, NULL), "
+                "d.added_at, d.summary FROM documents d ORDER BY d.added_at DESC, d.id DESC"
+            ).fetchall()
+        return [DocumentRow(id=r[0], name=r[1], kind=r[2], doc_type=r[3], doc_date=r[4],
+                            added_at=r[5], summary=r[6]) for r in rows]
+
+    def get(self, doc_id: int) -> StoredDocument:
+        with self._locked("read the document") as conn:
+            row = conn.execute(
+                "SELECT id, name, kind, doc_type, summary, summary_source, text, page_starts, "
+                "added_at, size, sha256 FROM documents WHERE id = ?", (doc_id,)
+            ).fetchone()
+            if row is None:
+                raise VaultError(f"No document with id {doc_id}.")
+            field_rows = conn.execute(
+                "SELECT name, value, normalized, span_start, span_end, inferred, score "
+                "FROM fields WHERE doc_id = ? ORDER BY ord", (doc_id,)
+            ).fetchall()
+        fields = {
+            name: FieldValue(
+                value=value, normalized=normalized,
+                span=None if start is None or end is None else (int(start), int(end)),
+                inferred=bool(inferred), score=score,
+            )
+            for name, value, normalized, start, end, inferred, score in field_rows
+        }
+        return StoredDocument(
+            id=row[0], name=row[1], kind=row[2], doc_type=row[3], summary=row[4],
+            summary_source=row[5], text=row[6], page_starts=tuple(json.loads(row[7])),
+            fields=fields, added_at=row[8], size=row[9], sha256=row[10],
+        )
+
+    def original_bytes(self, doc_id: int) -> bytes:
+        with self._locked("read the original file") as conn:
+            row = conn.execute("SELECT data FROM originals WHERE doc_id = ?",
+                               (doc_id,)).fetchone()
+        if row is None:
+            raise VaultError(f"No document with id {doc_id}.")
+        return bytes(row[0])
+
+    def delete(self, doc_id: int) -> None:
+        """Remove a document, its bytes and fields (zeroed on disk: secure_delete)."""
+        with self._locked("delete the document") as conn, transaction(conn):
+            cur = conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        if cur.rowcount == 0:
+            raise VaultError(f"No document with id {doc_id}.")
+
+    # -- lifetime --------------------------------------------------------------
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._conn is None else "open"
+        return f"<Vault {state} ({self.key_method})>"
+
+    @contextmanager
+    def _locked(self, action: str) -> Iterator[Any]:
+        """The connection, under the lock; database errors become a ``VaultError``.
+
+        The error text from SQLite is left out: only its class is named.
+        """
+        with self._lock:
+            if self._conn is None:
+                raise VaultError("The vault is closed. Open it again to continue.")
+            try:
+                yield self._conn
+            except sqlcipher.Error as exc:
+                log.error("vault: could not %s: %s", action, type(exc).__name__)
+                raise VaultError(
+                    f"Could not {action} ({type(exc).__name__}). Check that the disk is not "
+                    "full; the vault was left as it was before."
+                ) from None
+
+
+# -- helpers -------------------------------------------------------------------
+def _existing(data_dir: Path) -> bool:
+    """True if a vault exists; ``VaultError`` if only half of one does."""
+    has_db, has_keys = (data_dir / DB_NAME).exists(), (data_dir / KEYS_NAME).exists()
+    if has_db and not has_keys:
+        raise VaultError(
+            f"The vault's key file ({KEYS_NAME}) is missing from {data_dir}, so {DB_NAME} "
+            "cannot be opened. Restore the key file from a backup; nothing was changed."
+        )
+    if has_keys and not has_db:
+        raise VaultError(
+            f"The vault's database ({DB_NAME}) is missing from {data_dir}. Restore it from "
+            "a backup; nothing was changed."
+        )
+    return has_db
+
+
+def _unlock(envelope: keys.Envelope, passphrase: str | None) -> tuple[bytes, str]:
+    """The data key and the method that opened it, or WrongKey / KeyUnavailable."""
+    by_passphrase = envelope.wrapped_for(keys.PASSPHRASE)
+    by_keychain = envelope.wrapped_for(keys.KEYCHAIN)
+    if by_passphrase is not None and (passphrase is not None or by_keychain is None):
+        params = keys.Argon2Params.from_json(by_passphrase.params["kdf"])
+        kek = keys.derive_kek(passphrase, params)  # PassphraseRequired if None or empty
+        return keys.unwrap(by_passphrase, kek, vault_id=envelope.vault_id,
+                           wrong=_WRONG_PASSPHRASE), keys.PASSPHRASE
+    assert by_keychain is not None  # an envelope always has at least one key
+    secret = keychain.load_secret(by_keychain.params["backend"], by_keychain.params["service"],
+                                  envelope.vault_id)
+    return keys.unwrap(by_keychain, secret, vault_id=envelope.vault_id,
+                       wrong=_WRONG_KEYCHAIN), keys.KEYCHAIN
+
+
+def _check_header(db_path: Path) -> None:
+    """Refuse a plain SQLite or empty file before any key is tried on it."""
+    try:
+        with open(db_path, "rb") as f:
+            head = f.read(len(PLAIN_SQLITE_HEADER))
+    except OSError as exc:
+        raise VaultError(
+            f"The vault could not be read ({exc.strerror or type(exc).__name__}). "
+            "Check the permissions of the data folder; nothing was changed."
+        ) from None
+    if head == PLAIN_SQLITE_HEADER or len(head) < len(PLAIN_SQLITE_HEADER):
+        raise VaultError(_NOT_A_VAULT.format(name=DB_NAME, folder=db_path.parent))
+
+
+class _AlreadyThere(Exception):  # noqa: N818
+    """Another process created part of a vault while this one was creating it."""
+
+
+def _create_empty_file(path: Path) -> None:
+    """Create ``path`` empty and private; fail if anything is already there."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise _AlreadyThere from None
+    os.close(fd)
+    _make_private(path)
+
+
+def _remove_new_db(path: Path) -> None:
+    """Remove a database this process just created (empty: nothing to lose)."""
+    for p in (path, path.with_name(path.name + "-journal")):
+        with suppress(OSError):
+            p.unlink()
+
+
+def _make_private(path: Path) -> None:
+    if os.name == "posix":
+        os.chmod(path, 0o600)
+
+
+def _field_row(doc_id: int, ord_: int, name: str, fv: FieldValue) -> tuple[Any, ...]:
+    start, end = fv.span if fv.span else (None, None)
+    return (doc_id, ord_, name, fv.value, fv.normalized, start, end, int(fv.inferred), fv.score)

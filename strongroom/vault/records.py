@@ -1,0 +1,39 @@
+"""What the vault hands back. Names, text and summaries are document content:
+they are kept out of ``repr`` so a stray log line cannot leak them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..understanding.result import FieldValue
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One line of the document list (no text, no bytes)."""
+
+    id: int
+    name: str = field(repr=False)
+    kind: str
+    doc_type: str
+    doc_date: str | None = field(repr=False)  # normalized "date"/"invoice_date" field
+    added_at: str  # ISO 8601, UTC
+    summary: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document as stored; the original bytes come from ``Vault.original_bytes``."""
+
+    id: int
+    name: str = field(repr=False)
+    kind: str
+    doc_type: str
+    summary: str = field(repr=False)
+    summary_source: str
+    text: str = field(repr=False)
+    page_starts: tuple[int, ...]
+    fields: dict[str, FieldValue] = field(repr=False)  # in schema order
+    added_at: str  # ISO 8601, UTC
+    size: int  # bytes of the original file
+    sha256: str

@@ -1,0 +1,74 @@
+"""Fixtures for the whole suite (see tests/helpers/ for the shared pieces).
+
+- Every test gets private data, config, cache and temp dirs under tmp_path,
+  no keychain unless it asks for one, and a passphrase in the environment.
+- The whole session runs under the network guard; the session ends by
+  checking that nothing but the one deliberate probe tried the network.
+- The real model is loaded once per session (``backend``, ``understander``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+from strongroom import netguard  # noqa: E402
+from tests.helpers import network  # noqa: E402
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_network() -> Iterator[None]:
+    netguard.install()
+    yield
+    unexpected = netguard.attempts() - network.deliberate_attempts()
+    assert unexpected == 0, f"network attempts during the tests: {netguard.attempt_events()}"
+
+
+@pytest.fixture(autouse=True)
+def _private_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+        d = tmp_path / "xdg" / name.lower()
+        d.mkdir(parents=True)
+        monkeypatch.setenv(name, str(d))
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    monkeypatch.setenv("STRONGROOM_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("STRONGROOM_KEYCHAIN", "off")
+    monkeypatch.setenv("STRONGROOM_KEYCHAIN_SERVICE", "Strongroom-tests")
+    monkeypatch.setenv("STRONGROOM_PASSPHRASE", PASSPHRASE)
+
+
+@pytest.fixture(scope="session")
+def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled GGUF, assembled and verified once for the session."""
+    from strongroom.modelfile import bundled_model
+
+    return bundled_model(tmp_path_factory.mktemp("model-data"))
+
+
+@pytest.fixture(scope="session")
+def backend(model_path: Path):  # type: ignore[no-untyped-def]
+    from strongroom.model import backend_class
+
+    b = backend_class("llama.cpp").load(model_path, n_ctx=4096)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="session")
+def understander(backend):  # type: ignore[no-untyped-def]
+    """The real pipeline on the session's model; short summaries keep it quick."""
+    from strongroom.understanding.pipeline import Understander
+
+    return Understander(lambda: backend, summary_tokens=24)

@@ -1,0 +1,96 @@
+"""candidates → chooser → grounded value, on tiny made-up documents."""
+
+from strongroom.understanding.candidates import find_amounts, find_currencies, find_dates
+from strongroom.understanding.chooser import Context, RuleChooser
+from strongroom.understanding.fields import extract_fields
+from strongroom.understanding.schema import DOC_TYPES, schema
+
+RECEIPT = """JOHN DOE
+PINEWOOD TRADING SDN BHD (123456-X)
+NO. 5, JALAN MAWAR 2,
+TAMAN INDAH, 81100 JOHOR BAHRU
+TEL: 07-555 1234
+DATE: 25/12/2018 8:13:39 PM
+ITEM A        2 x 4.50     9.00
+ITEM B                     12.40
+SUBTOTAL                   21.40
+GST 6%                      1.28
+TOTAL (RM)                 22.68
+ROUNDING                   -0.03
+ROUNDED TOTAL              22.65
+CASH                       50.00
+CHANGE                     27.35
+"""
+
+
+def test_every_value_is_the_text_at_its_span():
+    fields = extract_fields(RECEIPT, schema("receipt"))
+    for name, fv in fields.items():
+        if fv.value is not None:
+            start, end = fv.span
+            assert RECEIPT[start:end] == fv.value, name
+
+
+def test_receipt_fields():
+    f = extract_fields(RECEIPT, schema("receipt"))
+    assert f["merchant"].value == "PINEWOOD TRADING SDN BHD"  # registration number left out
+    assert f["merchant_address"].normalized == (
+        "NO. 5, JALAN MAWAR 2, TAMAN INDAH, 81100 JOHOR BAHRU")
+    assert f["date"].normalized == "2018-12-25"
+    assert f["total"].normalized == "22.65"  # cash − change, the rounded total
+    assert f["currency"].normalized == "MYR"
+    assert f["tax"].normalized == "1.28"
+
+
+def test_missing_fields_are_honestly_empty():
+    f = extract_fields("Thank you for your visit", schema("receipt"))
+    assert f["total"].value is None and f["total"].span is None
+    assert f["date"].value is None
+
+
+def test_invoice_fields():
+    text = ("Acme Widgets LLC\n100 Main St\nINVOICE\nInvoice No: INV-0042\n"
+            "Invoice Date: 03/04/2024\nDue Date: 04/03/2024\nBill To: Jane Roe\n"
+            "Subtotal $90.00\nTotal Due $99.00\n")
+    f = extract_fields(text, schema("invoice"))
+    assert f["vendor"].value == "Acme Widgets LLC"
+    assert f["invoice_number"].value == "INV-0042"
+    assert f["invoice_date"].normalized == "2024-03-04"  # "$" → month-first
+    assert f["due_date"].normalized == "2024-04-03"
+    assert f["total"].normalized == "99.00"
+    assert f["currency"].normalized == "USD" and f["currency"].inferred
+    assert f["customer"].value == "Jane Roe"
+
+
+def test_candidates_skip_times_dates_and_words():
+    text = "Time 12:30\nDate 01.02.2024\nRef AB12.34CD\nPaid 7.50\n"
+    assert [c.text for c in find_amounts(text)] == ["7.50"]
+    assert [c.normalized for c in find_dates(text)] == ["2024-02-01"]
+    assert [c.normalized for c in find_currencies("HK$ 5.00")] == ["HKD"]
+
+
+def test_chooser_returns_none_without_keyword_when_required():
+    spec = next(f for f in schema("invoice").fields if f.name == "due_date")
+    text = "Invoice 12/01/2024"
+    ctx = Context(text=text, lines=__import__(
+        "strongroom.understanding.candidates", fromlist=["lines"]).lines(text))
+    assert RuleChooser().choose(spec, find_dates(text), ctx) is None
+
+
+def test_every_type_has_a_schema_with_fields():
+    for t in DOC_TYPES:
+        sch = schema(t)
+        assert sch.type == t and sch.fields
+
+
+def test_a_chooser_is_a_seam():
+    """Any object with ``choose`` plugs in; its pick is still grounded."""
+
+    class LastCandidate:
+        def choose(self, spec, candidates, ctx):
+            return candidates[-1] if candidates else None
+
+    f = extract_fields(RECEIPT, schema("receipt"), LastCandidate())
+    assert f["total"].value == "27.35"  # wrong on purpose, but from the text
+    start, end = f["total"].span
+    assert RECEIPT[start:end] == "27.35"

@@ -1,0 +1,274 @@
+"""The OS keychain: allowlisted backends only, probed, never re-created on a miss."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import stat
+from pathlib import Path
+from typing import Any
+
+import keyring
+import keyring.backend
+import pytest
+from keyring.backends import chainer, fail, null
+from keyrings.alt.file import EncryptedKeyring, PlaintextKeyring
+from vault_support import make_doc, make_extraction, snapshot
+
+from strongroom.errors import KeyUnavailable, PassphraseRequired, VaultError, WrongKey
+from strongroom.vault import Vault, keychain, keys
+from strongroom.vault.db import DB_NAME, KEYS_NAME
+
+SERVICE = "Strongroom-tests"
+
+
+class MemoryKeychain:
+    """Stands in for an allowlisted OS keychain (added to the allowlist per test).
+
+    Deliberately not a ``KeyringBackend`` subclass: that would register it with
+    keyring for every later test in the process.
+    """
+
+    def __init__(self, *, broken: bool = False) -> None:
+        self.items: dict[tuple[str, str], str] = {}
+        self.broken = broken
+        self.calls: list[str] = []
+
+    def set_password(self, service: str, user: str, value: str) -> None:
+        self.calls.append("set")
+        if self.broken:
+            raise keyring.errors.KeyringLocked("locked")
+        self.items[(service, user)] = value
+
+    def get_password(self, service: str, user: str) -> str | None:
+        self.calls.append("get")
+        return self.items.get((service, user))
+
+    def delete_password(self, service: str, user: str) -> None:
+        self.calls.append("delete")
+        del self.items[(service, user)]
+
+
+MEMORY_NAME = f"{MemoryKeychain.__module__}.MemoryKeychain"
+
+
+@pytest.fixture
+def memory(monkeypatch: pytest.MonkeyPatch) -> MemoryKeychain:
+    kc = MemoryKeychain()
+    monkeypatch.delenv("STRONGROOM_KEYCHAIN")
+    monkeypatch.setitem(keychain.ALLOWED_BACKENDS, MEMORY_NAME, "test keychain")
+    monkeypatch.setattr(keyring, "get_keyring", lambda: kc)
+    monkeypatch.setattr(keyring.backend, "get_all_keyring", lambda: [])
+    return kc
+
+
+def _spied(backend: Any) -> list[str]:
+    """Record any write to ``backend`` (instance attributes shadow the methods)."""
+    calls: list[str] = []
+
+    def spy(name: str) -> Any:
+        def record(*args: Any, **kwargs: Any) -> None:
+            calls.append(name)
+            raise AssertionError(f"{name} called on a refused keychain")
+        return record
+
+    for name in ("set_password", "get_password", "delete_password"):
+        setattr(backend, name, spy(name))
+    return calls
+
+
+def _bare(cls: type) -> Any:
+    # EncryptedKeyring's __init__ needs pycryptodome; the class is what is judged.
+    return cls.__new__(cls)
+
+
+def _chain_of(monkeypatch: pytest.MonkeyPatch, backends: list[Any]) -> Any:
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", backends)
+    return chainer.ChainerBackend()
+
+
+REFUSED = {
+    "null": lambda: null.Keyring(),
+    "fail": lambda: fail.Keyring(),
+    "plaintext": lambda: _bare(PlaintextKeyring),
+    "encrypted": lambda: _bare(EncryptedKeyring),
+}
+
+
+@pytest.mark.parametrize("kind", [*REFUSED, "chainer"])
+def test_refused_backends(kind: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STRONGROOM_KEYCHAIN")
+    if kind == "chainer":
+        members = [make() for make in REFUSED.values()]
+        calls = [c for b in members for c in _spied(b)]
+        active = _chain_of(monkeypatch, members)
+    else:
+        active = REFUSED[kind]()
+        calls = _spied(active)
+    monkeypatch.setattr(keyring, "get_keyring", lambda: active)
+    usable, reason = Vault.keychain_usable()
+    assert not usable and "No supported system keychain" in reason
+    with pytest.raises(PassphraseRequired, match="Choose a passphrase"):
+        Vault.create(data_dir)
+    assert calls == [] and not data_dir.exists()
+
+
+def test_chainer_uses_first_allowlisted(memory: MemoryKeychain, data_dir: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = _bare(PlaintextKeyring)
+    calls = _spied(plain)
+    active = _chain_of(monkeypatch, [plain, memory])
+    monkeypatch.setattr(keyring, "get_keyring", lambda: active)
+    assert Vault.keychain_usable() == (True, "")
+    Vault.create(data_dir).close()
+    assert calls == []
+    assert len(memory.items) == 1
+
+
+def test_keychain_off_switch(memory: MemoryKeychain, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STRONGROOM_KEYCHAIN", "off")
+    assert Vault.keychain_usable()[0] is False
+    assert memory.calls == []
+
+
+def test_keychain_round_trip(memory: MemoryKeychain, data_dir: Path) -> None:
+    assert Vault.keychain_usable() == (True, "")
+    assert memory.items == {}  # the probe cleaned up after itself
+    with Vault.create(data_dir) as vault:
+        assert vault.key_method == "keychain"
+        doc_id = vault.add_document(make_doc(), make_extraction())
+    env = json.loads((data_dir / KEYS_NAME).read_text())
+    [wrapped] = env["keys"]
+    assert wrapped["backend"] == MEMORY_NAME and wrapped["service"] == SERVICE
+    [(service, user)] = memory.items
+    assert (service, user) == (SERVICE, env["vault_id"])
+    assert len(base64.b64decode(memory.items[(service, user)])) == 32
+    assert memory.items[(service, user)] not in (data_dir / KEYS_NAME).read_text()
+    assert Vault.unlock_method(data_dir) == "keychain"
+    with Vault.open(data_dir, passphrase="ignored for a keychain vault") as vault:
+        assert vault.key_method == "keychain"
+        assert vault.get(doc_id).name == "letter.txt"
+
+
+def test_missing_keychain_entry(memory: MemoryKeychain, data_dir: Path) -> None:
+    Vault.create(data_dir).close()
+    memory.items.clear()
+    before = snapshot(data_dir)
+    for call in (Vault.open, Vault.open_or_create):
+        with pytest.raises(KeyUnavailable, match="not found in the system keychain"):
+            call(data_dir)
+    assert snapshot(data_dir) == before
+    assert memory.items == {}  # nothing re-created
+
+
+def test_wrong_keychain_entry(memory: MemoryKeychain, data_dir: Path) -> None:
+    Vault.create(data_dir).close()
+    [entry] = memory.items
+    memory.items[entry] = base64.b64encode(secrets.token_bytes(32)).decode()
+    before = snapshot(data_dir)
+    with pytest.raises(WrongKey, match="does not open this vault"):
+        Vault.open(data_dir)
+    assert snapshot(data_dir) == before
+
+
+def test_recorded_keychain_gone(memory: MemoryKeychain, data_dir: Path,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    Vault.create(data_dir).close()
+    monkeypatch.setattr(keyring, "get_keyring", lambda: null.Keyring())
+    before = snapshot(data_dir)
+    with pytest.raises(KeyUnavailable, match="not available now"):
+        Vault.open(data_dir)
+    assert snapshot(data_dir) == before
+
+
+def test_envelope_naming_a_refused_backend(memory: MemoryKeychain, data_dir: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    Vault.create(data_dir).close()
+    env = json.loads((data_dir / KEYS_NAME).read_text())
+    env["keys"][0]["backend"] = "keyrings.alt.file.PlaintextKeyring"
+    (data_dir / KEYS_NAME).write_text(json.dumps(env))
+    plain = _bare(PlaintextKeyring)
+    calls = _spied(plain)
+    monkeypatch.setattr(keyring, "get_keyring", lambda: _chain_of(monkeypatch, [plain]))
+    with pytest.raises(KeyUnavailable, match="not available now"):
+        Vault.open(data_dir)
+    assert calls == []
+
+
+def test_locked_keychain_falls_back_to_passphrase(memory: MemoryKeychain, data_dir: Path) -> None:
+    memory.broken = True
+    usable, reason = Vault.keychain_usable()
+    assert not usable and "locked" in reason
+    with pytest.raises(PassphraseRequired):
+        Vault.create(data_dir)
+    with Vault.create(data_dir, passphrase="fallback") as vault:
+        assert vault.key_method == "passphrase"
+
+
+@pytest.mark.parametrize("method", ["keychain", "passphrase"])
+def test_failed_create_leaves_nothing(memory: MemoryKeychain, data_dir: Path,
+                                      monkeypatch: pytest.MonkeyPatch, method: str) -> None:
+    def boom(path: Path, envelope: keys.Envelope) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(keys, "write_envelope", boom)
+    with pytest.raises(VaultError, match="could not be created"):
+        Vault.create(data_dir, passphrase=None if method == "keychain" else "pw")
+    assert snapshot(data_dir) == {}
+    assert memory.items == {}
+
+
+# -- the real thing ------------------------------------------------------------
+REAL_SECRET_SERVICE = ("keyring.backends.SecretService.Keyring",
+                       "keyring.backends.libsecret.Keyring")
+#: CI sets this so a missing Secret Service fails the job instead of skipping quietly.
+REQUIRE_ENV = "STRONGROOM_TEST_REQUIRE_KEYCHAIN"
+CI_HINT = ("run under: dbus-run-session -- sh -c 'printf pw | gnome-keyring-daemon --unlock "
+           "--components=secrets >/dev/null; python -m pytest -m keychain tests/vault'")
+
+
+@pytest.mark.keychain
+def test_real_secret_service(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Store in a real Secret Service, reopen with a new Vault object, delete."""
+    monkeypatch.delenv("STRONGROOM_KEYCHAIN")
+    service = f"Strongroom-test-{secrets.token_hex(4)}"
+    monkeypatch.setenv("STRONGROOM_KEYCHAIN_SERVICE", service)
+    skip = pytest.fail if os.environ.get(REQUIRE_ENV) == "1" else pytest.skip
+    backend, reason = keychain.choose_backend()
+    if backend is None or keychain.backend_name(backend) not in REAL_SECRET_SERVICE:
+        skip(f"no Secret Service reachable ({reason or backend!r}); {CI_HINT}")
+    if not keychain.probe(backend, service):
+        skip(f"the Secret Service did not pass the probe (locked?); {CI_HINT}")
+    assert backend is not None
+    assert Vault.keychain_usable() == (True, "")
+
+    vault_id = None
+    try:
+        with Vault.create(data_dir) as vault:
+            assert vault.key_method == "keychain"
+            doc_id = vault.add_document(make_doc(), make_extraction())
+        env = keys.read_envelope(data_dir / KEYS_NAME)
+        vault_id = env.vault_id
+        assert env.keys[0].params["backend"] == keychain.backend_name(backend)
+        assert backend.get_password(service, vault_id) is not None
+        if os.name == "posix":
+            assert stat.S_IMODE((data_dir / DB_NAME).stat().st_mode) == 0o600
+
+        with Vault.open(data_dir) as again:  # a new Vault object reads the keychain again
+            assert again.key_method == "keychain"
+            assert again.get(doc_id).name == "letter.txt"
+            again.delete(doc_id)
+            assert again.list_documents() == []
+
+        backend.delete_password(service, vault_id)
+        before = snapshot(data_dir)
+        with pytest.raises(KeyUnavailable, match="not found in the system keychain"):
+            Vault.open(data_dir)
+        assert snapshot(data_dir) == before
+        assert backend.get_password(service, vault_id) is None  # not re-created
+        vault_id = None
+    finally:
+        if vault_id is not None:
+            keychain.delete_secret(backend, service, vault_id)
