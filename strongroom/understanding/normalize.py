@@ -35,9 +35,10 @@ def normalize_date(text: str, *, dayfirst: bool = True) -> str | None:
             if compact:
                 parsed = date(*map(int, compact.groups()))
             else:
+                # Year first is year-month-day everywhere (ISO 8601, East Asia).
                 yearfirst = bool(re.match(r"\s*\d{4}\D", text))
                 parsed = dateparser.parse(
-                    text, dayfirst=dayfirst, yearfirst=yearfirst, fuzzy=False,
+                    text, dayfirst=dayfirst and not yearfirst, yearfirst=yearfirst, fuzzy=False,
                     default=None,
                 ).date()
     except (ValueError, OverflowError, TypeError, AttributeError):

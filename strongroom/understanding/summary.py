@@ -28,11 +28,13 @@ _CONNECTIVES = frozenset({
     "daily", "twice", "visit", "patient", "shows", "showing", "lists", "listing", "issued",
     "closing", "opening", "summary", "other", "this", "that", "its",
 })
-_WORD = re.compile(r"[^\W_]+(?:[.,'’\-][^\W_]+)*", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+(?:[.,'’/:\-][^\W_]+)*", re.UNICODE)
 
 
-def grounded(sentence: str, text: str) -> bool:
-    """True when every number and content word of ``sentence`` is in ``text``."""
+def grounded(sentence: str, text: str, field_values: list[str] | None = None) -> bool:
+    """True when every content word of ``sentence`` is in ``text`` and every
+    number is in ``text`` and, if ``field_values`` is given, inside one of them:
+    a line-item price is in the document too, but it is not the total."""
     haystack = text.lower()
     words = _WORD.findall(sentence.lower())
     if len(words) < 3:
@@ -41,6 +43,10 @@ def grounded(sentence: str, text: str) -> bool:
         if w in _CONNECTIVES or (len(w) <= 2 and not w.isdigit()):
             continue
         if w not in haystack:
+            return False
+        if field_values is not None and any(ch.isdigit() for ch in w) and not any(
+            w in v.lower() for v in field_values
+        ):
             return False
     return True
 
@@ -93,6 +99,7 @@ def summarize(
     # Keep whole sentences only: a cut-off fragment reads as a mistake.
     if sentence and not sentence.endswith((".", "!", "?")):
         sentence = sentence[: sentence.rfind(".") + 1] if "." in sentence else ""
-    if sentence and grounded(sentence, text):
+    values = [fv.value for fv in fields.values() if fv.value]
+    if sentence and grounded(sentence, text, values):
         return sentence, "model"
     return template_summary(doc_type, fields), "template"

@@ -15,6 +15,7 @@ from strongroom.understanding.normalize import currency_code, normalize_amount, 
         ("2024年3月14日", True, "2024-03-14"),
         ("民國113年3月14日", True, "2024-03-14"),  # ROC year 113 = 2024
         ("2024-03-14", False, "2024-03-14"),
+        ("2024-04-08", True, "2024-04-08"),  # year first is always year-month-day
         ("02-01-18", True, "2018-01-02"),
         ("02-01-18", False, "2018-02-01"),
     ],
