@@ -1,1 +1,70 @@
-"""Reading documents into text, a module per format; see ``base.Document``."""
+"""Reading documents into text, a module per format; see ``base.Document``.
+
+``read_path`` reads a file's bytes once and hands them to ``read_bytes``, which
+picks the reader. The file's content decides the format when it has a clear
+signature (a PDF named ``.txt`` is read as a PDF, a zip as a Word document);
+otherwise the extension does. Every bad input raises ``ReadError`` with a
+message from ``messages``: generic words only, never names or document text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePath
+
+from ..errors import ReadError
+from . import docx, limits, messages, pdf, text
+from .base import Document
+from .files import expand_paths, load
+from .sniff import OLE2, PDF, ZIP, sniff
+
+__all__ = ["SUPPORTED_SUFFIXES", "Document", "ReadError", "expand_paths", "read_bytes",
+           "read_path"]
+
+#: Extension → format. CSV/TSV exports (bank statements) are read as plain text.
+_FORMATS = {
+    ".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
+    ".csv": "text", ".tsv": "text",
+    ".pdf": "pdf",
+    ".docx": "docx",
+}
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_FORMATS)
+
+
+def read_path(path: Path) -> Document:
+    """Read the document at ``path``; ``ReadError`` says what is wrong if it can't be."""
+    path = Path(path)
+    return read_bytes(path.name, load(path))
+
+
+def read_bytes(name: str, data: bytes) -> Document:
+    """Read a document from its file ``name`` (for the extension) and its bytes."""
+    name = PurePath(name).name
+    if not data:
+        raise ReadError(messages.EMPTY)
+    if len(data) > limits.MAX_FILE_BYTES:
+        raise ReadError(messages.TOO_LARGE)
+    kind = _kind(PurePath(name).suffix.lower(), data)
+    if kind == "pdf":
+        body, page_starts = pdf.read(data)
+        return Document(name, "pdf", body, data, page_starts)
+    if kind == "docx":
+        return Document(name, "docx", docx.read(data), data)
+    return Document(name, "text", text.read(data), data)
+
+
+def _kind(suffix: str, data: bytes) -> str:
+    """The reader for a file: by signature when there is one, else by extension.
+
+    An unknown extension is refused whatever the content; a missing one is
+    accepted only for content with a clear signature.
+    """
+    if suffix and suffix not in _FORMATS:
+        raise ReadError(messages.UNSUPPORTED)
+    signature = sniff(data)
+    if signature == PDF:
+        return "pdf"
+    if signature == ZIP or (signature == OLE2 and _FORMATS.get(suffix) == "docx"):
+        return "docx"
+    if not suffix:
+        raise ReadError(messages.UNSUPPORTED)
+    return _FORMATS[suffix]

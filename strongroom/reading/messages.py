@@ -1,0 +1,65 @@
+"""Every message a reader shows the person, in one place.
+
+They are shown as is, beside the file name, so they say what is wrong and what
+to do, in generic words only: never the file name, never any document text.
+"""
+
+from __future__ import annotations
+
+# -- any file -----------------------------------------------------------------
+EMPTY = "The file is empty."
+NOT_FOUND = "The file was not found: it may have been moved, renamed or deleted."
+UNREADABLE = "The file could not be read: it was moved, deleted or is not accessible."
+NO_PERMISSION = (
+    "The file could not be opened: permission denied. "
+    "Check that your account may open it, then try again."
+)
+FOLDER = "This is a folder, not a file."
+NOT_REGULAR = "This is not a regular file (it may be a device or a pipe), so it cannot be read."
+TOO_LARGE = "The file is too large: Strongroom reads files up to 50 MB."
+UNSUPPORTED = (
+    "This type of file is not supported. Strongroom reads text (.txt, .md, .csv), "
+    "PDF (.pdf) and Word (.docx) files."
+)
+NO_TEXT = "The document contains no text."
+TOO_MUCH_TEXT = "The document has too much text: Strongroom reads up to 10 million characters."
+
+# -- text ---------------------------------------------------------------------
+NOT_TEXT = (
+    "The file does not look like a text file: it contains binary data. "
+    "Check that it is the right file, or save it as plain text and try again."
+)
+
+# -- PDF ----------------------------------------------------------------------
+PDF_DAMAGED = (
+    "The file is damaged or not a PDF. "
+    "Try opening it in a PDF viewer and saving a new copy."
+)
+PDF_LOCKED = "The PDF is password-protected; remove the password and try again."
+PDF_ENCRYPTION = (
+    "The PDF is encrypted in a way Strongroom does not support; "
+    "save an unencrypted copy and try again."
+)
+PDF_TOO_MANY_PAGES = "The PDF has too many pages: Strongroom reads up to 1,000 pages."
+PDF_PAGE_SIZE = (
+    "The PDF has a page of an impossible size and may be damaged or malicious; "
+    "it was not read."
+)
+PDF_NO_TEXT = (
+    "The PDF has no text layer: it is probably a scanned image. "
+    "Scanned documents are not supported yet."
+)
+
+# -- Word ---------------------------------------------------------------------
+DOCX_DAMAGED = (
+    "The file is damaged or not a Word document (.docx). "
+    "Try opening it in Word and saving a new copy."
+)
+DOCX_TOO_BIG = (
+    "The Word document unpacks to far more data than a document should "
+    "and may be a zip bomb; it was not opened."
+)
+DOCX_LOCKED = (
+    "The Word document is password-protected or in the old .doc format; "
+    "remove the password or save it as .docx, then try again."
+)

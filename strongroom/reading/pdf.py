@@ -1,0 +1,103 @@
+"""PDF: the text layer only, page by page, through pdfium.
+
+pdfium is not thread-safe, so every use of it holds ``_PDFIUM_LOCK``; every
+pdfium object is closed before the lock is released. The document is opened
+from bytes in memory, so no copy of it is ever written anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ..errors import ReadError
+from . import limits, messages
+
+#: One lock for all pdfium use in the process (readers may run on any thread).
+_PDFIUM_LOCK = threading.Lock()
+#: Between pages in ``Document.text``: a blank line reads naturally for people
+#: and for the model; ``Document.page_starts`` says exactly where pages begin.
+PAGE_SEPARATOR = "\n\n"
+_NEWLINES = re.compile(r"\r\n?")
+# pdfium marks some characters (hyphenation, missing glyphs) with controls.
+_JUNK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+
+
+def read(data: bytes) -> tuple[str, tuple[int, ...]]:
+    """The text of the PDF in ``data`` and the offset where each page starts."""
+    with _PDFIUM_LOCK:
+        pdf = _open(data)
+        try:
+            pages = _pages_text(pdf)
+        finally:
+            pdf.close()
+    if not any(page.strip() for page in pages):
+        raise ReadError(messages.PDF_NO_TEXT)
+    starts, offset = [], 0
+    for page in pages:
+        starts.append(offset)
+        offset += len(page) + len(PAGE_SEPARATOR)
+    return PAGE_SEPARATOR.join(pages), tuple(starts)
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise ReadError(messages.PDF_LOCKED) from None
+        if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
+            raise ReadError(messages.PDF_ENCRYPTION) from None
+        raise ReadError(messages.PDF_DAMAGED) from None
+
+
+def _pages_text(pdf: pdfium.PdfDocument) -> list[str]:
+    """Each page's text; all limits are checked before any page is parsed."""
+    n_pages = len(pdf)
+    if n_pages > limits.MAX_PDF_PAGES:
+        raise ReadError(messages.PDF_TOO_MANY_PAGES)
+    side = limits.MAX_PDF_PAGE_SIDE_PT
+    for index in range(n_pages):
+        try:
+            width, height = pdf.get_page_size(index)
+        except pdfium.PdfiumError:
+            raise ReadError(messages.PDF_DAMAGED) from None
+        if not (0 < width <= side and 0 < height <= side):  # also refuses NaN
+            raise ReadError(messages.PDF_PAGE_SIZE)
+    pages: list[str] = []
+    total = 0
+    for index in range(n_pages):
+        text = _page_text(pdf, index, total)
+        total += len(text)
+        pages.append(text)
+    return pages
+
+
+def _page_text(pdf: pdfium.PdfDocument, index: int, used: int) -> str:
+    """The text of page ``index``; ``ReadError`` if the total passes the text cap.
+
+    ``used`` is the text already read from earlier pages; the cap is checked on
+    pdfium's character count, before the text itself is copied out.
+    """
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError:
+        raise ReadError(messages.PDF_DAMAGED) from None
+    try:
+        textpage = page.get_textpage()
+        try:
+            n_chars = textpage.count_chars()
+            limits.check_text_size(used + n_chars)
+            raw = textpage.get_text_range() if n_chars > 0 else ""
+        finally:
+            textpage.close()
+    except pdfium.PdfiumError:
+        raise ReadError(messages.PDF_DAMAGED) from None
+    finally:
+        page.close()
+    text = _JUNK.sub("", _NEWLINES.sub("\n", raw)).strip()
+    limits.check_text_size(used + len(text))
+    return text

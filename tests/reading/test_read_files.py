@@ -1,0 +1,178 @@
+"""read_path and expand_paths: the file system side, dispatch, and messages."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+from reading_support import CANARY, make_docx, make_pdf
+
+from strongroom.errors import ReadError, UserError
+from strongroom.reading import (
+    SUPPORTED_SUFFIXES,
+    expand_paths,
+    files,
+    limits,
+    messages,
+    read_bytes,
+    read_path,
+)
+
+
+def refusal(path) -> str:
+    with pytest.raises(ReadError) as err:
+        read_path(path)
+    assert isinstance(err.value, UserError)
+    return str(err.value)
+
+
+def test_read_path_reads_each_format(tmp_path):
+    (tmp_path / "a.txt").write_text("hello", encoding="utf-8")
+    (tmp_path / "b.pdf").write_bytes(make_pdf(["page"]))
+    (tmp_path / "c.docx").write_bytes(make_docx(["para"], [["cell"]], []))
+    docs = [read_path(tmp_path / n) for n in ("a.txt", "b.pdf", "c.docx")]
+    assert [(d.name, d.kind, d.text) for d in docs] == [
+        ("a.txt", "text", "hello"), ("b.pdf", "pdf", "page"), ("c.docx", "docx", "para\ncell")]
+    assert docs[1].data == (tmp_path / "b.pdf").read_bytes()
+
+
+def test_exact_messages_for_the_common_refusals(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "photo.xyz").write_bytes(b"whatever")
+    (tmp_path / "junk.txt").write_bytes(bytes(range(256)) * 8)
+    assert refusal(tmp_path / "empty.txt") == "The file is empty."
+    assert refusal(tmp_path / "missing.txt") == messages.NOT_FOUND
+    assert refusal(tmp_path) == messages.FOLDER
+    assert refusal(tmp_path / "photo.xyz") == messages.UNSUPPORTED
+    assert "not supported" in messages.UNSUPPORTED
+    assert all(s in messages.UNSUPPORTED for s in (".txt", ".md", ".csv", ".pdf", ".docx"))
+    assert refusal(tmp_path / "junk.txt") == messages.NOT_TEXT
+
+
+def test_too_large_is_refused_before_parsing(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 10)
+    (tmp_path / "big.txt").write_bytes(b"x" * 11)
+    (tmp_path / "ok.txt").write_bytes(b"x" * 10)
+    assert refusal(tmp_path / "big.txt") == messages.TOO_LARGE
+    assert read_path(tmp_path / "ok.txt").text == "x" * 10
+    with pytest.raises(ReadError, match="too large"):
+        read_bytes("big.pdf", b"%PDF-" + b"x" * 10)
+
+
+def test_a_file_that_fails_mid_read_is_reported(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text("hello")
+
+    def broken(fd, limit):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(files, "_read_fd", broken)
+    assert refusal(tmp_path / "a.txt") == messages.UNREADABLE
+    assert "could not be read" in messages.UNREADABLE
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_refused_without_blocking(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    assert refusal(tmp_path / "pipe.txt") == messages.NOT_REGULAR
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0,
+                    reason="root reads everything; Windows has no chmod 000")
+def test_permission_denied(tmp_path):
+    path = tmp_path / "locked.txt"
+    path.write_text("secret")
+    path.chmod(0)
+    try:
+        assert refusal(path) == messages.NO_PERMISSION
+    finally:
+        path.chmod(0o600)
+
+
+def test_content_decides_when_it_has_a_signature():
+    assert read_bytes("statement", make_pdf(["no extension"])).kind == "pdf"
+    with pytest.raises(ReadError) as err:
+        read_bytes("README", b"plain text without an extension")
+    assert str(err.value) == messages.UNSUPPORTED
+    with pytest.raises(ReadError) as err:  # unknown extension: refused whatever it holds
+        read_bytes("scan.png", make_pdf(["x"]))
+    assert str(err.value) == messages.UNSUPPORTED
+
+
+def test_supported_suffixes_are_lower_case_with_a_dot():
+    assert {".txt", ".md", ".pdf", ".docx", ".csv"} <= set(SUPPORTED_SUFFIXES)
+    assert all(s.startswith(".") and s == s.lower() for s in SUPPORTED_SUFFIXES)
+
+
+def test_no_message_carries_document_text_or_the_file_name(tmp_path, monkeypatch):
+    """Every refusal, on files whose name and content hold the canary."""
+    bad = {
+        "empty": b"",
+        "junk.txt": CANARY.encode() + bytes(range(256)),
+        "photo.png": CANARY.encode(),
+        "locked.pdf": make_pdf([CANARY], user_password="pw"),
+        "broken.pdf": make_pdf([CANARY])[:200],
+        "broken.docx": make_docx([CANARY], [["x"]], [])[:300],
+        "long.txt": ((CANARY + " ") * 10).encode(),
+    }
+    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 50)
+    messages_seen = []
+    for name, data in bad.items():
+        path = tmp_path / f"{CANARY}-{name}"
+        path.write_bytes(data)
+        message = refusal(path)
+        messages_seen.append(message)
+        assert CANARY not in message and path.name not in message
+        assert str(tmp_path) not in message
+    assert refusal(tmp_path / f"{CANARY}.txt").count(CANARY) == 0  # missing file
+    assert len(set(messages_seen)) == len(bad)  # each failure says what it is
+
+
+def test_all_messages_are_plain_sentences():
+    texts = [v for k, v in vars(messages).items() if k.isupper()]
+    assert len(texts) > 10
+    for text in texts:
+        assert text[0].isupper() and text.endswith(".") and "{" not in text
+
+
+# -- expand_paths --------------------------------------------------------------
+
+def make_tree(root):
+    for rel in ["b.txt", "A.txt", "c.pdf", "sub/z.md", "sub/deeper/y.txt", "Sub2/x.docx",
+                ".hidden.txt", ".git/config", "sub/.DS_Store", "~$lock.docx",
+                "photo.xyz"]:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(rel)
+
+
+def test_folders_are_walked_in_a_stable_order_without_hidden_entries(tmp_path):
+    make_tree(tmp_path)
+    found = [p.relative_to(tmp_path).as_posix() for p in expand_paths([tmp_path])]
+    assert found == ["A.txt", "b.txt", "c.pdf", "photo.xyz",
+                     "sub/z.md", "sub/deeper/y.txt", "Sub2/x.docx"]
+
+
+def test_files_and_missing_paths_pass_through_as_given(tmp_path):
+    make_tree(tmp_path)
+    given = [tmp_path / ".hidden.txt", tmp_path / "photo.xyz", tmp_path / "nope.txt",
+             tmp_path / "sub"]
+    assert expand_paths(given) == [
+        tmp_path / ".hidden.txt", tmp_path / "photo.xyz", tmp_path / "nope.txt",
+        tmp_path / "sub" / "z.md", tmp_path / "sub" / "deeper" / "y.txt"]
+
+
+def test_repeats_are_dropped(tmp_path):
+    make_tree(tmp_path)
+    paths = expand_paths([tmp_path / "A.txt", tmp_path, tmp_path / "sub"])
+    assert paths[0] == tmp_path / "A.txt"
+    assert len(paths) == len(set(paths)) == 7
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_symlink_loops_end(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "doc.txt").write_text("x")
+    (tmp_path / "a" / "b" / "loop").symlink_to(tmp_path / "a", target_is_directory=True)
+    (tmp_path / "a" / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    assert expand_paths([tmp_path]) == [tmp_path / "a" / "b" / "doc.txt"]

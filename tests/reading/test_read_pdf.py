@@ -1,0 +1,98 @@
+"""PDF: text per page, page offsets, and every way a PDF is refused."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from reading_support import CANARY, make_pdf, make_scanned_pdf
+
+from strongroom.errors import ReadError
+from strongroom.reading import limits, messages, pdf, read_bytes
+
+PAGES = [f"Page one: statement {CANARY}", "Page two: balance 120.00\nsecond line",
+         "Page three: total 7.25"]
+
+
+def test_pages_are_joined_and_page_starts_point_at_each_page():
+    doc = read_bytes("statement.pdf", make_pdf(PAGES))
+    assert doc.kind == "pdf"
+    assert doc.text == "\n\n".join(PAGES)
+    assert len(doc.page_starts) == 3
+    for number, (start, page) in enumerate(zip(doc.page_starts, PAGES, strict=True), 1):
+        assert doc.text[start:start + len(page)] == page
+        assert doc.page_of(start) == number
+        assert doc.page_of(start + len(page) - 1) == number
+        assert doc.page_of(doc.text.index(page.split()[-1])) == number
+
+
+def test_blank_pages_keep_later_offsets_right():
+    pages = ["first", "", "third"]
+    doc = read_bytes("a.pdf", make_pdf(pages))
+    assert doc.text == "first\n\n\n\nthird"
+    assert doc.page_of(doc.text.index("third")) == 3
+    assert doc.page_of(0) == 1
+
+
+def test_a_pdf_named_txt_is_read_as_a_pdf():
+    doc = read_bytes("really-a-pdf.txt", make_pdf(["hello"]))
+    assert doc.kind == "pdf" and doc.text == "hello"
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (make_pdf([CANARY], user_password="secret"), messages.PDF_LOCKED),
+    (make_pdf([CANARY * 20])[:300], messages.PDF_DAMAGED),
+    (make_pdf([CANARY * 20])[:-300], messages.PDF_DAMAGED),
+    (b"%PDF-1.7\n" + CANARY.encode() * 50, messages.PDF_DAMAGED),
+    (CANARY.encode() * 10, messages.PDF_DAMAGED),  # named .pdf, is not one
+    (make_scanned_pdf(), messages.PDF_NO_TEXT),
+    (make_pdf([CANARY], page_size_pt=(20_000, 500)), messages.PDF_PAGE_SIZE),
+])
+def test_refusals(data, message):
+    with pytest.raises(ReadError) as err:
+        read_bytes("doc.pdf", data)
+    assert str(err.value) == message
+    assert not pdf._PDFIUM_LOCK.locked()
+
+
+def test_exact_messages_for_password_and_no_text_layer():
+    assert messages.PDF_LOCKED == ("The PDF is password-protected; "
+                                   "remove the password and try again.")
+    assert "no text layer" in messages.PDF_NO_TEXT
+    assert "scanned" in messages.PDF_NO_TEXT.lower()
+    assert messages.PDF_DAMAGED.startswith("The file is damaged or not a PDF.")
+
+
+def test_page_count_cap(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_PDF_PAGES", 2)
+    with pytest.raises(ReadError) as err:
+        read_bytes("a.pdf", make_pdf(PAGES))
+    assert str(err.value) == messages.PDF_TOO_MANY_PAGES
+
+
+def test_total_text_cap(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 40)
+    with pytest.raises(ReadError) as err:
+        read_bytes("a.pdf", make_pdf(PAGES))
+    assert str(err.value) == messages.TOO_MUCH_TEXT
+
+
+def test_threads_share_pdfium_safely():
+    data = make_pdf(PAGES)
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(5):
+                results.append(read_bytes("a.pdf", data).text)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert results == ["\n\n".join(PAGES)] * 20
