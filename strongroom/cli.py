@@ -1,0 +1,227 @@
+"""The command line, on the same core as the window.
+
+    strongroom extract PATH... --json   read and understand, store nothing
+    strongroom process PATH...          ... and keep in the vault
+    strongroom list [--json]
+    strongroom show ID [--json]
+    strongroom bench                    speed and memory against raw llama.cpp
+
+Errors print one line to stderr and exit 1; a batch where some documents
+failed prints each failure and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import PassphraseRequired, UserError
+from .jobs import JobResult, Processor
+from .paths import default_data_dir, ensure_private_dir
+
+ENV_PASSPHRASE = "STRONGROOM_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
+                        help="where the vault and model live (default: the user data dir)")
+    common.add_argument("--model", type=Path, default=argparse.SUPPRESS,
+                        help="a local GGUF file to use instead of the bundled Gemma 3 270M")
+    common.add_argument("--backend", choices=["auto", "llama.cpp", "mlx"],
+                        default=argparse.SUPPRESS, help="inference backend (default: auto)")
+
+    parser = argparse.ArgumentParser(
+        prog="strongroom", parents=[common],
+        description="Private, offline document assistant. Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"strongroom {__version__}")
+    sub = parser.add_subparsers(dest="command")
+    p = sub.add_parser("extract", parents=[common], help="understand documents, store nothing")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--json", action="store_true", help="one JSON object per document")
+    p = sub.add_parser("process", parents=[common], help="understand documents into the vault")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("list", parents=[common], help="documents in the vault")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("show", parents=[common], help="one document from the vault")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("bench", parents=[common], help="measure speed and memory")
+    p.add_argument("--samples", type=Path, default=None,
+                   help="folder of documents (default: the bundled samples)")
+    return parser
+
+
+# -- shared set-up -------------------------------------------------------------
+def data_dir(args: argparse.Namespace) -> Path:
+    return ensure_private_dir(getattr(args, "data_dir", None) or default_data_dir())
+
+
+def model_path(args: argparse.Namespace) -> Path:
+    given = getattr(args, "model", None)
+    if given is not None:
+        return Path(given)
+    from .modelfile import bundled_model
+
+    return bundled_model(data_dir(args))
+
+
+def understander(args: argparse.Namespace) -> Any:
+    from .model import backend_class
+    from .understanding.pipeline import Understander
+
+    # Lazy: the model file is located (and assembled on first run) by the worker.
+    return Understander(lambda: backend_class(getattr(args, "backend", "auto"))
+                        .load(model_path(args)))
+
+
+def _ask_passphrase(confirm: bool) -> str | None:
+    env = os.environ.get(ENV_PASSPHRASE)
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        return None
+    first = getpass.getpass("Vault passphrase: ")
+    if confirm and getpass.getpass("Repeat the passphrase: ") != first:
+        raise UserError("The passphrases do not match. Nothing was created.")
+    return first
+
+
+def open_vault(args: argparse.Namespace, *, create: bool) -> Any:
+    from .vault import Vault
+
+    ddir = data_dir(args)
+    method = Vault.unlock_method(ddir)
+    if method is None and not create:
+        raise UserError(f"There is no vault in {ddir} yet. Add documents with "
+                        "`strongroom process PATH` first.")
+    if method is None:
+        usable, why = Vault.keychain_usable()
+        passphrase = None
+        if not usable:
+            print(f"strongroom: {why} A passphrase protects the vault instead; "
+                  "it cannot be recovered if lost.", file=sys.stderr)
+            passphrase = _ask_passphrase(confirm=True)
+            if passphrase is None:
+                raise PassphraseRequired(f"Set {ENV_PASSPHRASE} or run in a terminal "
+                                         "to choose a passphrase.")
+        return Vault.create(ddir, passphrase=passphrase)
+    passphrase = _ask_passphrase(confirm=False) if method == "passphrase" else None
+    if method == "passphrase" and passphrase is None:
+        raise PassphraseRequired(f"This vault is locked with a passphrase: set {ENV_PASSPHRASE} "
+                                 "or run in a terminal.")
+    return Vault.open(ddir, passphrase=passphrase)
+
+
+# -- output --------------------------------------------------------------------
+def result_json(r: JobResult) -> dict[str, Any]:
+    ex = r.extraction
+    out: dict[str, Any] = {
+        "path": str(r.path),
+        "ok": r.ok,
+        "error": r.error,
+        "doc_type": ex.doc_type if ex else None,
+        "summary": ex.summary if ex else None,
+        "fields": ex.fields_json() if ex else {},
+    }
+    if r.doc_id is not None:
+        out["id"] = r.doc_id
+        out["duplicate"] = r.duplicate
+    return out
+
+
+def _print_result(r: JobResult, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result_json(r), ensure_ascii=False), flush=True)
+    elif not r.ok:
+        print(f"✗ {r.path}: {r.error}", flush=True)
+    elif r.duplicate:
+        print(f"= {r.path}: already in the vault as #{r.doc_id}", flush=True)
+    else:
+        ex = r.extraction
+        assert ex is not None
+        where = f" → #{r.doc_id}" if r.doc_id is not None else ""
+        print(f"✓ {r.path}{where} [{ex.doc_type}] {ex.summary}", flush=True)
+        for name, fv in ex.fields.items():
+            if fv.value is not None:
+                print(f"    {name}: {fv.normalized}", flush=True)
+
+
+# -- commands ------------------------------------------------------------------
+def cmd_extract(args: argparse.Namespace, *, store: Any = None) -> int:
+    proc = Processor(understander(args), store=store)
+    failed = 0
+    for r in proc.run_all(args.paths):
+        failed += not r.ok
+        _print_result(r, args.json)
+    return 2 if failed else 0
+
+
+def cmd_process(args: argparse.Namespace) -> int:
+    with open_vault(args, create=True) as vault:
+        return cmd_extract(args, store=vault)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_vault(args, create=False) as vault:
+        rows = vault.list_documents()
+    if args.json:
+        print(json.dumps([{"id": r.id, "name": r.name, "doc_type": r.doc_type,
+                           "date": r.doc_date, "added_at": r.added_at, "summary": r.summary}
+                          for r in rows], ensure_ascii=False))
+        return 0
+    for r in rows:
+        print(f"{r.id:>5}  {r.doc_type:<14} {r.doc_date or '':<10}  {r.name}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_vault(args, create=False) as vault:
+        doc = vault.get(args.id)
+    fields = {name: fv.to_json() for name, fv in doc.fields.items()}
+    if args.json:
+        print(json.dumps({"id": doc.id, "name": doc.name, "doc_type": doc.doc_type,
+                          "summary": doc.summary, "summary_source": doc.summary_source,
+                          "added_at": doc.added_at, "fields": fields, "text": doc.text},
+                         ensure_ascii=False))
+        return 0
+    print(f"#{doc.id} {doc.name} [{doc.doc_type}]\n{doc.summary}\n")
+    for name, fv in doc.fields.items():
+        shown = fv.normalized if fv.value is not None else "—"
+        print(f"  {name:<18} {shown}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import run_bench
+
+    return run_bench(model_path(args), getattr(args, "backend", "auto"), args.samples)
+
+
+COMMANDS = {"extract": cmd_extract, "process": cmd_process, "list": cmd_list,
+            "show": cmd_show, "bench": cmd_bench}
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        print(f"strongroom: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("strongroom: cancelled", file=sys.stderr)
+        return 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return run(args)

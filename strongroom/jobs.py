@@ -1,0 +1,193 @@
+"""The document queue: read → understand → save, one document at a time.
+
+One worker thread serialises the model (the backend is not thread-safe) and
+vault writes, as Anki's collection executor does. Progress goes out through a
+plain callback; the window's bridge re-emits it as Qt signals, the CLI calls
+``run`` synchronously. Cancelling raises ``Cancelled`` inside the job and is
+reported as the "cancelled" stage, never as an error. A failed document is a
+result (``ok=False``): the batch goes on.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from .errors import Cancelled, UserError
+from .reading import expand_paths, read_path
+from .reading.base import Document
+from .understanding.result import Extraction
+
+log = logging.getLogger("strongroom.jobs")
+
+QUEUED, READING, UNDERSTANDING, SAVING = "queued", "reading", "understanding", "saving"
+DONE, FAILED, CANCELLED = "done", "failed", "cancelled"
+FINAL_STAGES = frozenset({DONE, FAILED, CANCELLED})
+
+
+class Understand(Protocol):
+    def __call__(
+        self, doc: Document, *, cancel: threading.Event, progress: Callable[[float], None]
+    ) -> Extraction: ...
+
+
+class Store(Protocol):
+    """The part of the vault the queue needs."""
+
+    def find_by_sha256(self, sha256: str) -> int | None: ...
+
+    def add_document(self, doc: Document, extraction: Extraction) -> int: ...
+
+
+@dataclass
+class JobResult:
+    job_id: int
+    path: Path
+    ok: bool
+    error: str | None = None
+    doc_id: int | None = None  # set once saved (or already in the vault)
+    duplicate: bool = False
+    document: Document | None = field(default=None, repr=False)
+    extraction: Extraction | None = None
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    """Sent on every stage change and progress step (``job_did_change``)."""
+
+    job_id: int
+    path: Path
+    stage: str
+    fraction: float  # 0..1 across the whole job
+    result: JobResult | None = None  # set on the final stage
+
+
+@dataclass
+class Job:
+    job_id: int
+    path: Path
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+
+def _report_bug(exc: BaseException) -> str:
+    # Log where it broke but not the exception text: it may quote document content.
+    log.error("bug while processing a document: %s\n%s", type(exc).__name__,
+              "".join(traceback.format_tb(exc.__traceback__)))
+    return f"Internal error ({type(exc).__name__}); the document was not saved."
+
+
+class Processor:
+    """Runs jobs; ``store=None`` means extract only (``strongroom extract``)."""
+
+    def __init__(
+        self,
+        understand: Understand,
+        *,
+        store: Store | None = None,
+        on_event: Callable[[JobEvent], Any] | None = None,
+    ) -> None:
+        self._understand = understand
+        self._store = store
+        self._on_event = on_event or (lambda event: None)
+        self._ids = itertools.count(1)
+        self._jobs: dict[int, Job] = {}
+        self._queue: queue.Queue[Job | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+
+    # -- queueing ------------------------------------------------------------
+    def submit(self, paths: Iterable[Path]) -> list[Job]:
+        """Queue files (folders are read recursively); runs them on the worker thread."""
+        jobs = [self._new_job(p) for p in expand_paths(paths)]
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="strongroom-jobs", daemon=True)
+            self._thread.start()
+        for job in jobs:
+            self._queue.put(job)
+        return jobs
+
+    def run_all(self, paths: Iterable[Path]) -> Iterator[JobResult]:
+        """Synchronous, for the command line: the same steps, on this thread."""
+        for job in [self._new_job(p) for p in expand_paths(paths)]:
+            yield self.run(job)
+
+    def cancel(self, job_id: int | None = None) -> None:
+        """Cancel one job, or every unfinished one."""
+        targets = self._jobs.values() if job_id is None else [self._jobs[job_id]]
+        for job in list(targets):
+            job.cancel.set()
+
+    def shutdown(self, timeout: float | None = None) -> None:
+        self.cancel()
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _new_job(self, path: Path) -> Job:
+        job = Job(next(self._ids), Path(path))
+        self._jobs[job.job_id] = job
+        self._emit(job, QUEUED, 0.0)
+        return job
+
+    def _work(self) -> None:
+        while (job := self._queue.get()) is not None:
+            self.run(job)
+
+    # -- one document --------------------------------------------------------
+    def run(self, job: Job) -> JobResult:
+        try:
+            result = self._run(job)
+            stage = DONE if result.ok else FAILED
+        except Cancelled:
+            result, stage = JobResult(job.job_id, job.path, ok=False, error="Cancelled."), CANCELLED
+        except UserError as exc:
+            result, stage = JobResult(job.job_id, job.path, ok=False, error=str(exc)), FAILED
+        except Exception as exc:  # a bug: report it, keep the batch going
+            result = JobResult(job.job_id, job.path, ok=False, error=_report_bug(exc))
+            stage = FAILED
+        self._jobs.pop(job.job_id, None)
+        self._emit(job, stage, 1.0, result)
+        return result
+
+    def _run(self, job: Job) -> JobResult:
+        def check() -> None:
+            if job.cancel.is_set():
+                raise Cancelled
+
+        check()
+        self._emit(job, READING, 0.02)
+        doc = read_path(job.path)
+        check()
+        if self._store is not None:
+            existing = self._store.find_by_sha256(_sha256(doc.data))
+            if existing is not None:
+                return JobResult(job.job_id, job.path, ok=True, doc_id=existing,
+                                 duplicate=True, document=doc)
+        self._emit(job, UNDERSTANDING, 0.1)
+        extraction = self._understand(
+            doc, cancel=job.cancel,
+            progress=lambda f: self._emit(job, UNDERSTANDING, 0.1 + 0.8 * max(0.0, min(1.0, f))),
+        )
+        check()
+        doc_id = None
+        if self._store is not None:
+            self._emit(job, SAVING, 0.95)
+            doc_id = self._store.add_document(doc, extraction)
+        return JobResult(job.job_id, job.path, ok=True, doc_id=doc_id, document=doc,
+                         extraction=extraction)
+
+    def _emit(self, job: Job, stage: str, fraction: float, result: JobResult | None = None) -> None:
+        self._on_event(JobEvent(job.job_id, job.path, stage, fraction, result))
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()

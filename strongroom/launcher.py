@@ -1,0 +1,52 @@
+"""``strongroom``: the window without a command, the CLI with one.
+
+The only module that knows both sides (as Electrum's ``run_electrum``);
+PySide6 is imported only on the window path. Built-in backends register via
+the ``strongroom.backends`` entry point, so nothing here imports one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+# Before llama.cpp's OpenMP runtime can load: don't spin-wait against the window.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+def _harden_process() -> None:
+    """No core dumps: a crash while unlocked must not write decrypted pages to disk."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from . import netguard
+    from .cli import build_parser, data_dir, run, understander
+
+    netguard.install()
+    _harden_process()
+    logging.basicConfig(level=os.environ.get("STRONGROOM_LOG", "WARNING"),
+                        format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    if args.command:
+        return run(args)
+    from .errors import UserError
+
+    try:
+        from .desktop.app import run as run_window
+
+        return run_window(data_dir(args), understander(args))
+    except UserError as exc:
+        print(f"strongroom: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
