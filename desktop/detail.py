@@ -1,0 +1,275 @@
+"""The detail pane: what Strongroom found in one document, and where.
+
+Selecting a field highlights its span in the document text: every value shown as
+found is quoted from the text, and the person can check it with their own eyes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from strongroom.understanding.result import FieldValue
+from strongroom.vault.records import StoredDocument
+
+from .models import type_label
+
+NOT_FOUND = "—"
+_HIGHLIGHT = QColor("#ffe08a")
+_QUIET = QColor("#6b6f76")
+_KINDS = {"text": "Text file", "pdf": "PDF", "docx": "Word document"}
+
+
+def qt_offset(text: str, index: int) -> int:
+    """Position in a QTextDocument holding ``text`` of the Python index ``index``.
+
+    Qt counts UTF-16 code units (an emoji is two) and turns "\\r\\n" into one
+    paragraph break; Python counts code points.
+    """
+    head = text[:index]
+    return len(head.encode("utf-16-le")) // 2 - head.count("\r\n")
+
+
+def field_label(name: str) -> str:
+    return name.replace("_", " ").strip().capitalize()
+
+
+class DetailPane(QStackedWidget):
+    """Three faces: nothing selected, a message (in progress / failed), a document."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._doc: StoredDocument | None = None
+        self._build_placeholder()
+        self._build_message()
+        self._build_document()
+        self.show_empty()
+
+    # -- building --------------------------------------------------------------
+    def _build_placeholder(self) -> None:
+        self.placeholder = QLabel("Select a document to see what Strongroom found in it.")
+        self.placeholder.setObjectName("placeholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.addWidget(self.placeholder)
+
+    def _build_message(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(24, 24, 24, 24)
+        self.message_name = QLabel()
+        self.message_name.setObjectName("docTitle")
+        self.message_name.setWordWrap(True)
+        self.message_box = QFrame()
+        self.message_box.setObjectName("messageBox")
+        box = QVBoxLayout(self.message_box)
+        self.message_title = QLabel()
+        self.message_title.setObjectName("messageTitle")
+        self.message_text = QLabel()
+        self.message_text.setWordWrap(True)
+        self.message_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.addWidget(self.message_title)
+        box.addWidget(self.message_text)
+        layout.addWidget(self.message_name)
+        layout.addSpacing(8)
+        layout.addWidget(self.message_box)
+        layout.addStretch(1)
+        self.message_page = page
+        self.addWidget(page)
+
+    def _build_document(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(6)
+        self.title = QLabel()
+        self.title.setObjectName("docTitle")
+        self.title.setWordWrap(True)
+        self.meta = QLabel()
+        self.meta.setObjectName("meta")
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for widget in (self.title, self.meta, self.summary):
+            layout.addWidget(widget)
+
+        self.fields_table = QTableWidget(0, 3)
+        self.fields_table.setHorizontalHeaderLabels(["Field", "Value", "Normalized"])
+        self.fields_table.verticalHeader().hide()
+        self.fields_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.fields_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.fields_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.fields_table.setAlternatingRowColors(True)
+        self.fields_table.setShowGrid(False)
+        header = self.fields_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.fields_table.itemSelectionChanged.connect(self._field_selected)
+        self.hint = QLabel()
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+
+        self.text_view = QPlainTextEdit()
+        self.text_view.setReadOnly(True)
+        self.text_view.setAcceptDrops(False)  # drops go to the window
+        self.text_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.text_view.setFont(mono)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 6, 0, 0)
+        top_layout.addWidget(_section("Fields"))
+        top_layout.addWidget(self.fields_table)
+        top_layout.addWidget(self.hint)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 6, 0, 0)
+        bottom_layout.addWidget(_section("Document text"))
+        bottom_layout.addWidget(self.text_view)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(bottom)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([260, 340])
+        layout.addWidget(self.splitter, 1)
+        self.document_page = page
+        self.addWidget(page)
+
+    # -- showing ---------------------------------------------------------------
+    @property
+    def document(self) -> StoredDocument | None:
+        return self._doc
+
+    def show_empty(self) -> None:
+        self._doc = None
+        self.setCurrentWidget(self.placeholder)
+
+    def show_message(self, name: str, title: str, message: str, *, failed: bool = False) -> None:
+        """An unfinished or failed job: its name and what happened, in words."""
+        self._doc = None
+        self.message_name.setText(name)
+        self.message_title.setText(title)
+        self.message_text.setText(message)
+        self.message_box.setProperty("failed", failed)
+        self.message_box.style().unpolish(self.message_box)
+        self.message_box.style().polish(self.message_box)
+        self.setCurrentWidget(self.message_page)
+
+    def show_document(self, doc: StoredDocument) -> None:
+        self._doc = doc
+        self.title.setText(doc.name)
+        pages = len(doc.page_starts)
+        meta = [type_label(doc.doc_type), _KINDS.get(doc.kind, doc.kind)]
+        if pages > 1:
+            meta.append(f"{pages} pages")
+        meta.append(f"added {doc.added_at[:10]}")
+        self.meta.setText(" · ".join(meta))
+        self.summary.setText(doc.summary)
+        self.text_view.setPlainText(doc.text)
+        self.text_view.setExtraSelections([])
+        self._fill_fields(doc)
+        self.hint.setText("Select a field to see where it was found in the text.")
+        self.setCurrentWidget(self.document_page)
+
+    def _fill_fields(self, doc: StoredDocument) -> None:
+        table = self.fields_table
+        table.blockSignals(True)
+        table.clearContents()
+        table.setRowCount(len(doc.fields))
+        for row, (name, fv) in enumerate(doc.fields.items()):
+            cells = [
+                QTableWidgetItem(field_label(name)),
+                QTableWidgetItem(fv.value if fv.value is not None else NOT_FOUND),
+                QTableWidgetItem(fv.normalized or ("not found" if fv.value is None else "")),
+            ]
+            cells[0].setData(Qt.ItemDataRole.UserRole, name)
+            if fv.value is None:
+                cells[1].setToolTip("Not found in this document")
+            elif fv.inferred:
+                cells[1].setToolTip("Inferred, not quoted from the text")
+            for column, item in enumerate(cells):
+                if fv.value is None or fv.inferred:
+                    item.setForeground(_QUIET)
+                    font = item.font()
+                    font.setItalic(column > 0)
+                    item.setFont(font)
+                table.setItem(row, column, item)
+        table.blockSignals(False)
+
+    # -- fields ↔ text ---------------------------------------------------------
+    def select_field(self, name: str) -> None:
+        for row in range(self.fields_table.rowCount()):
+            item = self.fields_table.item(row, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == name:
+                self.fields_table.selectRow(row)
+                return
+        raise KeyError(name)
+
+    def _field_selected(self) -> None:
+        doc, rows = self._doc, self.fields_table.selectionModel().selectedRows()
+        if doc is None or not rows:
+            self.text_view.setExtraSelections([])
+            return
+        name = self.fields_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        fv = doc.fields[name]
+        self.hint.setText(_where(doc, fv))
+        if fv.span is None:
+            self.text_view.setExtraSelections([])
+            return
+        self.highlight(*fv.span)
+
+    def highlight(self, start: int, end: int) -> None:
+        """Mark ``text[start:end]`` and scroll it into the middle of the view."""
+        text = self._doc.text if self._doc is not None else self.text_view.toPlainText()
+        cursor = QTextCursor(self.text_view.document())
+        cursor.setPosition(qt_offset(text, start))
+        cursor.setPosition(qt_offset(text, end), QTextCursor.MoveMode.KeepAnchor)
+        mark = QTextEdit.ExtraSelection()
+        mark.cursor = cursor
+        fmt = QTextCharFormat()
+        fmt.setBackground(_HIGHLIGHT)
+        fmt.setForeground(QColor("#1d1d1f"))
+        mark.format = fmt
+        self.text_view.setExtraSelections([mark])
+        here = QTextCursor(cursor)
+        here.setPosition(cursor.selectionStart())
+        self.text_view.setTextCursor(here)
+        self.text_view.centerCursor()
+
+
+def _where(doc: StoredDocument, fv: FieldValue) -> str:
+    if fv.value is None:
+        return "Not found in this document."
+    if fv.span is None:
+        return "Inferred: not quoted from the text, so nothing to highlight."
+    start = fv.span[0]
+    page_start = max((s for s in doc.page_starts if s <= start), default=0)
+    line = doc.text.count("\n", page_start, start) + 1
+    if len(doc.page_starts) > 1:
+        page = sum(1 for s in doc.page_starts if s <= start)
+        return f"Found on page {page}, line {line} (highlighted below)."
+    return f"Found on line {line} (highlighted below)."
+
+
+def _section(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("section")
+    return label

@@ -1,0 +1,373 @@
+"""The main window: drop documents in, watch them being understood, read the result.
+
+All work runs on the processor's worker thread; the window only reacts to the
+bridge's batched events (STYLE.md §2). Nothing here writes settings: file names
+and folders are document content and are not remembered anywhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from strongroom import jobs
+from strongroom.errors import UserError
+from strongroom.jobs import JobEvent, Processor, Understand
+
+from . import filedialogs, theme
+from .bridge import JobBridge
+from .detail import DetailPane
+from .dropzone import DropZone, local_paths
+from .errors import error_text, show_error
+from .models import DATE_FIELDS, NAME, STATUS, DocumentListModel, Entry
+
+log = logging.getLogger("strongroom.desktop")
+
+LOCK_TEXT = {
+    "keychain": "Encrypted vault · unlocked with OS keychain",
+    "passphrase": "Encrypted vault · unlocked with passphrase",
+}
+LOCAL_TEXT = "Nothing leaves this computer"
+
+
+class MainWindow(QMainWindow):
+    """``vault``: an open ``strongroom.vault.Vault``; ``understand``: see ``jobs.Understand``."""
+
+    def __init__(self, vault: Any, understand: Understand,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vault = vault
+        self._closed = False
+        self.setWindowTitle("Strongroom")
+        self.resize(1100, 700)
+        self.setAcceptDrops(True)
+
+        self.bridge = JobBridge(self)
+        self.processor = Processor(understand, store=vault, on_event=self.bridge.emit_event)
+        self.model = DocumentListModel(self)
+        self.bridge.jobs_did_change.connect(self._jobs_did_change)
+
+        self._build_actions()
+        self._build_body()
+        self._build_status_bar()
+        self.model.rowsInserted.connect(self._update_empty_state)
+        self.model.rowsRemoved.connect(self._update_empty_state)
+        self.model.modelReset.connect(self._update_empty_state)
+        try:
+            self.model.set_documents(vault.list_documents())
+        except UserError as exc:
+            self.statusBar().showMessage(error_text(exc))
+        self._update_empty_state()
+        self._update_actions()
+
+    # -- building --------------------------------------------------------------
+    def _build_actions(self) -> None:
+        def action(text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            act.setToolTip(tip or text.rstrip("…"))
+            act.triggered.connect(slot)
+            return act
+
+        self.act_open_files = action("Open Files…", self.open_files, QKeySequence.StandardKey.Open,
+                                     "Add documents to the vault")
+        self.act_open_folder = action("Open Folder…", self.open_folder, "Ctrl+Shift+O",
+                                      "Add every document in a folder")
+        self.act_quit = action("Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_cancel = action("Cancel", self.cancel, None,
+                                 "Cancel the selected document, or all that are running")
+        self.act_delete = action("Delete Document…", self.delete_selected,
+                                 QKeySequence.StandardKey.Delete,
+                                 "Delete the selected document from the vault")
+
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addActions([self.act_open_files, self.act_open_folder])
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        doc_menu = self.menuBar().addMenu("&Document")
+        doc_menu.addActions([self.act_cancel, self.act_delete])
+
+        toolbar = QToolBar("Main")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.act_add_files = action("Add Files…", self.open_files, None,
+                                    "Add documents to the vault")
+        self.act_add_folder = action("Add Folder…", self.open_folder, None,
+                                     "Add every document in a folder")
+        toolbar.addActions([self.act_add_files, self.act_add_folder])
+        toolbar.addSeparator()
+        toolbar.addActions([self.act_cancel, self.act_delete])
+        self.addToolBar(toolbar)
+
+    def _build_body(self) -> None:
+        self.drop_zone = DropZone()
+        self.drop_zone.open_files_requested.connect(self.open_files)
+        self.drop_zone.open_folder_requested.connect(self.open_folder)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 122)
+        header.resizeSection(2, 90)
+        header.resizeSection(STATUS, 150)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        left = QWidget()
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(10, 10, 4, 10)
+        layout.addWidget(self.drop_zone)
+        layout.addWidget(self.table, 1)
+
+        self.detail = DetailPane()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setSizes([520, 580])
+        self.setCentralWidget(self.splitter)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        self.lock_icon = QLabel()
+        self.lock_icon.setPixmap(theme.padlock())
+        self.lock_label = QLabel(LOCK_TEXT.get(self.vault.key_method, "Encrypted vault"))
+        self.lock_label.setObjectName("lockLabel")
+        self.activity_label = QLabel()
+        self.local_label = QLabel(LOCAL_TEXT)
+        self.local_label.setObjectName("localLabel")
+        self.local_label.setToolTip("Documents are read and understood by a model running "
+                                    "on this computer. Strongroom makes no network connections.")
+        bar.addWidget(self.lock_icon)
+        bar.addWidget(self.lock_label)
+        bar.addWidget(self.activity_label, 1)
+        bar.addPermanentWidget(self.local_label)
+
+    # -- adding documents ------------------------------------------------------
+    def add_paths(self, paths: Iterable[Path]) -> None:
+        """Queue files and folders; the work happens on the processor's thread."""
+        paths = list(paths)
+        if not paths:
+            return
+        try:
+            queued = self.processor.submit(paths)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        if not queued:
+            self.statusBar().showMessage("No documents found to add.", 5000)
+
+    def open_files(self) -> None:
+        self.add_paths(filedialogs.ask_files(self))
+
+    def open_folder(self) -> None:
+        self.add_paths(filedialogs.ask_folder(self))
+
+    # The whole window is a drop target; only local files and folders count.
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if local_paths(event.mimeData()):
+            event.acceptProposedAction()
+            self.drop_zone.set_active(True)
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        if local_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:  # noqa: N802
+        self.drop_zone.set_active(False)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        self.drop_zone.set_active(False)
+        paths = local_paths(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.add_paths(paths)
+
+    # -- job progress ----------------------------------------------------------
+    def _jobs_did_change(self, events: list[JobEvent]) -> None:
+        self.model.apply_events(events)
+        for event in events:
+            result = event.result
+            if result is not None and result.duplicate and result.doc_id is not None:
+                self._fill_duplicate(result.doc_id)
+        self._update_activity()
+        self._update_actions()
+        self._show_selected()
+
+    def _fill_duplicate(self, doc_id: int) -> None:
+        """An "Already in vault" row whose twin is not listed yet: ask the vault."""
+        entry = next((e for e in self.model.entries() if e.doc_id == doc_id), None)
+        if entry is None or entry.doc_type:
+            return
+        try:
+            stored = self.vault.get(doc_id)
+        except UserError:
+            return
+        date = next((stored.fields[n].normalized for n in DATE_FIELDS
+                     if n in stored.fields and stored.fields[n].normalized), "")
+        self.model.set_document_info(doc_id, stored.doc_type, date or "")
+
+    def _update_activity(self) -> None:
+        entries = [e for e in self.model.entries() if e.job_id is not None]
+        running = sum(1 for e in entries if e.running)
+        self.activity_label.setText(
+            f"Processing… {running} document{'s' if running != 1 else ''} to go" if running else ""
+        )
+
+    # -- selection and the detail pane -----------------------------------------
+    def selected_entry(self) -> Entry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.entry(rows[0].row()) if rows else None
+
+    def _selection_changed(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        self._show_selected()
+        self._update_actions()
+
+    def _show_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            self.detail.show_empty()
+        elif entry.stage == jobs.DONE and entry.doc_id is not None:
+            shown = self.detail.document
+            if shown is not None and shown.id == entry.doc_id:
+                return  # keep the person's field selection and scroll position
+            try:
+                self.detail.show_document(self.vault.get(entry.doc_id))
+            except UserError as exc:
+                self.detail.show_message(entry.name, "This document could not be opened",
+                                         error_text(exc), failed=True)
+        elif entry.stage == jobs.FAILED:
+            self.detail.show_message(
+                entry.name, "Strongroom could not process this document",
+                f"{entry.error or 'Unknown error.'}\n\nNothing was saved to the vault.",
+                failed=True)
+        elif entry.stage == jobs.CANCELLED:
+            self.detail.show_message(entry.name, "Cancelled",
+                                     "Processing was stopped; nothing was saved. "
+                                     "Add the file again to process it.")
+        elif entry.stage == jobs.DONE:  # extract-only processors have no vault id
+            self.detail.show_message(entry.name, "Done", "The document was processed.")
+        else:
+            self.detail.show_message(entry.name, entry.status,
+                                     "This document is being read and understood on this "
+                                     "computer. You can keep working meanwhile.")
+
+    def _update_actions(self) -> None:
+        entry = self.selected_entry()
+        self.act_cancel.setEnabled(bool(self.model.running_job_ids()))
+        self.act_delete.setEnabled(entry is not None and not entry.running)
+        in_vault = entry is not None and entry.doc_id is not None
+        self.act_delete.setText("Delete Document…" if in_vault or entry is None
+                                else "Remove from List")
+
+    def _update_empty_state(self) -> None:
+        empty = self.model.rowCount() == 0
+        self.table.setVisible(not empty)
+        self.detail.setVisible(not empty)  # nothing to detail: the drop area gets the room
+        self.drop_zone.set_compact(not empty)
+
+    # -- cancel and delete -----------------------------------------------------
+    def cancel(self) -> None:
+        """The selected job if it is running, else every running job."""
+        entry = self.selected_entry()
+        if entry is not None and entry.running and entry.job_id is not None:
+            targets = [entry.job_id]
+        else:
+            targets = self.model.running_job_ids()
+        for job_id in targets:
+            with contextlib.suppress(KeyError):  # finished in the meantime
+                self.processor.cancel(job_id)
+        if targets:
+            self.statusBar().showMessage("Cancelling…", 3000)
+
+    def delete_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        entry = self.model.entry(rows[0].row())
+        if entry.running:
+            return
+        if entry.doc_id is None:  # a failed or cancelled row: nothing is stored
+            self.model.remove_row(rows[0].row())
+            return
+        if not self.confirm_delete(entry.name):
+            return
+        try:
+            self.vault.delete(entry.doc_id)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.model.remove_document(entry.doc_id)
+        self.statusBar().showMessage("Document deleted from the vault.", 5000)
+
+    def confirm_delete(self, name: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Delete document",
+                          f"Delete “{name}” from the vault?", parent=self)
+        box.setInformativeText("Its text, fields and stored copy are erased from the "
+                               "encrypted vault. The original file on disk is not touched. "
+                               "This cannot be undone.")
+        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is delete
+
+    # -- closing ---------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Cancel running jobs, stop the worker, lock the vault. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        self.processor.shutdown(timeout=10)
+        self.bridge.close()
+        self.vault.close()
