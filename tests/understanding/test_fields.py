@@ -94,3 +94,10 @@ def test_a_chooser_is_a_seam():
     assert f["total"].value == "27.35"  # wrong on purpose, but from the text
     start, end = f["total"].span
     assert RECEIPT[start:end] == "27.35"
+
+
+def test_words_inside_words_do_not_disqualify_a_name():
+    text = "GREENLEAF GROCERS LTD\n14 Harbour Road\nPortsmouth PO1 3AB\nTel: 023 9200 1144\n"
+    f = extract_fields(text, schema("receipt"))
+    assert f["merchant"].value == "GREENLEAF GROCERS LTD"  # "GROCERS" holds "roc"
+    assert f["merchant_address"].normalized == "14 Harbour Road, Portsmouth PO1 3AB"

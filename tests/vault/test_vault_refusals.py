@@ -165,6 +165,8 @@ def test_bad_key_never_reaches_connect(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_connect_never_creates_a_file(tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
     with pytest.raises(sqlcipher.OperationalError):
-        db.connect(tmp_path / "absent.db", keys.new_key())
-    assert list(tmp_path.iterdir()) == []
+        db.connect(folder / "absent.db", keys.new_key())
+    assert list(folder.iterdir()) == []
