@@ -34,8 +34,8 @@ _HEADING = re.compile(
     re.IGNORECASE,
 )
 _NOT_NAME = re.compile(
-    r"(tel|phone|fax|email|e-mail|www\.|http|gst|reg\.? ?no|co\.? ?no|roc|date|time|"
-    r"cashier|invoice no|receipt no|@)",
+    r"\b(tel|phone|fax|email|e-mail|www|http|gst|reg\.? ?no|co\.? ?no|roc|date|time|"
+    r"cashier|invoice no|receipt no)\b|@",
     re.IGNORECASE,
 )
 _ADDRESS_WORDS = re.compile(
@@ -51,8 +51,8 @@ _REGISTRATION = re.compile(
     re.IGNORECASE,
 )
 _STOP_ADDRESS = re.compile(
-    r"(tel|phone|fax|email|e-mail|www\.|http|gst|reg\.? ?no|invoice|receipt|date|cashier|"
-    r"bill|table|order|counter|member|document|doc no)",
+    r"\b(tel|phone|fax|email|e-mail|www|http|gst|reg\.? ?no|invoice|receipt|date|cashier|"
+    r"bill|table|order|counter|member|document|doc no)\b",
     re.IGNORECASE,
 )
 
