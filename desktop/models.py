@@ -15,7 +15,6 @@ from strongroom.understanding.result import Extraction
 from strongroom.vault.records import DocumentRow
 
 #: The fields whose normalized value is "the document's date" (as the vault's list).
-DATE_FIELDS = ("date", "invoice_date")
 
 COLUMNS = ("Name", "Type", "Date", "Status")
 NAME, TYPE, DATE, STATUS = range(len(COLUMNS))
@@ -78,11 +77,7 @@ def status_text(stage: str, fraction: float, error: str | None = None,
 
 
 def _date_of(extraction: Extraction) -> str:
-    for name in DATE_FIELDS:
-        fv = extraction.fields.get(name)
-        if fv is not None and fv.normalized:
-            return fv.normalized
-    return ""
+    return extraction.doc_date or ""
 
 
 class DocumentListModel(QAbstractTableModel):

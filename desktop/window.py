@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from strongroom import jobs
+from strongroom import jobs, netguard
 from strongroom.errors import UserError
 from strongroom.jobs import JobEvent, Processor, Understand
 
@@ -45,7 +45,7 @@ from .bridge import JobBridge
 from .detail import DetailPane
 from .dropzone import DropZone, local_paths
 from .errors import error_text, show_error
-from .models import DATE_FIELDS, NAME, STATUS, DocumentListModel, Entry
+from .models import NAME, STATUS, DocumentListModel, Entry
 
 log = logging.getLogger("strongroom.desktop")
 
@@ -184,6 +184,14 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.lock_label)
         bar.addWidget(self.activity_label, 1)
         bar.addPermanentWidget(self.local_label)
+        # The count comes from the same audit hook that refuses the attempts.
+        self.network_label = QLabel()
+        self.network_label.setObjectName("networkLabel")
+        bar.addPermanentWidget(self.network_label)
+        self._network_timer = QTimer(self)
+        self._network_timer.timeout.connect(self._update_network)
+        self._network_timer.start(1000)
+        self._update_network()
 
     # -- adding documents ------------------------------------------------------
     def add_paths(self, paths: Iterable[Path]) -> None:
@@ -249,9 +257,10 @@ class MainWindow(QMainWindow):
             stored = self.vault.get(doc_id)
         except UserError:
             return
-        date = next((stored.fields[n].normalized for n in DATE_FIELDS
-                     if n in stored.fields and stored.fields[n].normalized), "")
-        self.model.set_document_info(doc_id, stored.doc_type, date or "")
+        self.model.set_document_info(doc_id, stored.doc_type, stored.doc_date or "")
+
+    def _update_network(self) -> None:
+        self.network_label.setText(f"· network attempts since start: {netguard.attempts()}")
 
     def _update_activity(self) -> None:
         entries = [e for e in self.model.entries() if e.job_id is not None]

@@ -68,8 +68,9 @@ class Understander:
             backend, doc.text, doc_type, fields, max_tokens=self._summary_tokens,
             cancel=cancel, on_token=lambda n: progress(0.45 + 0.55 * n / self._summary_tokens),
         )
+        dates = (fields[f.name].normalized for f in schema(doc_type).fields if f.kind == "date")
         return Extraction(doc_type=doc_type, summary=summary, summary_source=source,
-                          fields=fields)
+                          fields=fields, doc_date=next((d for d in dates if d), None))
 
     def close(self) -> None:
         with self._lock:

@@ -38,6 +38,8 @@ class Extraction:
     #: "model" when the model's sentence passed the grounding check, else "template".
     summary_source: str = "template"
     fields: dict[str, FieldValue] = field(default_factory=dict)
+    #: The document's own date (ISO 8601): its schema's first date field that was found.
+    doc_date: str | None = None
 
     def fields_json(self) -> dict[str, dict[str, Any]]:
         return {name: fv.to_json() for name, fv in self.fields.items()}

@@ -47,8 +47,6 @@ log = logging.getLogger("strongroom.vault")
 DB_NAME = "vault.db"
 KEYS_NAME = "vault.keys.json"
 PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
-#: Fields whose normalized value is the document's date in the list, in order.
-DATE_FIELDS = ("date", "invoice_date")
 
 _NOT_A_VAULT = (
     "{name} in {folder} is not a Strongroom vault or is damaged, so it cannot be opened. "
@@ -280,11 +278,12 @@ class Vault:
             with transaction(conn):
                 cur = conn.execute(
                     "INSERT INTO documents (sha256, name, kind, doc_type, summary, "
-                    "summary_source, text, page_starts, size, added_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "summary_source, text, page_starts, size, added_at, doc_date) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (sha256, doc.name, doc.kind, extraction.doc_type, extraction.summary,
                      extraction.summary_source, doc.text,
-                     json.dumps([int(p) for p in doc.page_starts]), len(doc.data), added_at),
+                     json.dumps([int(p) for p in doc.page_starts]), len(doc.data), added_at,
+                     extraction.doc_date),
                 )
                 doc_id = int(cur.lastrowid)
                 conn.execute("INSERT INTO originals (doc_id, data) VALUES (?, ?)",
@@ -299,13 +298,9 @@ class Vault:
 
     def list_documents(self) -> list[DocumentRow]:
         """Every document, newest first (no text, no bytes)."""
-        date_sql = ", ".join(
-            f"(SELECT normalized FROM fields f WHERE f.doc_id = d.id AND f.name = '{name}')"
-            for name in DATE_FIELDS
-        )
         with self._locked("list the documents") as conn:
             rows = conn.execute(
-                f"SELECT d.id, d.name, d.kind, d.doc_type, COALESCE({date_sql}, NULL), "
+                "SELECT d.id, d.name, d.kind, d.doc_type, d.doc_date, "
                 "d.added_at, d.summary FROM documents d ORDER BY d.added_at DESC, d.id DESC"
             ).fetchall()
         return [DocumentRow(id=r[0], name=r[1], kind=r[2], doc_type=r[3], doc_date=r[4],
@@ -315,7 +310,7 @@ class Vault:
         with self._locked("read the document") as conn:
             row = conn.execute(
                 "SELECT id, name, kind, doc_type, summary, summary_source, text, page_starts, "
-                "added_at, size, sha256 FROM documents WHERE id = ?", (doc_id,)
+                "added_at, size, sha256, doc_date FROM documents WHERE id = ?", (doc_id,)
             ).fetchone()
             if row is None:
                 raise VaultError(f"No document with id {doc_id}.")
@@ -334,7 +329,7 @@ class Vault:
         return StoredDocument(
             id=row[0], name=row[1], kind=row[2], doc_type=row[3], summary=row[4],
             summary_source=row[5], text=row[6], page_starts=tuple(json.loads(row[7])),
-            fields=fields, added_at=row[8], size=row[9], sha256=row[10],
+            fields=fields, added_at=row[8], size=row[9], sha256=row[10], doc_date=row[11],
         )
 
     def original_bytes(self, doc_id: int) -> bytes:

@@ -16,7 +16,7 @@ class DocumentRow:
     name: str = field(repr=False)
     kind: str
     doc_type: str
-    doc_date: str | None = field(repr=False)  # normalized "date"/"invoice_date" field
+    doc_date: str | None = field(repr=False)  # the document's own date (Extraction.doc_date)
     added_at: str  # ISO 8601, UTC
     summary: str = field(repr=False)
 
@@ -37,3 +37,4 @@ class StoredDocument:
     added_at: str  # ISO 8601, UTC
     size: int  # bytes of the original file
     sha256: str
+    doc_date: str | None = None  # the document's own date (Extraction.doc_date)

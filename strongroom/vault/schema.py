@@ -31,7 +31,8 @@ def m001_initial(conn: Any) -> None:
             text TEXT NOT NULL,
             page_starts TEXT NOT NULL,
             size INTEGER NOT NULL,
-            added_at TEXT NOT NULL
+            added_at TEXT NOT NULL,
+            doc_date TEXT
         )"""
     )
     conn.execute("CREATE INDEX documents_added_at ON documents (added_at)")

@@ -56,6 +56,7 @@ class FakeVault:
                 text=doc.text, page_starts=doc.page_starts, fields=dict(extraction.fields),
                 added_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 size=len(doc.data), sha256=hashlib.sha256(doc.data).hexdigest(),
+                doc_date=extraction.doc_date,
             )
             return doc_id
 
@@ -63,7 +64,7 @@ class FakeVault:
         with self._lock:
             docs = sorted(self._docs.values(), key=lambda d: d.id, reverse=True)
         return [DocumentRow(id=d.id, name=d.name, kind=d.kind, doc_type=d.doc_type,
-                            doc_date=_date(d.fields), added_at=d.added_at, summary=d.summary)
+                            doc_date=d.doc_date, added_at=d.added_at, summary=d.summary)
                 for d in docs]
 
     def get(self, doc_id: int) -> StoredDocument:
@@ -79,13 +80,6 @@ class FakeVault:
 
     def close(self) -> None:
         self.closed = True
-
-
-def _date(fields: dict[str, FieldValue]) -> str | None:
-    for name in ("date", "invoice_date"):
-        if name in fields and fields[name].normalized:
-            return fields[name].normalized
-    return None
 
 
 def _grounded(text: str, pattern: str, group: int = 1) -> FieldValue:
@@ -106,7 +100,7 @@ def extract(text: str) -> Extraction:
         "tax_id": FieldValue(),  # not in the text
     }
     return Extraction(doc_type="receipt", summary="A pharmacy receipt for 12.50 EUR.",
-                      summary_source="model", fields=fields)
+                      summary_source="model", fields=fields, doc_date=fields["date"].normalized)
 
 
 def understand_now(doc: Document, *, cancel: threading.Event,

@@ -192,5 +192,9 @@ def test_status_bar_says_how_the_vault_is_locked(qtbot, make_window) -> None:
     window = make_window(vault=FakeVault(key_method="keychain"))
     assert window.lock_label.text() == "Encrypted vault · unlocked with OS keychain"
     assert window.local_label.text() == "Nothing leaves this computer"
+    from strongroom import netguard
+
+    assert window.network_label.text() == (
+        f"· network attempts since start: {netguard.attempts()}")
     other = make_window(vault=FakeVault(key_method="passphrase"))
     assert other.lock_label.text() == "Encrypted vault · unlocked with passphrase"

@@ -101,3 +101,21 @@ def test_words_inside_words_do_not_disqualify_a_name():
     f = extract_fields(text, schema("receipt"))
     assert f["merchant"].value == "GREENLEAF GROCERS LTD"  # "GROCERS" holds "roc"
     assert f["merchant_address"].normalized == "14 Harbour Road, Portsmouth PO1 3AB"
+
+
+def test_the_document_date_is_the_schemas_first_date_found(monkeypatch):
+    """The list's Date column: payslip → pay date, lab report → collection date..."""
+    import threading
+
+    from strongroom.reading.base import Document
+    from strongroom.understanding import pipeline
+
+    text = "ACME LTD\nPAYSLIP\nEmployee: Sam Roe\nPay Date: 31/05/2024\nNet Pay 2,699.50\n"
+    # Type and summary stubbed: this test is about the date rule, not the model.
+    monkeypatch.setattr(pipeline, "classify", lambda *a, **k: ("payslip", {}))
+    monkeypatch.setattr(pipeline, "summarize", lambda *a, **k: ("A payslip.", "template"))
+    monkeypatch.setattr(pipeline, "label_scores", lambda *a, **k: [])
+    u = pipeline.Understander(lambda: object())  # type: ignore[arg-type, return-value]
+    ex = u(Document("p.txt", "text", text, text.encode()), cancel=threading.Event(),
+           progress=lambda f: None)
+    assert ex.doc_date == "2024-05-31"

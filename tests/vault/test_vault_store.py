@@ -101,7 +101,8 @@ def test_list_is_newest_first_and_doc_date(data_dir: Path) -> None:
         b = vault.add_document(
             make_doc(text="b 2023-01-02"),
             Extraction("receipt", "B.", fields={"date": FieldValue("2023-01-02", "2023-01-02",
-                                                                    (2, 12))}))
+                                                                    (2, 12))},
+                       doc_date="2023-01-02"))
         rows = vault.list_documents()
     assert [r.id for r in rows] == [b, a]
     assert [r.doc_date for r in rows] == ["2023-01-02", None]

@@ -39,4 +39,4 @@ def make_extraction(text: str = "Invoice 42 dated 2024-03-05. Total 12.50 EUR") 
         "currency": FieldValue("EUR", "EUR", None, inferred=True),
     }
     return Extraction(doc_type="invoice", summary="An invoice.", summary_source="model",
-                      fields=fields)
+                      fields=fields, doc_date="2024-03-05")
