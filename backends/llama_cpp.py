@@ -238,3 +238,34 @@ class LlamaCppBackend(Backend):
         return text in constraint.options and not any(
             o != text and o.startswith(text) for o in constraint.options
         )
+
+    # -- benchmark baseline ----------------------------------------------------
+    @staticmethod
+    def raw_baseline(model_path: Path, prompts: Sequence[str], *, max_tokens: int,
+                     stop: Sequence[str]) -> tuple[int, float, int, float]:
+        """Stock llama-cpp-python on ``prompts``, for ``strongroom bench`` to compare:
+        (prompt tokens, prompt s, generated tokens, generation s); the first token's
+        time counts as prompt time. A fresh model, reset before each prompt."""
+        threads = os.cpu_count() or 1
+        llm = llama_cpp.Llama(model_path=str(model_path), n_ctx=4096, n_threads=threads,
+                              n_threads_batch=threads, verbose=False)
+        p_tok = g_tok = 0
+        p_s = g_s = 0.0
+        try:
+            for prompt in prompts:
+                llm.reset()
+                t0 = time.perf_counter()
+                first: float | None = None
+                n = 0
+                for _ in llm.create_completion(prompt, max_tokens=max_tokens, temperature=0.0,
+                                               repeat_penalty=1.0, stop=list(stop), stream=True):
+                    n += 1
+                    first = first or time.perf_counter()
+                end = time.perf_counter()
+                p_tok += len(llm.tokenize(prompt.encode("utf-8")))
+                p_s += (first or end) - t0
+                g_tok += max(0, n - 1)
+                g_s += end - (first or end)
+        finally:
+            llm.close()
+        return p_tok, p_s, g_tok, g_s

@@ -2,9 +2,10 @@
 
 Runs the bundled sample documents through the real pipeline (no vault),
 recording every generation the pipeline asks for, then replays the same
-summary prompts on a fresh raw ``llama_cpp.Llama`` with its default
-completion path. Prints per-document latency, prompt and generation tokens
-per second for both, their ratio, and peak memory (RSS) of the pipeline.
+prompts through the backend's ``raw_baseline`` (for llama.cpp: a fresh
+``llama_cpp.Llama`` and its stock completion path, no cache reuse). Prints
+per-document latency, prompt and generation tokens per second for both,
+their ratio, and peak memory (RSS) of the pipeline.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .jobs import Processor
 from .model import Backend, Chunk, Constraint, backend_class
 from .resources import path as resource_path
 from .understanding.pipeline import Understander
+from .understanding.summary import MAX_TOKENS
 
 
 class Recorder(Backend):
@@ -71,38 +73,6 @@ def _peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def _raw_llama(model_path: Path, prompts: list[str], max_tokens: int
-               ) -> tuple[int, float, int, float]:
-    """Raw llama-cpp-python on the same prompts: (prompt tokens, prompt s,
-    generated tokens, generation s), first token counted as prompt time."""
-    import os
-
-    import llama_cpp
-
-    threads = os.cpu_count() or 1
-    llm = llama_cpp.Llama(model_path=str(model_path), n_ctx=4096, n_threads=threads,
-                          n_threads_batch=threads, verbose=False)
-    p_tok = g_tok = 0
-    p_s = g_s = 0.0
-    for prompt in prompts:
-        llm.reset()  # no cache: the raw baseline evaluates each prompt whole
-        t0 = time.perf_counter()
-        first = None
-        n = 0
-        for _ in llm.create_completion(prompt, max_tokens=max_tokens, temperature=0.0,
-                                       repeat_penalty=1.0, stop=["\n"], stream=True):
-            n += 1
-            if first is None:
-                first = time.perf_counter()
-        end = time.perf_counter()
-        p_tok += len(llm.tokenize(prompt.encode()))
-        p_s += (first or end) - t0
-        g_tok += max(0, n - 1)
-        g_s += end - (first or end)
-    llm.close()
-    return p_tok, p_s, g_tok, g_s
-
-
 def run_bench(model_path: Path, backend: str, samples: Path | None) -> int:
     folder = samples or resource_path("samples")
     files = sorted(p for p in folder.iterdir() if p.is_file())
@@ -134,7 +104,11 @@ def run_bench(model_path: Path, backend: str, samples: Path | None) -> int:
     pr_tok = sum(c.prompt_tokens for c in recorder.finals)
     cached = sum(c.prompt_cached for c in recorder.finals)
     pr_s = sum(c.prompt_seconds for c in recorder.finals)
-    raw = _raw_llama(model_path, recorder.prompts, 48)
+    baseline = type(recorder.inner).raw_baseline
+    if baseline is None:
+        print(f"peak RSS: {peak:.0f} MB; backend {backend} has no raw baseline to compare")
+        return 0
+    raw = baseline(model_path, recorder.prompts, max_tokens=MAX_TOKENS, stop=["\n"])
     pipe_gen = gen_tok / gen_s if gen_s else 0.0
     raw_gen = raw[2] / raw[3] if raw[3] else 0.0
     print()

@@ -14,7 +14,7 @@ import platform
 import sys
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -69,6 +69,10 @@ class Backend(ABC):
     supports_gbnf: ClassVar[bool] = False
     #: Option names ``load`` accepts, beyond the model path.
     options: ClassVar[frozenset[str]] = frozenset({"n_ctx", "threads"})
+    #: Optional, for ``strongroom bench``: the engine's stock path on the same prompts,
+    #: ``(model_path, prompts, *, max_tokens, stop) -> (prompt tokens, prompt s,
+    #: generated tokens, generation s)``.
+    raw_baseline: ClassVar[Callable[..., tuple[int, float, int, float]] | None] = None
 
     @classmethod
     def load(cls, model_path: Path, **options: Any) -> Backend:
