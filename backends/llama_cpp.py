@@ -28,6 +28,7 @@ from typing import Any  # noqa: E402
 
 import llama_cpp  # noqa: E402
 import numpy as np  # noqa: E402
+from llama_cpp.llama_grammar import LlamaGrammar  # noqa: E402
 
 from strongroom.errors import Cancelled, ModelError  # noqa: E402
 from strongroom.model import Backend, Choice, Chunk, Constraint, Grammar  # noqa: E402
@@ -174,11 +175,11 @@ class LlamaCppBackend(Backend):
         llm = self._llm
         grammar = None
         if isinstance(constraint, Choice):
-            grammar = llama_cpp.LlamaGrammar.from_string(
+            grammar = LlamaGrammar.from_string(
                 choice_grammar(constraint.options), verbose=False
             )
         elif isinstance(constraint, Grammar):
-            grammar = llama_cpp.LlamaGrammar.from_string(constraint.gbnf, verbose=False)
+            grammar = LlamaGrammar.from_string(constraint.gbnf, verbose=False)
         elif constraint is not None:
             raise ModelError(f"{self.name} cannot apply constraint {type(constraint).__name__}")
 

@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from .desktop.app import run as run_window
 
-        return run_window(data_dir(args), understander(args))
+        return int(run_window(data_dir(args), understander(args)))
     except UserError as exc:
         print(f"strongroom: {exc}", file=sys.stderr)
         return 1

@@ -49,9 +49,9 @@ def decode(data: bytes) -> str:
             return _checked(_strict(data[len(bom):], encoding))
     if sniff(data) == BINARY:
         raise ReadError(messages.NOT_TEXT)
-    encoding = _utf16_without_bom(data)
-    if encoding is not None:
-        return _checked(_strict(data, encoding))
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return _checked(_strict(data, utf16))
     if b"\x00" in data:
         raise ReadError(messages.NOT_TEXT)
     try:

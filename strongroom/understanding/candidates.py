@@ -132,7 +132,7 @@ def _beside_mark(text: str, start: int, end: int, marks: list[str]) -> bool:
 
 def find_currencies(text: str) -> list[Candidate]:
     all_lines = lines(text)
-    out = []
+    out: list[Candidate] = []
     for mk in currency_marks():
         word = mk.isalpha() and mk.isascii()
         pattern = rf"(?<![A-Za-z]){re.escape(mk)}(?![A-Za-z])" if word else re.escape(mk)

@@ -123,7 +123,8 @@ class RuleChooser:
 
     def _choose_amount(self, spec: FieldSpec, cands: list[Candidate], ctx: Context
                        ) -> Candidate | None:
-        keyed, loose = [], []
+        keyed: list[tuple[Decimal, int, Candidate]] = []
+        loose: list[tuple[Decimal, int, Candidate]] = []
         for c in cands:
             label = self._label(c, ctx)
             if spec.avoid and _has_word(label, spec.avoid) is not None:

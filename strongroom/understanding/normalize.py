@@ -72,7 +72,7 @@ def _currencies() -> dict[str, dict[str, str] | list[str]]:
 def currency_marks() -> list[str]:
     """Every mark we recognise, longest first (so ``HK$`` wins over ``$``)."""
     data = _currencies()
-    marks = [*data["codes"], *data["marks"], *data["ambiguous"]]  # type: ignore[misc]
+    marks = [*data["codes"], *data["marks"], *data["ambiguous"]]
     return sorted(set(marks), key=len, reverse=True)
 
 

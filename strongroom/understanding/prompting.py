@@ -27,7 +27,8 @@ MAX_DOC_CHARS = 2000  # the head of a long document is enough to route and summa
 
 @cache
 def fewshot() -> str:
-    return resource_path("prompts", "fewshot.txt").read_text(encoding="utf-8")
+    text: str = resource_path("prompts", "fewshot.txt").read_text(encoding="utf-8")
+    return text
 
 
 def document_block(text: str) -> str:

@@ -97,9 +97,9 @@ class Argon2Params:
         if not isinstance(obj, dict) or obj.get("name") != "argon2id" or obj.get("version") != 19:
             raise VaultError(_DAMAGED)
         memory, time_cost, par = obj.get("memory_kib"), obj.get("time_cost"), obj.get("parallelism")
-        ints = (memory, time_cost, par)
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in ints):
+        if not (_is_int(memory) and _is_int(time_cost) and _is_int(par)):
             raise VaultError(_DAMAGED)
+        assert isinstance(memory, int) and isinstance(time_cost, int) and isinstance(par, int)
         if not (8 <= memory <= _MAX_MEMORY_KIB and 1 <= time_cost <= _MAX_TIME_COST
                 and 1 <= par <= _MAX_PARALLELISM and memory >= 8 * par):
             raise VaultError(_DAMAGED)
@@ -107,6 +107,10 @@ class Argon2Params:
         if len(salt) < SALT_BYTES:
             raise VaultError(_DAMAGED)
         return cls(salt=salt, memory_kib=memory, time_cost=time_cost, parallelism=par)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def check_passphrase(passphrase: str | None) -> str:
