@@ -199,13 +199,7 @@ class MainWindow(QMainWindow):
         paths = list(paths)
         if not paths:
             return
-        try:
-            queued = self.processor.submit(paths)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        if not queued:
-            self.statusBar().showMessage("No documents found to add.", 5000)
+        self.processor.submit(paths)  # folders are walked on the worker thread
 
     def open_files(self) -> None:
         self.add_paths(filedialogs.ask_files(self))
@@ -239,7 +233,9 @@ class MainWindow(QMainWindow):
 
     # -- job progress ----------------------------------------------------------
     def _jobs_did_change(self, events: list[JobEvent]) -> None:
-        self.model.apply_events(events)
+        if any(e.stage == jobs.NOTHING_FOUND for e in events):
+            self.statusBar().showMessage("No documents found to add.", 5000)
+        self.model.apply_events([e for e in events if e.stage != jobs.NOTHING_FOUND])
         for event in events:
             result = event.result
             if result is not None and result.duplicate and result.doc_id is not None:

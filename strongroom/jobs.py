@@ -30,6 +30,8 @@ log = logging.getLogger("strongroom.jobs")
 QUEUED, READING, UNDERSTANDING, SAVING = "queued", "reading", "understanding", "saving"
 DONE, FAILED, CANCELLED = "done", "failed", "cancelled"
 FINAL_STAGES = frozenset({DONE, FAILED, CANCELLED})
+#: A submitted batch held no file at all (an empty folder); ``job_id`` is 0.
+NOTHING_FOUND = "nothing_found"
 
 
 class Understand(Protocol):
@@ -69,6 +71,12 @@ class JobEvent:
     result: JobResult | None = None  # set on the final stage
 
 
+@dataclass(frozen=True)
+class _Batch:
+    paths: list[Path]
+    epoch: int  # cancel-all before the walk drops the batch
+
+
 @dataclass
 class Job:
     job_id: int
@@ -98,19 +106,20 @@ class Processor:
         self._on_event = on_event or (lambda event: None)
         self._ids = itertools.count(1)
         self._jobs: dict[int, Job] = {}
-        self._queue: queue.Queue[Job | None] = queue.Queue()
+        self._queue: queue.Queue[_Batch | None] = queue.Queue()
         self._thread: threading.Thread | None = None
+        self._epoch = 0
 
     # -- queueing ------------------------------------------------------------
-    def submit(self, paths: Iterable[Path]) -> list[Job]:
-        """Queue files (folders are read recursively); runs them on the worker thread."""
-        jobs = [self._new_job(p) for p in expand_paths(paths)]
+    def submit(self, paths: Iterable[Path]) -> None:
+        """Queue files and folders for the worker thread. Folders are walked there
+        too, so a huge folder never freezes the caller: each file found is
+        announced by its "queued" event; a batch with no file at all, by one
+        ``NOTHING_FOUND`` event."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._work, name="strongroom-jobs", daemon=True)
             self._thread.start()
-        for job in jobs:
-            self._queue.put(job)
-        return jobs
+        self._queue.put(_Batch([Path(p) for p in paths], self._epoch))
 
     def run_all(self, paths: Iterable[Path]) -> Iterator[JobResult]:
         """Synchronous, for the command line: the same steps, on this thread."""
@@ -118,7 +127,9 @@ class Processor:
             yield self.run(job)
 
     def cancel(self, job_id: int | None = None) -> None:
-        """Cancel one job, or every unfinished one."""
+        """Cancel one job, or every unfinished one (and every batch not yet walked)."""
+        if job_id is None:
+            self._epoch += 1
         targets = self._jobs.values() if job_id is None else [self._jobs[job_id]]
         for job in list(targets):
             job.cancel.set()
@@ -137,8 +148,15 @@ class Processor:
         return job
 
     def _work(self) -> None:
-        while (job := self._queue.get()) is not None:
-            self.run(job)
+        while (batch := self._queue.get()) is not None:
+            if batch.epoch != self._epoch:
+                continue
+            jobs = [self._new_job(p) for p in expand_paths(batch.paths)]
+            if not jobs:
+                where = batch.paths[0] if batch.paths else Path()
+                self._on_event(JobEvent(0, where, NOTHING_FOUND, 1.0))
+            for job in jobs:
+                self.run(job)
 
     # -- one document --------------------------------------------------------
     def run(self, job: Job) -> JobResult:

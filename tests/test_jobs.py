@@ -107,9 +107,9 @@ def test_worker_thread_events_and_cancel(tmp_path):
             done.set()
 
     proc = Processor(slow, on_event=on_event)
-    [job] = proc.submit([write(tmp_path, "a.txt", b"text to wait on")])
+    proc.submit([write(tmp_path, "a.txt", b"text to wait on")])
     assert started.wait(5)
-    proc.cancel(job.job_id)
+    proc.cancel(events[0].job_id)
     assert done.wait(5)
     proc.shutdown(timeout=5)
     stages = [e.stage for e in events]
@@ -126,3 +126,19 @@ def test_folders_are_read_recursively(tmp_path):
     results = list(Processor(fake_understand).run_all([tmp_path / "d"]))
     assert sorted(r.path.name for r in results) == ["one.txt", "two.md"]
     assert all(r.ok for r in results)
+
+
+def test_folders_are_walked_on_the_worker_and_an_empty_one_says_so(tmp_path):
+    (tmp_path / "empty").mkdir()
+    seen: list = []
+    done = threading.Event()
+
+    def on_event(e):
+        seen.append((e.stage, threading.current_thread().name))
+        done.set()
+
+    proc = Processor(fake_understand, on_event=on_event)
+    proc.submit([tmp_path / "empty"])
+    assert done.wait(5)
+    proc.shutdown(timeout=5)
+    assert seen == [("nothing_found", "strongroom-jobs")]

@@ -198,3 +198,11 @@ def test_status_bar_says_how_the_vault_is_locked(qtbot, make_window) -> None:
         f"· network attempts since start: {netguard.attempts()}")
     other = make_window(vault=FakeVault(key_method="passphrase"))
     assert other.lock_label.text() == "Encrypted vault · unlocked with passphrase"
+
+
+def test_an_empty_folder_says_nothing_was_found(qtbot, make_window, tmp_path: Path) -> None:
+    window = make_window()
+    (tmp_path / "nothing").mkdir()
+    assert drop(window, file_mime([tmp_path / "nothing"]))
+    qtbot.wait_until(lambda: window.statusBar().currentMessage() == "No documents found to add.")
+    assert window.model.rowCount() == 0
