@@ -108,8 +108,8 @@ def open_vault(args: argparse.Namespace, *, create: bool) -> Any:
         usable, why = Vault.keychain_usable()
         passphrase = None
         if not usable:
-            print(f"strongroom: {why} A passphrase protects the vault instead; "
-                  "it cannot be recovered if lost.", file=sys.stderr)
+            print(f"strongroom: {why} The passphrase cannot be recovered if it is lost: "
+                  "keep it somewhere safe.", file=sys.stderr)
             passphrase = _ask_passphrase(confirm=True)
             if passphrase is None:
                 raise PassphraseRequired(f"Set {ENV_PASSPHRASE} or run in a terminal "
