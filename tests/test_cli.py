@@ -15,6 +15,7 @@ from strongroom.launcher import main
 from strongroom.reading import read_path
 from strongroom.resources import path as resource_path
 from tests.helpers.canary import scan
+from tests.helpers.documents import make_docx
 
 pytestmark = pytest.mark.model
 
@@ -28,16 +29,6 @@ def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def make_docx(path: Path, lines: list[str]) -> Path:
-    import docx
-
-    d = docx.Document()
-    for line in lines:
-        d.add_paragraph(line)
-    d.save(str(path))
-    return path
-
-
 def digest_tree(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()}
@@ -47,8 +38,8 @@ def test_extract_json_on_a_folder_with_good_and_bad_files(tmp_path, capsys, mode
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "receipt.txt").write_bytes(RECEIPT.read_bytes())
-    make_docx(folder / "invoice.docx", resource_path("samples", "invoice.txt")
-              .read_text().splitlines())
+    (folder / "invoice.docx").write_bytes(
+        make_docx(resource_path("samples", "invoice.txt").read_text().splitlines()))
     (folder / "empty.txt").write_bytes(b"")
     (folder / "junk.txt").write_bytes(bytes(range(256)) * 8)
     (folder / "photo.xyz").write_bytes(b"whatever")

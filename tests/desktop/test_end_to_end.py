@@ -7,8 +7,6 @@ field's span highlighted; close, reopen from the encrypted vault, see the same.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from desktop_support import drop, file_mime
 
@@ -17,6 +15,7 @@ from strongroom.desktop.window import MainWindow
 from strongroom.resources import path as resource_path
 from strongroom.vault import Vault
 from tests.helpers.canary import scan
+from tests.helpers.documents import make_pdf
 
 pytestmark = [pytest.mark.gui, pytest.mark.model]
 
@@ -29,19 +28,6 @@ def rows(window: MainWindow) -> dict[str, tuple[str, str]]:
             for r in range(m.rowCount())}
 
 
-def make_pdf(path: Path, pages: list[str]) -> Path:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=11)
-    for text in pages:
-        pdf.add_page()
-        for line in text.splitlines():
-            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.output(str(path))
-    return path
-
-
 def test_drop_process_show_and_reopen(qtbot, tmp_path, understander):
     src = tmp_path / "inbox"
     src.mkdir()
@@ -50,7 +36,8 @@ def test_drop_process_show_and_reopen(qtbot, tmp_path, understander):
                        .replace("Oat milk", f"Oat milk {CANARY}"))
     invoice_text = resource_path("samples", "invoice.txt").read_text()
     lines = invoice_text.splitlines()
-    pdf = make_pdf(src / "invoice.pdf", ["\n".join(lines[:8]), "\n".join(lines[8:])])
+    pdf = src / "invoice.pdf"
+    pdf.write_bytes(make_pdf(["\n".join(lines[:8]), "\n".join(lines[8:])]))
 
     data = tmp_path / "data"
     vault = Vault.create(data, passphrase="a long enough passphrase")

@@ -7,11 +7,11 @@ import time
 
 import docx
 import pytest
-from reading_support import CANARY, make_docx, make_docx_bomb, make_zip
 
 from strongroom.errors import ReadError
 from strongroom.reading import limits, messages, read_bytes
 from strongroom.reading.sniff import OLE2_MAGIC
+from tests.helpers.documents import CANARY, make_docx, make_docx_bomb, make_zip
 
 
 def test_paragraphs_and_table_cells_in_document_order():

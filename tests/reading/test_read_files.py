@@ -6,7 +6,6 @@ import os
 import sys
 
 import pytest
-from reading_support import CANARY, make_docx, make_pdf
 
 from strongroom.errors import ReadError, UserError
 from strongroom.reading import (
@@ -18,6 +17,7 @@ from strongroom.reading import (
     read_bytes,
     read_path,
 )
+from tests.helpers.documents import CANARY, make_docx, make_pdf
 
 
 def refusal(path) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 
 import pytest
-from reading_support import CANARY, make_pdf, make_scanned_pdf
 
 from strongroom.errors import ReadError
 from strongroom.reading import limits, messages, pdf, read_bytes
+from tests.helpers.documents import CANARY, make_pdf, make_scanned_pdf
 
 PAGES = [f"Page one: statement {CANARY}", "Page two: balance 120.00\nsecond line",
          "Page three: total 7.25"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 
 import pytest
-from reading_support import CANARY
 
 from strongroom.errors import ReadError
 from strongroom.reading import limits, messages, read_bytes
+from tests.helpers.documents import CANARY
 
 LATIN = f"Rechnung Nr. 42 für Müller – Größe XL, 12,50 € bezahlt. Café crème à Noël. {CANARY}"
 JAPANESE = ("領収書：東京都千代田区の店舗でお買い上げいただき"

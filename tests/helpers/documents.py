@@ -1,4 +1,4 @@
-"""Documents made at test time for the reading tests (nothing is checked in)."""
+"""Documents made at test time (nothing is checked in): PDFs, Word files, zips."""
 
 from __future__ import annotations
 
@@ -36,16 +36,17 @@ def make_scanned_pdf() -> bytes:
     return bytes(pdf.output())
 
 
-def make_docx(paragraphs_before: list[str], table: list[list[str]],
-              paragraphs_after: list[str]) -> bytes:
-    """A Word document: paragraphs, a table, more paragraphs."""
+def make_docx(paragraphs_before: list[str], table: list[list[str]] | None = None,
+              paragraphs_after: list[str] = ()) -> bytes:
+    """A Word document: paragraphs, a table (if any), more paragraphs."""
     document = docx.Document()
     for text in paragraphs_before:
         document.add_paragraph(text)
-    grid = document.add_table(rows=len(table), cols=len(table[0]))
-    for r, row in enumerate(table):
-        for c, value in enumerate(row):
-            grid.cell(r, c).text = value
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                grid.cell(r, c).text = value
     for text in paragraphs_after:
         document.add_paragraph(text)
     out = io.BytesIO()
