@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="where the vault and model live (default: the user data dir)")
     common.add_argument("--model", type=Path, default=argparse.SUPPRESS,
                         help="a local GGUF file to use instead of the bundled Gemma 3 270M")
-    common.add_argument("--backend", choices=["auto", "llama.cpp", "mlx"],
+    common.add_argument("--backend", choices=["auto", "llama.cpp"],
                         default=argparse.SUPPRESS, help="inference backend (default: auto)")
 
     parser = argparse.ArgumentParser(
