@@ -7,6 +7,7 @@ the ``strongroom.backends`` entry point, so nothing here imports one.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -16,14 +17,27 @@ from collections.abc import Sequence
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
-def _harden_process() -> None:
-    """No core dumps: a crash while unlocked must not write decrypted pages to disk."""
+PR_SET_DUMPABLE = 4  # linux/prctl.h
+
+
+def harden_process() -> None:
+    """No core dumps: a crash while unlocked must not write decrypted pages to disk.
+
+    RLIMIT_CORE 0 stops the kernel's core file; on Linux "not dumpable" also stops
+    core-dump helpers (systemd-coredump ignores the limit) and other processes of
+    the same user from attaching a debugger to read the vault's key.
+    """
     try:
         import resource
 
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     except (ImportError, ValueError, OSError):
         pass
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .cli import build_parser, data_dir, run, understander
 
     netguard.install()
-    _harden_process()
+    harden_process()
     logging.basicConfig(level=os.environ.get("STRONGROOM_LOG", "WARNING"),
                         format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
