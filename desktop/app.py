@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from strongroom.errors import UserError
 from strongroom.jobs import Understand
 
 from . import theme
 from .errors import show_error
+from .instance import SingleInstance
 from .unlock import CreatePassphraseDialog, PassphraseDialog
 from .window import MainWindow
 
@@ -58,16 +59,41 @@ def unlock_vault(data_dir: Path) -> Any:
 def run(data_dir: Path, understand: Understand, *, argv: Sequence[str] | None = None) -> int:
     """Show the window until it is closed; 0 on a normal exit, 1 if the vault failed."""
     app = application(argv)
-    try:
-        vault = unlock_vault(Path(data_dir))
-    except UserError as exc:
-        show_error(None, exc, title="Strongroom: vault")
-        return 1
-    if vault is None:
+    instance = SingleInstance(Path(data_dir))
+    if instance.notify_running():
+        print("Strongroom is already open for this vault; its window was brought to the front.",
+              file=sys.stderr)
         return 0
-    window = MainWindow(vault, understand)
-    window.show()
+    instance.listen()
+    # Until the main window exists, a second launch brings the unlock dialog forward.
+    instance.activation_requested.connect(_raise_active_window)
     try:
-        return app.exec()
+        try:
+            vault = unlock_vault(Path(data_dir))
+        except UserError as exc:
+            show_error(None, exc, title="Strongroom: vault")
+            return 1
+        if vault is None:
+            return 0
+        window = MainWindow(vault, understand)
+        window.show()
+        instance.activation_requested.connect(lambda: _bring_forward(window))
+        try:
+            return app.exec()
+        finally:
+            window.shutdown()
     finally:
-        window.shutdown()
+        instance.close()
+
+
+def _bring_forward(widget: QWidget) -> None:
+    if widget.isMinimized():
+        widget.showNormal()
+    widget.raise_()
+    widget.activateWindow()
+
+
+def _raise_active_window() -> None:
+    modal = QApplication.activeModalWidget()
+    if modal is not None:
+        _bring_forward(modal)
