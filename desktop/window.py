@@ -41,6 +41,7 @@ from strongroom.errors import UserError
 from strongroom.jobs import JobEvent, Processor, Understand
 
 from . import filedialogs, theme
+from .about import show_about
 from .bridge import JobBridge
 from .detail import DetailPane
 from .dropzone import DropZone, local_paths
@@ -113,6 +114,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_quit)
         doc_menu = self.menuBar().addMenu("&Document")
         doc_menu.addActions([self.act_cancel, self.act_delete])
+        help_menu = self.menuBar().addMenu("&Help")
+        self.act_about = help_menu.addAction("About Strongroom…")
+        self.act_about.triggered.connect(lambda: show_about(self))
 
         toolbar = QToolBar("Main")
         toolbar.setMovable(False)

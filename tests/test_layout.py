@@ -54,3 +54,18 @@ def test_engines_are_only_handed_local_files():
         text = path.read_text(encoding="utf-8")
         assert "from_pretrained" not in text.replace("never from_pretrained", ""), path
         assert "hf_hub_download" not in text and "snapshot_download" not in text, path
+
+
+def test_every_resource_file_is_packaged():
+    """An installed (non-editable) Strongroom must carry every data file it reads."""
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = config["tool"]["setuptools"]["package-data"]["strongroom.resources"]
+    res = ROOT / "resources"
+    for path in res.rglob("*"):
+        rel = path.relative_to(res).as_posix()
+        if path.is_dir() or path.suffix == ".py" or "__pycache__" in rel:
+            continue
+        assert any(fnmatch.fnmatch(rel, g) and rel.count("/") == g.count("/") for g in globs), rel

@@ -1,0 +1,14 @@
+import pytest
+
+from strongroom.desktop.about import about_text
+
+pytestmark = pytest.mark.gui
+
+
+def test_about_names_what_the_vault_protects_and_what_it_does_not(make_window):
+    window = make_window()
+    assert window.act_about.text() == "About Strongroom…"
+    text = about_text()
+    assert "What the vault protects against" in text
+    assert "stolen disk" in text and "copied backup" in text
+    assert "Malicious software running as you while the vault is open" in text
