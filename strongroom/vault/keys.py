@@ -17,8 +17,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import os
 import secrets
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,11 +42,15 @@ KEYCHAIN = "keychain"
 PASSPHRASE = "passphrase"  # noqa: S105 - a method name, not a secret
 METHODS = (KEYCHAIN, PASSPHRASE)
 
-#: Argon2id parameters for new vaults (RFC 9106's second recommended option,
-#: with t=3 for a little more margin). Stored per vault, so they can be raised later.
+#: Argon2id floor for new vaults (RFC 9106's second recommended option, with t=3
+#: for a little more margin). Stored per vault, so they can be raised later.
 ARGON2_MEMORY_KIB = 64 * 1024
 ARGON2_TIME_COST = 3
 ARGON2_PARALLELISM = 1
+#: New passphrases raise the time cost above the floor until one derivation takes
+#: about this long on this machine (issue 13 asks for 0.5-2 s), never lowering it.
+ARGON2_TARGET_SECONDS = 0.75
+ARGON2_CALIBRATE = True
 #: Upper bounds accepted from a file, so a tampered envelope cannot make opening
 #: the vault allocate gigabytes or spin for minutes.
 _MAX_MEMORY_KIB = 4 * 1024 * 1024
@@ -77,9 +83,18 @@ class Argon2Params:
 
     @classmethod
     def fresh(cls) -> Argon2Params:
-        """Parameters for a new passphrase (read at call time so tests can lower them)."""
-        return cls(salt=secrets.token_bytes(SALT_BYTES), memory_kib=ARGON2_MEMORY_KIB,
-                   time_cost=ARGON2_TIME_COST, parallelism=ARGON2_PARALLELISM)
+        """Parameters for a new passphrase, calibrated to this machine: the floor's
+        memory and parallelism, the time cost raised until one derivation takes
+        ``ARGON2_TARGET_SECONDS`` (module values are read at call time so tests
+        can lower them)."""
+        floor = cls(salt=secrets.token_bytes(SALT_BYTES), memory_kib=ARGON2_MEMORY_KIB,
+                    time_cost=ARGON2_TIME_COST, parallelism=ARGON2_PARALLELISM)
+        if not ARGON2_CALIBRATE:
+            return floor
+        return floor.with_time_cost(calibrated_time_cost(floor, _measure(floor)))
+
+    def with_time_cost(self, time_cost: int) -> Argon2Params:
+        return Argon2Params(self.salt, self.memory_kib, time_cost, self.parallelism)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -126,6 +141,24 @@ def check_passphrase(passphrase: str | None) -> str:
     if passphrase == "":
         raise PassphraseRequired("The passphrase cannot be empty. Enter a passphrase.")
     return unicodedata.normalize("NFC", passphrase)
+
+
+def _measure(params: Argon2Params) -> float:
+    """Seconds one derivation with ``params`` takes here (a throwaway secret)."""
+    start = time.perf_counter()
+    hash_secret_raw(secret=b"calibration", salt=params.salt, time_cost=params.time_cost,
+                    memory_cost=params.memory_kib, parallelism=params.parallelism,
+                    hash_len=KEY_BYTES, type=Type.ID)
+    return time.perf_counter() - start
+
+
+def calibrated_time_cost(floor: Argon2Params, seconds_at_floor: float) -> int:
+    """The time cost reaching ``ARGON2_TARGET_SECONDS``, given how long the floor
+    took; Argon2's time grows linearly with its passes. Never below the floor,
+    never above what an envelope may hold."""
+    per_pass = max(seconds_at_floor, 1e-6) / floor.time_cost
+    wanted = math.ceil(ARGON2_TARGET_SECONDS / per_pass - 1e-9)  # 15.000000000000002 is 15
+    return max(floor.time_cost, min(_MAX_TIME_COST, wanted))
 
 
 def derive_kek(passphrase: str | None, params: Argon2Params) -> bytes:

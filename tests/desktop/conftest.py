@@ -22,6 +22,7 @@ def _desktop_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("STRONGROOM_PASSPHRASE", raising=False)
     monkeypatch.setattr(keys, "ARGON2_MEMORY_KIB", 1024)
     monkeypatch.setattr(keys, "ARGON2_TIME_COST", 1)
+    monkeypatch.setattr(keys, "ARGON2_CALIBRATE", False)
 
 
 @pytest.fixture

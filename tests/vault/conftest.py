@@ -19,6 +19,7 @@ def _vault_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STRONGROOM_KEYCHAIN_SERVICE", "Strongroom-tests")
     monkeypatch.setattr(keys, "ARGON2_MEMORY_KIB", 1024)
     monkeypatch.setattr(keys, "ARGON2_TIME_COST", 1)
+    monkeypatch.setattr(keys, "ARGON2_CALIBRATE", False)
 
 
 @pytest.fixture

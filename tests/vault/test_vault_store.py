@@ -207,14 +207,16 @@ def test_envelope_contents(data_dir: Path) -> None:
 
 
 def test_real_argon2_parameters(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """New vaults get Argon2id m=64 MiB, t=3, p=1 and a 16-byte salt (the fixture lowers them)."""
+    """New vaults get Argon2id m=64 MiB, t≥3 (calibrated to this machine), p=1 and a
+    16-byte salt (the fixture lowers them), stored beside the wrapped key."""
     assert REAL_ARGON2 == (64 * 1024, 3, 1)
     monkeypatch.setattr(keys, "ARGON2_MEMORY_KIB", REAL_ARGON2[0])
     monkeypatch.setattr(keys, "ARGON2_TIME_COST", REAL_ARGON2[1])
+    monkeypatch.setattr(keys, "ARGON2_CALIBRATE", True)
     Vault.create(data_dir, passphrase=PW).close()
     kdf = json.loads((data_dir / KEYS_NAME).read_text())["keys"][0]["kdf"]
-    assert (kdf["name"], kdf["memory_kib"], kdf["time_cost"], kdf["parallelism"]) == (
-        "argon2id", 65536, 3, 1)
+    assert (kdf["name"], kdf["memory_kib"], kdf["parallelism"]) == ("argon2id", 65536, 1)
+    assert 3 <= kdf["time_cost"] <= 64
     assert len(keys._unb64(kdf["salt"])) == 16
     Vault.open(data_dir, passphrase=PW).close()
 
@@ -222,3 +224,15 @@ def test_real_argon2_parameters(data_dir: Path, monkeypatch: pytest.MonkeyPatch)
 def test_passphrase_is_nfc_normalised(data_dir: Path) -> None:
     Vault.create(data_dir, passphrase="caf\u00e9 au lait").close()  # composed é
     Vault.open(data_dir, passphrase="cafe\u0301 au lait").close()  # decomposed e + accent
+
+
+@pytest.mark.parametrize(
+    ("seconds_at_floor", "expected"),
+    [(0.15, 15), (0.30, 8), (0.75, 3), (3.0, 3), (0.0, 64)],
+)
+def test_calibration_reaches_the_target_and_keeps_the_floor(seconds_at_floor, expected,
+                                                            monkeypatch):
+    """t grows linearly to ~0.75 s here; never below t=3, never above what a file may hold."""
+    monkeypatch.setattr(keys, "ARGON2_TARGET_SECONDS", 0.75)
+    floor = keys.Argon2Params(b"0" * 16, 64 * 1024, 3, 1)
+    assert keys.calibrated_time_cost(floor, seconds_at_floor) == expected
