@@ -1,0 +1,41 @@
+"""Vaults from every release keep opening (STYLE.md §5; issue 13: migrations).
+
+Each fixture under tests/fixtures/vaults/ was made by the release it is named after
+and is never regenerated; a test copies it to a temp dir first (opening migrates).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from strongroom.vault import Vault
+from strongroom.vault.db import DB_NAME
+from strongroom.vault.schema import SCHEMA_VERSION
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "vaults"
+V1_PASSPHRASE = "strongroom fixture v1"
+
+
+@pytest.fixture
+def v1_vault(tmp_path: Path) -> Path:
+    folder = tmp_path / "v1"
+    shutil.copytree(FIXTURES / "v1", folder, ignore=shutil.ignore_patterns("README.md"))
+    return folder
+
+
+def test_v1_vault_opens_and_migrates(v1_vault: Path) -> None:
+    with Vault.open(v1_vault, passphrase=V1_PASSPHRASE) as vault:
+        assert vault._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        rows = vault.list_documents()
+        assert sorted((r.name, r.doc_type, r.doc_date) for r in rows) == [
+            ("dental-receipt.txt", "receipt", "2024-02-14"),
+            ("electricity-invoice.txt", "invoice", "2023-09-17"),
+        ]
+        receipt = next(r for r in rows if r.doc_type == "receipt")
+        stored = vault.get(receipt.id)
+        assert stored.fields["total"].normalized == "480.00"
+        assert "Root canal treatment" in stored.text
+    assert (v1_vault / DB_NAME).exists()
