@@ -179,6 +179,10 @@ def keyword_spans(text: str, keywords: list[str]) -> Iterator[tuple[int, str, Li
                 yield priority, kw, ln
 
 
+#: What separates a label from its value, full-width CJK forms included.
+_LABEL_PUNCT = " \t:：#.-–=|\u3000"
+
+
 def labelled_candidates(text: str, keywords: list[str], *, number: bool = False
                         ) -> list[Candidate]:
     """The text printed after a label ("Patient: Jane Roe", "Invoice no. 123"),
@@ -190,8 +194,8 @@ def labelled_candidates(text: str, keywords: list[str], *, number: bool = False
         assert m
         rest_at = ln.start + m.end()
         rest = text[rest_at : ln.end]
-        lead = len(rest) - len(rest.lstrip(" \t:#.-–=|"))
-        start, value = rest_at + lead, rest.lstrip(" \t:#.-–=|")
+        lead = len(rest) - len(rest.lstrip(_LABEL_PUNCT))
+        start, value = rest_at + lead, rest.lstrip(_LABEL_PUNCT)
         if not value:
             nxt = next((x for x in all_lines if x.no > ln.no), None)
             if nxt is None or nxt.no > ln.no + 1:
@@ -203,7 +207,7 @@ def labelled_candidates(text: str, keywords: list[str], *, number: bool = False
                 continue
             value = tok.group(0).rstrip(".")
         else:
-            value = re.split(r"\s{3,}|\t", value)[0].strip()  # next column starts
+            value = re.split(r"\s{2,}|\t", value)[0].strip()  # the next column starts
         if value:
             out.append(Candidate("text", start, start + len(value), value, value, ln.no))
     return out

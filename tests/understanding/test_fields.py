@@ -119,3 +119,20 @@ def test_the_document_date_is_the_schemas_first_date_found(monkeypatch):
     ex = u(Document("p.txt", "text", text, text.encode()), cancel=threading.Event(),
            progress=lambda f: None)
     assert ex.doc_date == "2024-05-31"
+
+
+def test_chinese_labels_and_full_width_colons():
+    text = ("上海明达科技有限公司\n发票\n发票号码：No. 04418827\n开票日期：2024年6月12日\n"
+            "购买方：杭州云帆设计工作室\n金额：¥8,000.00\n价税合计：¥8,480.00\n")
+    f = extract_fields(text, schema("invoice"))
+    assert f["vendor"].value == "上海明达科技有限公司"
+    assert f["invoice_date"].normalized == "2024-06-12"
+    assert f["customer"].value == "杭州云帆设计工作室"
+    assert f["total"].normalized == "8480.00"
+    assert f["currency"].normalized == "CNY" and f["currency"].inferred  # ¥ in Chinese text
+
+
+def test_a_labelled_value_stops_where_the_next_column_starts():
+    text = "Clinic\nPatient: A. Jones  Collected: 02/03/2024\n姓名：李娜  工号：A1027\n"
+    f = extract_fields(text, schema("lab_report"))
+    assert f["patient"].value == "A. Jones"
