@@ -5,6 +5,7 @@
     strongroom list [--json]
     strongroom show ID [--json]
     strongroom bench                    speed and memory against raw llama.cpp
+    strongroom eval DATASET [--json]    accuracy on a labelled set (see evaluate.py)
 
 Errors print one line to stderr and exit 1; a batch where some documents
 failed prints each failure and exits 2.
@@ -58,6 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", parents=[common], help="measure speed and memory")
     p.add_argument("--samples", type=Path, default=None,
                    help="folder of documents (default: the bundled samples)")
+    p = sub.add_parser("eval", parents=[common], help="measure extraction on a labelled set")
+    p.add_argument("dataset", type=Path, help='JSON lines {"id", "text"|"path", "gold": {...}}')
+    p.add_argument("--json", action="store_true", help="one JSON object")
+    p.add_argument("--group-by", metavar="FIELD", default=None,
+                   help="cross-validate with folds that never share this gold field's value")
+    p.add_argument("--folds", type=int, default=5, metavar="K")
+    p.add_argument("--no-model", action="store_true",
+                   help="types from the file, fields by code only (fast)")
     return parser
 
 
@@ -207,8 +216,24 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run_bench(model_path(args), getattr(args, "backend", "auto"), args.samples)
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import Options, format_report, load_rows, run_eval
+    from .model import backend_class
+    from .understanding.chooser import RuleChooser
+
+    if not args.dataset.is_file():
+        raise UserError(f"There is no file {args.dataset}.")
+    rows = load_rows(args.dataset)
+    load = None if args.no_model else (
+        lambda: backend_class(getattr(args, "backend", "auto")).load(model_path(args)))
+    report = run_eval(rows, RuleChooser, load,
+                      Options(group_by=args.group_by, folds=args.folds))
+    print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
 COMMANDS = {"extract": cmd_extract, "process": cmd_process, "list": cmd_list,
-            "show": cmd_show, "bench": cmd_bench}
+            "show": cmd_show, "bench": cmd_bench, "eval": cmd_eval}
 
 
 def run(args: argparse.Namespace) -> int:

@@ -27,9 +27,14 @@ def _address_candidates(spec: FieldSpec, ctx: Context) -> list[Candidate]:
     return [Candidate("lines", start, end, ctx.text[start:end], joined, run[0].no)]
 
 
-def extract_fields(text: str, doc_schema: DocSchema, chooser: Chooser | None = None
+def extract_fields(text: str, doc_schema: DocSchema, chooser: Chooser | None = None,
+                   *, trace: dict[str, list[Candidate]] | None = None
                    ) -> dict[str, FieldValue]:
-    """Every field of ``doc_schema``; a field without a grounded choice is empty."""
+    """Every field of ``doc_schema``; a field without a grounded choice is empty.
+
+    ``trace``, when given, receives the candidates offered to the chooser per
+    field (``strongroom eval`` measures candidate recall from it).
+    """
     chooser = chooser or RuleChooser()
     ctx = Context(text=text, lines=lines(text))
     currencies = find_currencies(text)
@@ -55,6 +60,8 @@ def extract_fields(text: str, doc_schema: DocSchema, chooser: Chooser | None = N
             cands = labelled_candidates(text, list(spec.keywords), number=spec.kind == "number")
         else:
             raise ValueError(f"unknown field kind {spec.kind!r} in schema {doc_schema.type}")
+        if trace is not None:
+            trace[spec.name] = list(cands)
         chosen = chooser.choose(spec, cands, ctx)
         ctx.chosen[spec.name] = chosen
         out[spec.name] = _grounded(chosen, text)
