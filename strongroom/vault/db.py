@@ -38,7 +38,7 @@ from ..errors import PassphraseRequired, VaultError
 from ..paths import ensure_private_dir
 from ..reading.base import Document
 from ..understanding.result import Extraction, FieldValue
-from . import keychain, keys
+from . import keychain, keys, search
 from .records import DocumentRow, StoredDocument
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -294,17 +294,39 @@ class Vault:
                     [_field_row(doc_id, i, name, fv)
                      for i, (name, fv) in enumerate(extraction.fields.items())],
                 )
+                search.index_document(conn, doc_id)
         return doc_id
 
     def list_documents(self) -> list[DocumentRow]:
         """Every document, newest first (no text, no bytes)."""
         with self._locked("list the documents") as conn:
             rows = conn.execute(
-                "SELECT d.id, d.name, d.kind, d.doc_type, d.doc_date, "
-                "d.added_at, d.summary FROM documents d ORDER BY d.added_at DESC, d.id DESC"
+                f"SELECT {_ROW_COLUMNS} FROM documents d ORDER BY d.added_at DESC, d.id DESC"
             ).fetchall()
-        return [DocumentRow(id=r[0], name=r[1], kind=r[2], doc_type=r[3], doc_date=r[4],
-                            added_at=r[5], summary=r[6]) for r in rows]
+        return [_document_row(r) for r in rows]
+
+    def search(self, query: str, *, doc_type: str | None = None, date_from: str | None = None,
+               date_to: str | None = None, limit: int = 200) -> list[DocumentRow]:
+        """Documents whose name, text, summary or field values hold every word of
+        ``query`` (the last word as a prefix), best match first; filtered by type and
+        by the document's own date (ISO, bounds inclusive). A query without words
+        filters only, newest first. Any text is a valid query (``search.fts_query``).
+        """
+        match = search.fts_query(query)
+        where, params = search.filters(doc_type, date_from, date_to)
+        with self._locked("search the vault") as conn:
+            if match is None:
+                rows = conn.execute(
+                    f"SELECT {_ROW_COLUMNS} FROM documents d WHERE 1{where} "
+                    "ORDER BY d.added_at DESC, d.id DESC LIMIT ?", (*params, limit)
+                ).fetchall()
+            else:
+                rows = conn.execute(
+                    f"SELECT {_ROW_COLUMNS} FROM search JOIN documents d ON d.id = search.rowid "
+                    f"WHERE search MATCH ?{where} ORDER BY search.rank, d.id DESC LIMIT ?",
+                    (match, *params, limit),
+                ).fetchall()
+        return [_document_row(r) for r in rows]
 
     def get(self, doc_id: int) -> StoredDocument:
         with self._locked("read the document") as conn:
@@ -343,9 +365,22 @@ class Vault:
     def delete(self, doc_id: int) -> None:
         """Remove a document, its bytes and fields (zeroed on disk: secure_delete)."""
         with self._locked("delete the document") as conn, transaction(conn):
+            search.unindex_document(conn, doc_id)  # first: it reads the values to remove
             cur = conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
         if cur.rowcount == 0:
             raise VaultError(f"No document with id {doc_id}.")
+
+    def compact(self) -> tuple[int, int]:
+        """Merge the search index into one segment and rebuild the file (VACUUM):
+        smaller, and no free pages. Offered after deletes. Returns the file size
+        before and after, in bytes."""
+        db_path = self.path / DB_NAME
+        before = db_path.stat().st_size
+        with self._locked("compact the vault") as conn:
+            with transaction(conn):
+                conn.execute("INSERT INTO search (search) VALUES ('optimize')")
+            conn.execute("VACUUM")  # never inside a transaction
+        return before, db_path.stat().st_size
 
     # -- lifetime --------------------------------------------------------------
     def close(self) -> None:
@@ -385,6 +420,14 @@ class Vault:
 
 
 # -- helpers -------------------------------------------------------------------
+_ROW_COLUMNS = "d.id, d.name, d.kind, d.doc_type, d.doc_date, d.added_at, d.summary"
+
+
+def _document_row(r: Any) -> DocumentRow:
+    return DocumentRow(id=r[0], name=r[1], kind=r[2], doc_type=r[3], doc_date=r[4],
+                       added_at=r[5], summary=r[6])
+
+
 def _existing(data_dir: Path) -> bool:
     """True if a vault exists; ``VaultError`` if only half of one does."""
     has_db, has_keys = (data_dir / DB_NAME).exists(), (data_dir / KEYS_NAME).exists()

@@ -58,6 +58,45 @@ def m001_initial(conn: Any) -> None:
     )
 
 
+def m002_search(conn: Any) -> None:
+    """Full-text index over name, text, summary and field values (issue 13).
+
+    External content: ``search`` indexes the view ``search_source`` (one row per
+    document, field values and their normalized forms joined into one column) and
+    keeps no second copy of the text. ``Vault`` writes the index row in the same
+    transaction as the document, and removes it (FTS5's ``delete`` command, fed the
+    values from the view) before the document goes. Against the alternatives:
+    a contentless table with ``contentless_delete=1`` deletes by rowid through
+    *tombstones* and never removes the terms (it cannot know them), which defeats
+    secure-delete; a content-storing table would hold a second plaintext copy.
+    External content also gives ``rebuild`` and an ``integrity-check`` that
+    compares the index with the documents.
+
+    FTS5's own ``secure-delete`` option makes a delete remove the document's terms
+    from the index segments at once; without it FTS5 only appends delete markers
+    and the old terms stay in ``search_data`` until a merge, whatever ``PRAGMA
+    secure_delete`` says (that pragma zeroes freed b-tree space, not live
+    segments). The option is persistent (stored in ``search_config``).
+
+    ``remove_diacritics 2``: "resume" finds "résumé".
+    """
+    conn.execute(
+        """CREATE VIEW search_source AS
+        SELECT d.id AS id, d.name AS name, d.text AS text, d.summary AS summary,
+               (SELECT group_concat(coalesce(f.value, '') || ' ' || coalesce(f.normalized, ''),
+                                    char(10))
+                FROM fields f WHERE f.doc_id = d.id) AS fields
+        FROM documents d"""
+    )
+    conn.execute(
+        "CREATE VIRTUAL TABLE search USING fts5(name, text, summary, fields, "
+        "content='search_source', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    conn.execute("INSERT INTO search (search, rank) VALUES ('secure-delete', 1)")
+    conn.execute("INSERT INTO search (search) VALUES ('rebuild')")  # existing documents
+
+
 #: Index i holds the migration to version i + 1.
-MIGRATIONS: tuple[Migration, ...] = (m001_initial,)
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_search)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -38,4 +38,14 @@ def test_v1_vault_opens_and_migrates(v1_vault: Path) -> None:
         stored = vault.get(receipt.id)
         assert stored.fields["total"].normalized == "480.00"
         assert "Root canal treatment" in stored.text
+        # m002_search filled the index from the documents that were already there
+        assert [r.name for r in vault.search("root canal")] == ["dental-receipt.txt"]
+        assert [r.name for r in vault.search("northw")] == ["electricity-invoice.txt"]
+        assert [r.name for r in vault.search("INV-2023-0917")] == ["electricity-invoice.txt"]
+        assert [r.name for r in vault.search("480.00", doc_type="receipt",
+                                             date_from="2024")] == ["dental-receipt.txt"]
+        vault.delete(receipt.id)
+        assert vault.search("root canal") == []
+    with Vault.open(v1_vault, passphrase=V1_PASSPHRASE) as vault:  # opens again, already v2
+        assert [r.name for r in vault.list_documents()] == ["electricity-invoice.txt"]
     assert (v1_vault / DB_NAME).exists()
