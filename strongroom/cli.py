@@ -4,7 +4,9 @@
     strongroom process PATH...          ... and keep in the vault
     strongroom list [--json]
     strongroom show ID [--json]
+    strongroom search QUERY [--type T] [--from DATE] [--to DATE] [--json]
     strongroom bench                    speed and memory against raw llama.cpp
+    strongroom bench --search           search latency on a 10,000-document vault
     strongroom eval DATASET [--json]    accuracy on a labelled set (see evaluate.py)
 
 Errors print one line to stderr and exit 1; a batch where some documents
@@ -56,9 +58,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", parents=[common], help="one document from the vault")
     p.add_argument("id", type=int)
     p.add_argument("--json", action="store_true")
+    p = sub.add_parser("search", parents=[common], help="find documents in the vault")
+    p.add_argument("query", nargs="*", help="words to find (none: filters only)")
+    p.add_argument("--type", dest="doc_type", default=None, metavar="T",
+                   help="only this document type (receipt, invoice, ...)")
+    p.add_argument("--from", dest="date_from", default=None, metavar="DATE",
+                   help="documents dated on or after DATE (YYYY[-MM[-DD]])")
+    p.add_argument("--to", dest="date_to", default=None, metavar="DATE",
+                   help="documents dated on or before DATE (YYYY[-MM[-DD]])")
+    p.add_argument("--json", action="store_true")
     p = sub.add_parser("bench", parents=[common], help="measure speed and memory")
     p.add_argument("--samples", type=Path, default=None,
                    help="folder of documents (default: the bundled samples)")
+    p.add_argument("--search", action="store_true",
+                   help="instead: search latency on a synthetic 10,000-document vault "
+                   "(in a temp dir; no model needed)")
     p = sub.add_parser("eval", parents=[common], help="measure extraction on a labelled set")
     p.add_argument("dataset", type=Path, help='JSON lines {"id", "text"|"path", "gold": {...}}')
     p.add_argument("--json", action="store_true", help="one JSON object")
@@ -183,14 +197,29 @@ def cmd_process(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     with open_vault(args, create=False) as vault:
         rows = vault.list_documents()
-    if args.json:
+    _print_rows(rows, args.json)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with open_vault(args, create=False) as vault:
+        rows = vault.search(" ".join(args.query), doc_type=args.doc_type,
+                            date_from=args.date_from, date_to=args.date_to)
+    _print_rows(rows, args.json)
+    if not rows and not args.json:
+        print("strongroom: no documents match.", file=sys.stderr)
+    return 0
+
+
+def _print_rows(rows: list[Any], as_json: bool) -> None:
+    """``list`` and ``search`` output: a JSON array, or one line per document."""
+    if as_json:
         print(json.dumps([{"id": r.id, "name": r.name, "doc_type": r.doc_type,
                            "date": r.doc_date, "added_at": r.added_at, "summary": r.summary}
                           for r in rows], ensure_ascii=False))
-        return 0
+        return
     for r in rows:
         print(f"{r.id:>5}  {r.doc_type:<14} {r.doc_date or '':<10}  {r.name}")
-    return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -211,6 +240,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.search:
+        from .bench_search import run_search_bench
+
+        return run_search_bench()
     from .bench import run_bench
 
     return run_bench(model_path(args), getattr(args, "backend", "auto"), args.samples)
@@ -233,6 +266,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"extract": cmd_extract, "process": cmd_process, "list": cmd_list,
+            "search": cmd_search,
             "show": cmd_show, "bench": cmd_bench, "eval": cmd_eval}
 
 
