@@ -22,11 +22,13 @@ from PySide6.QtGui import (
     QDragMoveEvent,
     QDropEvent,
     QKeySequence,
+    QShortcut,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -55,6 +57,7 @@ LOCK_TEXT = {
     "passphrase": "Encrypted vault · unlocked with passphrase",
 }
 LOCAL_TEXT = "Nothing leaves this computer"
+SEARCH_DELAY_MS = 200  # typing pauses this long before the vault is searched
 
 
 class MainWindow(QMainWindow):
@@ -101,6 +104,9 @@ class MainWindow(QMainWindow):
                                      "Add documents to the vault")
         self.act_open_folder = action("Open Folder…", self.open_folder, "Ctrl+Shift+O",
                                       "Add every document in a folder")
+        self.act_compact = action("Compact Vault", self.compact_vault, None,
+                                  "After deleting documents: merge the search index and "
+                                  "rebuild the vault file without the freed space")
         self.act_quit = action("Quit", self.close, QKeySequence.StandardKey.Quit)
         self.act_cancel = action("Cancel", self.cancel, None,
                                  "Cancel the selected document, or all that are running")
@@ -110,6 +116,8 @@ class MainWindow(QMainWindow):
 
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addActions([self.act_open_files, self.act_open_folder])
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_compact)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         doc_menu = self.menuBar().addMenu("&Document")
@@ -134,6 +142,19 @@ class MainWindow(QMainWindow):
         self.drop_zone = DropZone()
         self.drop_zone.open_files_requested.connect(self.open_files)
         self.drop_zone.open_folder_requested.connect(self.open_folder)
+
+        # Search: the vault answers (Vault.search); this only debounces and shows.
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("Search text, names, summaries and fields")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setAccessibleName("Search documents")
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.refresh_documents)
+        self.search_box.textChanged.connect(lambda _text: self._search_timer.start())
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_box, self.search_box.clear,
+                  context=Qt.ShortcutContext.WidgetShortcut)
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -160,6 +181,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(left)
         layout.setContentsMargins(10, 10, 4, 10)
         layout.addWidget(self.drop_zone)
+        layout.addWidget(self.search_box)
         layout.addWidget(self.table, 1)
 
         self.detail = DetailPane()
@@ -259,6 +281,24 @@ class MainWindow(QMainWindow):
             return
         self.model.set_document_info(doc_id, stored.doc_type, stored.doc_date or "")
 
+    def refresh_documents(self) -> None:
+        """List the vault's documents matching the search box (all when it is empty).
+
+        This session's unsaved rows (in flight, failed, cancelled) stay listed
+        whatever the search: their text is not in the vault to be searched, and
+        they are what the person is watching right now.
+        """
+        self._search_timer.stop()
+        query = self.search_box.text()
+        try:
+            rows = self.vault.search(query) if query.strip() else self.vault.list_documents()
+        except UserError as exc:
+            self.statusBar().showMessage(error_text(exc), 5000)
+            return
+        self.model.set_documents(rows)
+        self._show_selected()
+        self._update_actions()
+
     def _update_network(self) -> None:
         self.network_label.setText(f"· network attempts since start: {netguard.attempts()}")
 
@@ -316,8 +356,9 @@ class MainWindow(QMainWindow):
                                 else "Remove from List")
 
     def _update_empty_state(self) -> None:
-        empty = self.model.rowCount() == 0
+        empty = self.model.rowCount() == 0 and not self.search_box.text()
         self.table.setVisible(not empty)
+        self.search_box.setVisible(not empty)
         self.detail.setVisible(not empty)  # nothing to detail: the drop area gets the room
         self.drop_zone.set_compact(not empty)
 
@@ -353,7 +394,17 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
             return
         self.model.remove_document(entry.doc_id)
-        self.statusBar().showMessage("Document deleted from the vault.", 5000)
+        self.statusBar().showMessage("Document deleted from the vault. File ▸ Compact Vault "
+                                     "also shrinks the file.", 8000)
+
+    def compact_vault(self) -> None:
+        try:
+            before, after = self.vault.compact()
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.statusBar().showMessage(
+            f"Vault compacted: {before / 1e6:.1f} MB → {after / 1e6:.1f} MB.", 5000)
 
     def confirm_delete(self, name: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, "Delete document",
