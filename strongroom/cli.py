@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--folds", type=int, default=5, metavar="K")
     p.add_argument("--no-model", action="store_true",
                    help="types from the file, fields by code only (fast)")
+    p.add_argument("--chooser", choices=["rules", "ranker", "ranker-fit"], default="rules",
+                   help="ranker: the shipped weights; ranker-fit: refitted on every fold's "
+                   "training rows (needs the [train] extra)")
     return parser
 
 
@@ -259,8 +262,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
     rows = load_rows(args.dataset)
     load = None if args.no_model else (
         lambda: backend_class(getattr(args, "backend", "auto")).load(model_path(args)))
-    report = run_eval(rows, RuleChooser, load,
-                      Options(group_by=args.group_by, folds=args.folds))
+    make_chooser: Any = RuleChooser
+    if args.chooser == "ranker":
+        from .understanding import ranker
+
+        make_chooser = lambda: ranker.RankerChooser(ranker.load())  # noqa: E731
+    elif args.chooser == "ranker-fit":
+        from .training.chooser import LearnedChooser
+
+        make_chooser = LearnedChooser
+    report = run_eval(rows, make_chooser, load, Options(group_by=args.group_by, folds=args.folds,
+                                                         chooser_name=args.chooser))
     print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
     return 0
 

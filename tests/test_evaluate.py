@@ -192,3 +192,21 @@ def test_with_the_model_on_two_samples(tmp_path, backend):
     assert report["grounding_rate"] == 1.0
     assert {name: f["exact"] for name, f in report["fields"].items()} == {
         "merchant": 1.0, "date": 1.0, "total": 1.0, "vendor": 1.0, "invoice_number": 1.0}
+
+
+
+def test_eval_with_the_shipped_ranker(dataset, capsys):
+    code, out = run_cli(capsys, "eval", str(dataset), "--no-model", "--chooser", "ranker",
+                        "--json")
+    report = json.loads(out)
+    assert code == 0 and report["chooser"] == "ranker"
+    assert report["grounding_rate"] == 1.0 and report["documents"] == 3
+
+
+def test_eval_refits_the_ranker_per_fold(dataset, capsys):
+    pytest.importorskip("sklearn")  # the [train] extra
+    code, out = run_cli(capsys, "eval", str(dataset), "--no-model", "--chooser", "ranker-fit",
+                        "--group-by", "merchant", "--folds", "2", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["chooser"] == "ranker-fit"
+    assert report["grounding_rate"] == 1.0 and report["seen"]["date"]["n"] >= 1

@@ -1,0 +1,1 @@
+"""Training commands (need the ``[train]`` extra); the app never imports these."""

@@ -1,0 +1,165 @@
+"""A learned chooser: a linear ranker over generic candidate features (issue 12).
+
+Features describe what a candidate *is* — label words on its line and the line
+before, position, magnitude, shape — never which shop it comes from. The weights
+are data (``resources/chooser/<type>.json``, checksummed), trained by
+``python -m strongroom.training.chooser``; applying them needs no library.
+Fields without weights fall back to ``RuleChooser``. Like every chooser it only
+returns one of the candidates it was given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from strongroom.resources import path as resource_path
+
+from .candidates import Candidate
+from .chooser import _ADDRESS_WORDS, _COMPANY_WORDS, _HEADING, _NOT_NAME, Context, RuleChooser
+from .schema import FieldSpec, schema
+
+Weights = dict[str, dict[str, float]]  # field -> feature -> weight ("bias" included)
+
+_WORDS = {  # generic receipt words, looked for on the label (line and line before)
+    "w_total": r"total", "w_sub": r"sub\s*-?\s*total", "w_round": r"round",
+    "w_cash": r"cash", "w_change": r"change|balance", "w_tax": r"tax|gst|vat|sst",
+    "w_disc": r"disc", "w_qty": r"qty|quantity|item", "w_amount": r"amount|amt|nett|net|due",
+    "w_rm": r"rm|\$", "w_date": r"date|tarikh", "w_time": r"\d:\d\d",
+    "w_invoice": r"invoice|receipt|bill|doc",
+}
+
+
+def _has(pattern: str, text: str) -> float:
+    return 1.0 if re.search(rf"(?<![a-z]){pattern}(?![a-z])", text, re.IGNORECASE) else 0.0
+
+
+def _avoided(spec: FieldSpec, c: Candidate, ctx: Context) -> bool:
+    label = RuleChooser._label(c, ctx)
+    return any(_has(re.escape(k), label) for k in spec.avoid)
+
+
+def _shape(t: str) -> dict[str, float]:
+    n = max(len(t), 1)
+    return {
+        "digits": sum(ch.isdigit() for ch in t) / n,
+        "letters": sum(ch.isalpha() for ch in t) / n,
+        "length": min(len(t), 80) / 40,
+        "upper": 1.0 if t.isupper() else 0.0,
+    }
+
+
+def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context,
+             rule_pick: Candidate | None) -> dict[str, float]:
+    """Generic features of candidate ``c`` for field ``spec``."""
+    label = RuleChooser._label(c, ctx)
+    ln = ctx.line(c.line)
+    prev = ctx.line(c.line - 1)
+    nxt = ctx.line(c.line + 1)
+    order = [x.no for x in ctx.lines]
+    index = order.index(c.line) if c.line in order else 0
+    f: dict[str, float] = {
+        "rule_pick": 1.0 if c is rule_pick else 0.0,
+        "position": index / max(len(order), 1),
+        "from_end": min(len(order) - index, 30) / 30,
+        "line_index": min(index, 12) / 12,
+        "line_length": min(len(ln.text) if ln else 0, 80) / 40,
+        "keyword": 1.0 if spec.keywords and any(_has(re.escape(k), label) for k in spec.keywords)
+        else 0.0,
+        "avoid": 1.0 if spec.avoid and any(_has(re.escape(k), label) for k in spec.avoid)
+        else 0.0,
+        "first": 1.0 if c is cands[0] else 0.0,
+    }
+    for name, pattern in _WORDS.items():
+        f[name] = _has(pattern, label)
+        f[name + "_prev"] = _has(pattern, prev.text) if prev else 0.0
+    if spec.kind == "amount":
+        keyed = {x.line for x in cands if spec.keywords and not _avoided(spec, x, ctx)
+                 and any(_has(re.escape(k), RuleChooser._label(x, ctx)) for k in spec.keywords)}
+        values = [Decimal(x.normalized or "0") for x in cands]
+        v = Decimal(c.normalized or "0")
+        top = max(values) if values else Decimal(1)
+        f.update({
+            "relative": float(v / top) if top > 0 else 0.0,
+            "largest": 1.0 if v == top else 0.0,
+            "largest_keyword": 1.0 if v == max(
+                (Decimal(x.normalized or "0") for x in cands if x.line in keyed), default=None)
+            else 0.0,
+            "repeated": min(values.count(v) - 1, 3) / 3,
+            "round_05": 1.0 if (v * 20) == (v * 20).to_integral_value() else 0.0,
+            "negative": 1.0 if v < 0 else 0.0,
+            "cash_minus_change": 1.0 if v == RuleChooser()._cash_minus_change(cands, ctx)
+            else 0.0,
+            "log_value": math.log10(float(abs(v)) + 1) / 3,
+        })
+    elif spec.kind == "date":
+        f["repeated"] = min(sum(x.normalized == c.normalized for x in cands) - 1, 3) / 3
+        f["time_on_line"] = _has(r"\d{1,2}:\d\d", ln.text) if ln else 0.0
+    elif spec.kind == "name":
+        t = c.text.split("\n")[-1]
+        f.update({f"shape_{k}": v for k, v in _shape(c.text).items()})
+        f.update({
+            "two_lines": 1.0 if "\n" in c.text else 0.0,
+            "company": 1.0 if _COMPANY_WORDS.search(c.text) else 0.0,
+            "company_last": 1.0 if _COMPANY_WORDS.search(t) else 0.0,
+            "heading": 1.0 if _HEADING.match(t) else 0.0,
+            "not_name": 1.0 if _NOT_NAME.search(c.text) else 0.0,
+            "address_words": 1.0 if _ADDRESS_WORDS.search(c.text) else 0.0,
+            "next_address": 1.0 if nxt and _ADDRESS_WORDS.search(nxt.text) else 0.0,
+            "next_registration": 1.0 if nxt and re.search(r"\d{4,}-?[A-Z]\b|\(\d", nxt.text)
+            else 0.0,
+            "prev_heading": 1.0 if prev and _HEADING.match(prev.text) else 0.0,
+            "trimmed": 1.0 if ln and c.end < ln.end and "\n" not in c.text else 0.0,
+        })
+    return f
+
+
+def score(weights: dict[str, float], feats: dict[str, float]) -> float:
+    return weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in feats.items())
+
+
+class RankerChooser:
+    """Picks the best-scored candidate for fields with weights; rules elsewhere."""
+
+    def __init__(self, weights: Weights, doc_type: str = "receipt") -> None:
+        self.weights = weights
+        self.rules = RuleChooser()
+        # Weights belong to this type's fields: an invoice's "total" is another spec.
+        self.specs = set(schema(doc_type).fields)
+
+    def choose(self, spec: FieldSpec, candidates: list[Candidate], ctx: Context
+               ) -> Candidate | None:
+        rule_pick = self.rules.choose(spec, candidates, ctx)
+        w = self.weights.get(spec.name)
+        if w is None or not candidates or spec not in self.specs:
+            return rule_pick
+        return max(candidates, key=lambda c: score(w, features(spec, c, candidates, ctx,
+                                                                rule_pick)))
+
+
+def checksum(weights: Weights) -> str:
+    return hashlib.sha256(json.dumps(weights, sort_keys=True).encode()).hexdigest()
+
+
+def save(weights: Weights, path: Path, about: dict[str, Any]) -> None:
+    data = {**about, "sha256": checksum(weights), "weights": weights}
+    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read(path: Path) -> Weights:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    weights: Weights = data["weights"]
+    if checksum(weights) != data["sha256"]:
+        raise ValueError(f"chooser weights {path.name} fail their checksum")
+    return weights
+
+
+@cache
+def load(doc_type: str = "receipt") -> Weights:
+    return read(resource_path("chooser", f"{doc_type}.json"))

@@ -1,0 +1,52 @@
+"""The learned ranker: shipped as checksummed weights, generic features, grounded."""
+
+import json
+
+import pytest
+
+from strongroom.resources import path as resource_path
+from strongroom.understanding import ranker
+from strongroom.understanding.candidates import lines
+from strongroom.understanding.chooser import Context, RuleChooser
+from strongroom.understanding.fields import extract_fields
+from strongroom.understanding.schema import schema
+from tests.understanding.test_fields import RECEIPT
+
+
+def test_weights_are_only_generic_features():
+    weights = ranker.load("receipt")
+    assert set(weights) == {"merchant", "date", "total"}
+    spec = {f.name: f for f in schema("receipt").fields}
+    trace: dict = {}
+    extract_fields(RECEIPT, schema("receipt"), trace=trace)
+    ctx = Context(RECEIPT, lines(RECEIPT))
+    for field, w in weights.items():
+        cands = trace[field]
+        names = set().union(*(ranker.features(spec[field], c, cands, ctx, None) for c in cands))
+        assert set(w) <= names | {"bias"}, field
+
+
+def test_a_tampered_weights_file_is_refused(tmp_path):
+    data = json.loads(resource_path("chooser", "receipt.json").read_text())
+    data["weights"]["total"]["bias"] += 1
+    path = tmp_path / "receipt.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="fail their checksum"):
+        ranker.read(path)
+
+
+def test_the_ranker_chooses_among_the_candidates_and_agrees_here():
+    chooser = ranker.RankerChooser(ranker.load())
+    ranked = extract_fields(RECEIPT, schema("receipt"), chooser)
+    ruled = extract_fields(RECEIPT, schema("receipt"), RuleChooser())
+    for name, fv in ranked.items():
+        assert fv == ruled[name], name
+        if fv.span:
+            assert RECEIPT[fv.span[0] : fv.span[1]] == fv.value
+
+
+def test_other_types_keep_the_rules_for_fields_of_the_same_name():
+    text = "Acme Widgets LLC\nInvoice Date: 03/04/2024\nSubtotal $90.00\nTotal Due $99.00\n"
+    chooser = ranker.RankerChooser(ranker.load())
+    assert (extract_fields(text, schema("invoice"), chooser)
+            == extract_fields(text, schema("invoice"), RuleChooser()))
