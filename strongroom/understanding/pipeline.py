@@ -14,9 +14,11 @@ from strongroom.errors import Cancelled
 from strongroom.model import Backend
 from strongroom.reading.base import Document
 
-from .chooser import Chooser, RuleChooser
+from .chooser import Chooser
 from .classify import classify, label_scores
 from .fields import extract_fields
+from .ranker import RankerChooser
+from .ranker import load as load_weights
 from .result import Extraction
 from .schema import schema
 from .summary import MAX_TOKENS, summarize
@@ -36,7 +38,8 @@ class Understander:
         self._backend: Backend | None = None
         self._prior: list[float] = []
         self._summary_tokens = summary_tokens
-        self._chooser = chooser or RuleChooser()
+        # The learned ranker beat the rules on store-disjoint folds (issue 12).
+        self._chooser = chooser or RankerChooser(load_weights())
         self._lock = threading.Lock()
 
     @property
