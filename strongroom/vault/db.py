@@ -314,18 +314,24 @@ class Vault:
         """
         match = search.fts_query(query)
         where, params = search.filters(doc_type, date_from, date_to)
+        # The inner query picks the page of ids from the FTS index and the
+        # documents_filter index alone; only that page's rows are read.
+        if match is None:
+            pick = (f"SELECT d.id, 0 AS r, d.added_at AS a FROM documents d "
+                    f"INDEXED BY documents_newest WHERE 1{where} "
+                    "ORDER BY d.added_at DESC, d.id DESC LIMIT ?")
+            args: tuple[Any, ...] = (*params, limit)
+        else:
+            pick = ("SELECT search.rowid AS id, search.rank AS r, '' AS a FROM search "
+                    + ("JOIN documents d INDEXED BY documents_filter ON d.id = search.rowid "
+                       if where else "")
+                    + f"WHERE search MATCH ?{where} ORDER BY search.rank LIMIT ?")
+            args = (match, *params, limit)
         with self._locked("search the vault") as conn:
-            if match is None:
-                rows = conn.execute(
-                    f"SELECT {_ROW_COLUMNS} FROM documents d WHERE 1{where} "
-                    "ORDER BY d.added_at DESC, d.id DESC LIMIT ?", (*params, limit)
-                ).fetchall()
-            else:
-                rows = conn.execute(
-                    f"SELECT {_ROW_COLUMNS} FROM search JOIN documents d ON d.id = search.rowid "
-                    f"WHERE search MATCH ?{where} ORDER BY search.rank, d.id DESC LIMIT ?",
-                    (match, *params, limit),
-                ).fetchall()
+            rows = conn.execute(
+                f"SELECT {_ROW_COLUMNS} FROM ({pick}) p JOIN documents d ON d.id = p.id "
+                "ORDER BY p.r, p.a DESC, d.id DESC", args,
+            ).fetchall()
         return [_document_row(r) for r in rows]
 
     def get(self, doc_id: int) -> StoredDocument:

@@ -95,6 +95,11 @@ def m002_search(conn: Any) -> None:
     )
     conn.execute("INSERT INTO search (search, rank) VALUES ('secure-delete', 1)")
     conn.execute("INSERT INTO search (search) VALUES ('rebuild')")  # existing documents
+    # Filters and the newest-first order read these indexes, never the rows: a row
+    # holds the document's text, and its later columns sit behind that text's
+    # overflow pages (10,000 documents: p95 69 ms without them).
+    conn.execute("CREATE INDEX documents_newest ON documents (added_at, id, doc_type, doc_date)")
+    conn.execute("CREATE INDEX documents_filter ON documents (id, doc_type, doc_date)")
 
 
 #: Index i holds the migration to version i + 1.
