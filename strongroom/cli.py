@@ -8,6 +8,9 @@
     strongroom bench                    speed and memory against raw llama.cpp
     strongroom bench --search           search latency on a 10,000-document vault
     strongroom eval DATASET [--json]    accuracy on a labelled set (see evaluate.py)
+    strongroom export --format csv|json --out FILE [--type T] [--from D] [--to D] [--force]
+    strongroom backup FILE [--force]    the vault, encrypted, in one file
+    strongroom restore FILE [--replace] a backup back into the data folder
 
 Errors print one line to stderr and exit 1; a batch where some documents
 failed prints each failure and exits 2.
@@ -84,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chooser", choices=["rules", "ranker", "ranker-fit"], default="rules",
                    help="ranker: the shipped weights; ranker-fit: refitted on every fold's "
                    "training rows (needs the [train] extra)")
+    _add_file_commands(sub, common)
     return parser
 
 
@@ -280,6 +284,66 @@ def cmd_eval(args: argparse.Namespace) -> int:
 COMMANDS = {"extract": cmd_extract, "process": cmd_process, "list": cmd_list,
             "search": cmd_search,
             "show": cmd_show, "bench": cmd_bench, "eval": cmd_eval}
+
+
+# -- export, backup, restore (issue 13) ------------------------------------------
+def _add_file_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("export", parents=[common],
+                       help="write the documents' fields to an UNENCRYPTED CSV or JSON file")
+    p.add_argument("--format", dest="fmt", choices=["csv", "json"], required=True)
+    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p.add_argument("--type", dest="doc_type", default=None, metavar="T")
+    p.add_argument("--from", dest="date_from", default=None, metavar="DATE")
+    p.add_argument("--to", dest="date_to", default=None, metavar="DATE")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p = sub.add_parser("backup", parents=[common], help="the vault, encrypted, in one file")
+    p.add_argument("file", type=Path)
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p = sub.add_parser("restore", parents=[common], help="restore the vault from a backup")
+    p.add_argument("file", type=Path)
+    p.add_argument("--replace", action="store_true",
+                   help="replace the vault in the data folder (its documents are lost)")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import WARNING, Filters, export
+
+    with open_vault(args, create=False) as vault:
+        count = export(vault, args.out, args.fmt,
+                       Filters(args.doc_type, args.date_from, args.date_to), force=args.force)
+    print(f"strongroom: warning: {WARNING.format(path=args.out)}", file=sys.stderr)
+    print(f"Exported {count} document{'s' if count != 1 else ''} to {args.out}.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from .vault import backup
+
+    with open_vault(args, create=False) as vault:
+        info = backup.write_backup(vault, args.file, force=args.force)
+    print(f"Backed up the vault to {args.file} ({info.size / 1e6:.1f} MB, encrypted). "
+          f"{backup.describe_methods(info)}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from .vault import backup, keys
+
+    ddir = data_dir(args)
+    info = backup.inspect(args.file)  # not a backup, damaged header: before any question
+    backup.check_can_replace(ddir, args.replace)
+    passphrase = None
+    if keys.PASSPHRASE in info.methods:
+        passphrase = _ask_passphrase(confirm=False)
+        if passphrase is None:
+            raise PassphraseRequired(f"This backup opens with its vault's passphrase: set "
+                                     f"{ENV_PASSPHRASE} or run in a terminal.")
+    backup.restore(args.file, ddir, passphrase=passphrase, replace=args.replace)
+    print(f"Restored the vault in {ddir} from {args.file} (backed up {info.created}).")
+    return 0
+
+
+COMMANDS.update(export=cmd_export, backup=cmd_backup, restore=cmd_restore)
 
 
 def run(args: argparse.Namespace) -> int:

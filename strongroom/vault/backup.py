@@ -216,7 +216,7 @@ def restore(backup: Path, data_dir: Path, *, passphrase: str | None = None,
     """Restore ``backup`` into ``data_dir``: every check on a staged copy first,
     then (only with ``replace`` if a vault is there) the swap described above."""
     backup, data_dir = Path(backup), Path(data_dir)
-    _check_can_replace(data_dir, replace)
+    check_can_replace(data_dir, replace)
     with _open_backup(backup) as f:
         header = _read_header(backup, f)
         # The key first (a wrong passphrase is the commonest failure; nothing staged).
@@ -228,7 +228,7 @@ def restore(backup: Path, data_dir: Path, *, passphrase: str | None = None,
             _stage_payload(backup, f, header, stage / DB_NAME)
             _check_database(backup, stage / DB_NAME, data_key)
             keys.write_envelope(stage / KEYS_NAME, header.envelope)
-            _check_can_replace(data_dir, replace)  # again: a vault may have appeared
+            check_can_replace(data_dir, replace)  # again: a vault may have appeared
             _swap_in(stage, data_dir, passphrase)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
@@ -236,7 +236,7 @@ def restore(backup: Path, data_dir: Path, *, passphrase: str | None = None,
     return header.info
 
 
-def _check_can_replace(data_dir: Path, replace: bool) -> None:
+def check_can_replace(data_dir: Path, replace: bool) -> None:
     if (data_dir / (DB_NAME + "-journal")).exists():
         raise VaultError(f"The vault in {data_dir} has an unfinished write ({DB_NAME}-journal). "
                          "Open it once with Strongroom so it completes, then restore. "
