@@ -50,7 +50,7 @@ import secrets
 import shutil
 import struct
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -215,6 +215,15 @@ def restore(backup: Path, data_dir: Path, *, passphrase: str | None = None,
             replace: bool = False) -> BackupInfo:
     """Restore ``backup`` into ``data_dir``: every check on a staged copy first,
     then (only with ``replace`` if a vault is there) the swap described above."""
+    with prepare_restore(backup, data_dir, passphrase=passphrase, replace=replace) as staged:
+        staged.commit()
+    return staged.info
+
+
+def prepare_restore(backup: Path, data_dir: Path, *, passphrase: str | None = None,
+                    replace: bool = False) -> StagedRestore:
+    """Every check, on a staged copy; the live vault is not touched (the window runs
+    this while the vault is still open, and closes it only to ``commit``)."""
     backup, data_dir = Path(backup), Path(data_dir)
     check_can_replace(data_dir, replace)
     with _open_backup(backup) as f:
@@ -228,12 +237,37 @@ def restore(backup: Path, data_dir: Path, *, passphrase: str | None = None,
             _stage_payload(backup, f, header, stage / DB_NAME)
             _check_database(backup, stage / DB_NAME, data_key)
             keys.write_envelope(stage / KEYS_NAME, header.envelope)
-            check_can_replace(data_dir, replace)  # again: a vault may have appeared
-            _swap_in(stage, data_dir, passphrase)
-        finally:
+        except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
-    log.info("backup restored")
-    return header.info
+            raise
+    return StagedRestore(header.info, stage, data_dir, passphrase, replace)
+
+
+@dataclass
+class StagedRestore:
+    """A checked backup waiting beside the data folder. Use as a context manager:
+    leaving it removes the staged copy, committed or not."""
+
+    info: BackupInfo
+    stage: Path
+    data_dir: Path
+    passphrase: str | None = field(repr=False)
+    replace: bool
+
+    def commit(self) -> None:
+        """Put the staged vault in place (the live vault must be closed)."""
+        check_can_replace(self.data_dir, self.replace)  # again: a vault may have appeared
+        _swap_in(self.stage, self.data_dir, self.passphrase)
+        log.info("backup restored")
+
+    def discard(self) -> None:
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+    def __enter__(self) -> StagedRestore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
 
 
 def check_can_replace(data_dir: Path, replace: bool) -> None:
