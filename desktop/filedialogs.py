@@ -63,3 +63,38 @@ def ask_files(parent: QWidget | None) -> list[Path]:
 
 def ask_folder(parent: QWidget | None) -> list[Path]:
     return _ask(parent, "Add a folder of documents", folders=True)
+
+
+# -- export and backup files (issue 13) ------------------------------------------
+def ask_save_path(parent: QWidget | None, caption: str, name: str,
+                  name_filters: list[str]) -> tuple[Path, str] | None:
+    """Where to write a new file, and the name filter chosen; ``None`` if cancelled.
+
+    Qt's own dialog asks before replacing an existing file.
+    """
+    dialog = PrivateFileDialog(parent, caption, folders=False)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setNameFilters(name_filters)
+    dialog.selectFile(name)
+    try:
+        chosen = dialog.exec() == QDialog.DialogCode.Accepted and dialog.selectedFiles()
+        result = (Path(dialog.selectedFiles()[0]), dialog.selectedNameFilter()) if chosen else None
+    finally:
+        dialog.forget()
+        dialog.deleteLater()
+    return result
+
+
+def ask_open_path(parent: QWidget | None, caption: str, name_filter: str) -> Path | None:
+    """One existing file to read; ``None`` if cancelled."""
+    dialog = PrivateFileDialog(parent, caption, folders=False)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.setNameFilter(name_filter)
+    try:
+        chosen = dialog.exec() == QDialog.DialogCode.Accepted and dialog.selectedFiles()
+        result = Path(dialog.selectedFiles()[0]) if chosen else None
+    finally:
+        dialog.forget()
+        dialog.deleteLater()
+    return result

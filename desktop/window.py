@@ -42,7 +42,7 @@ from strongroom import jobs, netguard
 from strongroom.errors import UserError
 from strongroom.jobs import JobEvent, Processor, Understand
 
-from . import filedialogs, theme
+from . import filedialogs, theme, vaultfiles
 from .about import show_about
 from .bridge import JobBridge
 from .detail import DetailPane
@@ -118,6 +118,8 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.act_open_files, self.act_open_folder])
         file_menu.addSeparator()
         file_menu.addAction(self.act_compact)
+        file_menu.addSeparator()
+        vaultfiles.add_actions(self, file_menu)  # Export…, Back Up Vault…, Restore… (issue 13)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         doc_menu = self.menuBar().addMenu("&Document")
