@@ -118,7 +118,7 @@ def test_backup_then_restore_by_cli(capsys, vault_dir: Path, tmp_path: Path) -> 
     assert code == 0 and err == ""
     assert out.startswith(f"Backed up the vault to {dest} (")
     assert out.endswith("encrypted). It opens with the vault's passphrase at the time of the "
-                        "backup.\n")
+                        "backup or with the vault's recovery code.\n")
     assert stat.S_IMODE(dest.stat().st_mode) == 0o600
 
     code, out, err = run(capsys, "backup", str(dest), "--data-dir", str(vault_dir))

@@ -212,16 +212,17 @@ def vault_exists(data_dir: Path) -> bool:
 
 
 def restore(backup: Path, data_dir: Path, *, passphrase: str | None = None,
-            replace: bool = False) -> BackupInfo:
+            replace: bool = False, recovery_code: str | None = None) -> BackupInfo:
     """Restore ``backup`` into ``data_dir``: every check on a staged copy first,
     then (only with ``replace`` if a vault is there) the swap described above."""
-    with prepare_restore(backup, data_dir, passphrase=passphrase, replace=replace) as staged:
+    with prepare_restore(backup, data_dir, passphrase=passphrase, replace=replace,
+                         recovery_code=recovery_code) as staged:
         staged.commit()
     return staged.info
 
 
 def prepare_restore(backup: Path, data_dir: Path, *, passphrase: str | None = None,
-                    replace: bool = False) -> StagedRestore:
+                    replace: bool = False, recovery_code: str | None = None) -> StagedRestore:
     """Every check, on a staged copy; the live vault is not touched (the window runs
     this while the vault is still open, and closes it only to ``commit``)."""
     backup, data_dir = Path(backup), Path(data_dir)
@@ -229,7 +230,7 @@ def prepare_restore(backup: Path, data_dir: Path, *, passphrase: str | None = No
     with _open_backup(backup) as f:
         header = _read_header(backup, f)
         # The key first (a wrong passphrase is the commonest failure; nothing staged).
-        data_key, _method = _unlock(header.envelope, passphrase)
+        data_key, _method = _unlock(header.envelope, passphrase, recovery_code)
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(prefix=".strongroom-restore-", dir=data_dir.parent))
         try:
@@ -240,7 +241,7 @@ def prepare_restore(backup: Path, data_dir: Path, *, passphrase: str | None = No
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise
-    return StagedRestore(header.info, stage, data_dir, passphrase, replace)
+    return StagedRestore(header.info, stage, data_dir, passphrase, replace, recovery_code)
 
 
 @dataclass
@@ -253,11 +254,12 @@ class StagedRestore:
     data_dir: Path
     passphrase: str | None = field(repr=False)
     replace: bool
+    recovery_code: str | None = field(default=None, repr=False)
 
     def commit(self) -> None:
         """Put the staged vault in place (the live vault must be closed)."""
         check_can_replace(self.data_dir, self.replace)  # again: a vault may have appeared
-        _swap_in(self.stage, self.data_dir, self.passphrase)
+        _swap_in(self.stage, self.data_dir, self.passphrase, self.recovery_code)
         log.info("backup restored")
 
     def discard(self) -> None:
@@ -333,7 +335,8 @@ def _check_database(backup: Path, db_path: Path, data_key: bytes) -> None:
         conn.close()
 
 
-def _swap_in(stage: Path, data_dir: Path, passphrase: str | None) -> None:
+def _swap_in(stage: Path, data_dir: Path, passphrase: str | None,
+             recovery_code: str | None = None) -> None:
     ensure_private_dir(data_dir)
     names = (KEYS_NAME, DB_NAME)
     kept: list[str] = []
@@ -347,7 +350,8 @@ def _swap_in(stage: Path, data_dir: Path, passphrase: str | None) -> None:
         os.replace(stage / name, data_dir / name)
     keys.fsync_dir(data_dir)
     try:
-        Vault.open(data_dir, passphrase=passphrase).close()  # from its real place; migrates
+        # from its real place; migrates
+        Vault.open(data_dir, passphrase=passphrase, recovery_code=recovery_code).close()
     except BaseException:
         _put_back(data_dir, kept)
         raise
@@ -368,7 +372,12 @@ def _put_back(data_dir: Path, kept: list[str]) -> None:
 
 def describe_methods(info: BackupInfo) -> str:
     """Words for what opens a backup (CLI and window)."""
+    code = keys.RECOVERY in info.methods
     if keys.PASSPHRASE in info.methods:
-        return "It opens with the vault's passphrase at the time of the backup."
+        return ("It opens with the vault's passphrase at the time of the backup"
+                + (" or with the vault's recovery code." if code else "."))
+    if code:
+        return ("It opens with this computer's keychain entry for the vault, or elsewhere "
+                "with the vault's recovery code.")
     return ("It opens only with this computer's keychain entry for the vault: keep a "
             "recovery code for it to restore it elsewhere.")

@@ -34,11 +34,11 @@ from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from ..errors import PassphraseRequired, VaultError
+from ..errors import KeyUnavailable, PassphraseRequired, VaultError, WrongKey
 from ..paths import ensure_private_dir
 from ..reading.base import Document
 from ..understanding.result import Extraction, FieldValue
-from . import keychain, keys, search
+from . import keychain, keys, recovery, search
 from .records import DocumentRow, StoredDocument
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -53,6 +53,23 @@ _NOT_A_VAULT = (
     "Restore it from a backup; nothing was changed."
 )
 _WRONG_PASSPHRASE = "The passphrase is not correct. Nothing was changed."  # noqa: S105
+_WRONG_RECOVERY = (
+    "The recovery code is not correct for this vault (the check letters match, so it may "
+    "belong to another vault, or was replaced by a newer code). Nothing was changed."
+)
+_WRONG_CURRENT = "The current passphrase is not correct. Nothing was changed."  # noqa: S105
+_NO_RECOVERY = (
+    "This vault has no recovery code (it was made before Strongroom had them), so it cannot "
+    "be opened with one. Nothing was changed."
+)
+_KEYCHAIN_WAY_BACK = (
+    " If you have this vault's recovery code, open the vault with it (in the window: "
+    "\"Use recovery code…\"; on the command line: --recovery-code), then set a passphrase."
+)
+_KEYCHAIN_NO_WAY_BACK = (
+    " This vault has no recovery code, so without its keychain entry it cannot be "
+    "recovered. Nothing was deleted."
+)
 _WRONG_KEYCHAIN = (
     "The key in the system keychain does not open this vault (the entry may belong to "
     "another vault). Restore the keychain from a backup; nothing was changed."
@@ -137,11 +154,17 @@ def transaction(conn: Any) -> Iterator[None]:
 class Vault:
     """The encrypted document store. Thread-safe: one connection, one lock."""
 
-    def __init__(self, path: Path, conn: Any, key_method: str) -> None:
+    def __init__(self, path: Path, conn: Any, key_method: str,
+                 data_key: bytes | None = None) -> None:
         self.path = path  # the data folder
-        self.key_method = key_method  # "keychain" | "passphrase"
+        self.key_method = key_method  # "keychain" | "passphrase" | "recovery"
+        #: Set only on the object ``create`` returns: shown once, never stored.
+        self.recovery_code: str | None = None
         self._conn: Any = conn
         self._lock = threading.Lock()
+        # Kept while open (SQLCipher holds it too) so that a passphrase can be set after
+        # opening with the keychain or the recovery code; wiped (best effort) on close.
+        self._data_key = bytearray(data_key) if data_key is not None else None
 
     # -- finding, creating and opening ---------------------------------------
     @staticmethod
@@ -156,6 +179,13 @@ class Vault:
         backend, reason = keychain.usable()
         return backend is not None, reason
 
+    @staticmethod
+    def unlock_methods(data_dir: Path) -> tuple[str, ...]:
+        """Every method that can open the vault (empty if there is no vault yet)."""
+        if not _existing(Path(data_dir)):
+            return ()
+        return keys.read_envelope(Path(data_dir) / KEYS_NAME).methods
+
     @classmethod
     def open_or_create(cls, data_dir: Path, *, passphrase: str | None = None) -> Vault:
         if _existing(Path(data_dir)):
@@ -164,7 +194,12 @@ class Vault:
 
     @classmethod
     def create(cls, data_dir: Path, *, passphrase: str | None = None) -> Vault:
-        """A new, empty vault: keychain when no passphrase is given and it is usable."""
+        """A new, empty vault: keychain when no passphrase is given and it is usable.
+
+        Every new vault also gets a recovery code: ``vault.recovery_code`` on the
+        returned object is the only place it ever exists (show it once, then
+        ``take_recovery_code``).
+        """
         data_dir = Path(data_dir)
         if _existing(data_dir):
             raise VaultError(
@@ -194,7 +229,9 @@ class Vault:
                 kek = keys.derive_kek(passphrase, kdf)
                 wrapped = keys.wrap(data_key, kek, vault_id=vault_id, method=keys.PASSPHRASE,
                                     params={"kdf": kdf.to_json()})
-            envelope = keys.Envelope(vault_id=vault_id, keys=(wrapped,))
+            code = recovery.generate()
+            envelope = keys.Envelope(vault_id=vault_id, keys=(
+                wrapped, _wrap_recovery(data_key, code, vault_id)))
 
             _create_empty_file(db_path)
             made_db = True
@@ -221,19 +258,26 @@ class Vault:
                     "Check that the disk is not full and the folder is writable."
                 ) from None
             raise
-        log.info("vault created (%s)", wrapped.method)
-        return cls(data_dir, conn, wrapped.method)
+        log.info("vault created (%s, with a recovery code)", wrapped.method)
+        vault = cls(data_dir, conn, wrapped.method, data_key)
+        vault.recovery_code = code
+        return vault
 
     @classmethod
-    def open(cls, data_dir: Path, *, passphrase: str | None = None) -> Vault:
-        """Open an existing vault; a wrong key changes nothing and creates nothing."""
+    def open(cls, data_dir: Path, *, passphrase: str | None = None,
+             recovery_code: str | None = None) -> Vault:
+        """Open an existing vault; a wrong key changes nothing and creates nothing.
+
+        With ``recovery_code``, only the recovery key is tried (``passphrase`` is
+        ignored); ``key_method`` is then "recovery".
+        """
         data_dir = Path(data_dir)
         if not _existing(data_dir):
             raise VaultError(f"No vault was found in {data_dir}.")
         envelope = keys.read_envelope(data_dir / KEYS_NAME)
         db_path = data_dir / DB_NAME
         _check_header(db_path)
-        data_key, method = _unlock(envelope, passphrase)
+        data_key, method = _unlock(envelope, passphrase, recovery_code)
         try:
             conn = connect(db_path, data_key, cipher_compatibility=envelope.cipher_compatibility)
         except NotAVault:
@@ -256,7 +300,76 @@ class Vault:
         ensure_private_dir(data_dir)
         _make_private(db_path)
         _make_private(data_dir / KEYS_NAME)
-        return cls(data_dir, conn, method)
+        return cls(data_dir, conn, method, data_key)
+
+    # -- locks on the data key ---------------------------------------------------
+    def take_recovery_code(self) -> str | None:
+        """The new vault's recovery code, once; the object forgets it."""
+        code, self.recovery_code = self.recovery_code, None
+        return code
+
+    def change_passphrase(self, new: str, *, current: str | None = None) -> None:
+        """Set the passphrase (change it, add one to a keychain vault, or reset it
+        after opening with the recovery code). Rewrites only ``vault.keys.json``,
+        atomically; the database is not touched.
+
+        A vault opened *with its passphrase* needs it again as ``current`` (someone
+        at an unlocked, unattended computer must not silently change it); the
+        keychain and the recovery code were proven when the vault was opened.
+        """
+        new = keys.check_passphrase(new)
+        with self._lock:
+            envelope, data_key = self._proven_key(current)
+            kdf = keys.Argon2Params.fresh()
+            wrapped = keys.wrap(data_key, keys.derive_kek(new, kdf), vault_id=envelope.vault_id,
+                                method=keys.PASSPHRASE, params={"kdf": kdf.to_json()})
+            self._rewrite(envelope.with_key(wrapped))
+        log.info("passphrase set (vault opened with %s)", self.key_method)
+
+    def new_recovery_code(self, *, current: str | None = None) -> str:
+        """Make a recovery code (for a vault that has none, or to replace one that
+        was lost or seen); the old code stops working. Returned once, never stored."""
+        with self._lock:
+            envelope, data_key = self._proven_key(current)
+            code = recovery.generate()
+            self._rewrite(envelope.with_key(_wrap_recovery(data_key, code, envelope.vault_id)))
+        log.info("recovery code replaced")
+        return code
+
+    def key_methods(self) -> tuple[str, ...]:
+        """What opens this vault according to its key file right now."""
+        return keys.read_envelope(self.path / KEYS_NAME).methods
+
+    def _proven_key(self, current: str | None) -> tuple[keys.Envelope, bytes]:
+        """The envelope and the data key, after the check ``change_passphrase`` names.
+        Called with the lock held."""
+        if self._conn is None or self._data_key is None:
+            raise VaultError("The vault is closed. Open it again to continue.")
+        envelope = keys.read_envelope(self.path / KEYS_NAME)
+        data_key = bytes(self._data_key)
+        if self.key_method == keys.PASSPHRASE:
+            if current is None:
+                raise PassphraseRequired("Enter the current passphrase first.")
+            wrapped = envelope.wrapped_for(keys.PASSPHRASE)
+            if wrapped is None:  # the key file changed under the open vault
+                raise VaultError("The vault's key file changed while it was open. Close "
+                                 "and reopen the vault; nothing was changed.")
+            kdf = keys.Argon2Params.from_json(wrapped.params["kdf"])
+            proven = keys.unwrap(wrapped, keys.derive_kek(current, kdf),
+                                 vault_id=envelope.vault_id, wrong=_WRONG_CURRENT)
+            if proven != data_key:
+                raise VaultError("The vault's key file changed while it was open. Close "
+                                 "and reopen the vault; nothing was changed.")
+        return envelope, data_key
+
+    def _rewrite(self, envelope: keys.Envelope) -> None:
+        try:
+            keys.write_envelope(self.path / KEYS_NAME, envelope)
+        except OSError as exc:
+            raise VaultError(
+                f"The vault's key file could not be written ({exc.strerror or type(exc).__name__})"
+                ". Check that the disk is not full; the old key file is still in place."
+            ) from None
 
     # -- documents -------------------------------------------------------------
     def find_by_sha256(self, sha256: str) -> int | None:
@@ -413,6 +526,9 @@ class Vault:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+            if self._data_key is not None:
+                self._data_key[:] = bytes(len(self._data_key))
+                self._data_key = None
 
     def __enter__(self) -> Vault:
         return self
@@ -469,8 +585,25 @@ def _existing(data_dir: Path) -> bool:
     return has_db
 
 
-def _unlock(envelope: keys.Envelope, passphrase: str | None) -> tuple[bytes, str]:
+def _wrap_recovery(data_key: bytes, code: str, vault_id: str) -> keys.WrappedKey:
+    """The data key wrapped by Argon2id over the recovery code, like a passphrase."""
+    kdf = keys.Argon2Params.fresh()
+    kek = keys.derive_secret_kek(recovery.secret_of(code), kdf)
+    return keys.wrap(data_key, kek, vault_id=vault_id, method=keys.RECOVERY,
+                     params={"kdf": kdf.to_json(), "code": "crockford-base32-26+2"})
+
+
+def _unlock(envelope: keys.Envelope, passphrase: str | None,
+            recovery_code: str | None = None) -> tuple[bytes, str]:
     """The data key and the method that opened it, or WrongKey / KeyUnavailable."""
+    if recovery_code is not None:
+        by_recovery = envelope.wrapped_for(keys.RECOVERY)
+        if by_recovery is None:
+            raise KeyUnavailable(_NO_RECOVERY)
+        secret = recovery.secret_of(recovery_code)  # typos: before the slow part
+        params = keys.Argon2Params.from_json(by_recovery.params["kdf"])
+        return keys.unwrap(by_recovery, keys.derive_secret_kek(secret, params),
+                           vault_id=envelope.vault_id, wrong=_WRONG_RECOVERY), keys.RECOVERY
     by_passphrase = envelope.wrapped_for(keys.PASSPHRASE)
     by_keychain = envelope.wrapped_for(keys.KEYCHAIN)
     if by_passphrase is not None and (passphrase is not None or by_keychain is None):
@@ -478,11 +611,21 @@ def _unlock(envelope: keys.Envelope, passphrase: str | None) -> tuple[bytes, str
         kek = keys.derive_kek(passphrase, params)  # PassphraseRequired if None or empty
         return keys.unwrap(by_passphrase, kek, vault_id=envelope.vault_id,
                            wrong=_WRONG_PASSPHRASE), keys.PASSPHRASE
-    assert by_keychain is not None  # an envelope always has at least one key
-    secret = keychain.load_secret(by_keychain.params["backend"], by_keychain.params["service"],
-                                  envelope.vault_id)
-    return keys.unwrap(by_keychain, secret, vault_id=envelope.vault_id,
-                       wrong=_WRONG_KEYCHAIN), keys.KEYCHAIN
+    assert by_keychain is not None  # an envelope's first key is a keychain or passphrase
+    try:
+        secret = keychain.load_secret(by_keychain.params["backend"],
+                                      by_keychain.params["service"], envelope.vault_id)
+        return keys.unwrap(by_keychain, secret, vault_id=envelope.vault_id,
+                           wrong=_WRONG_KEYCHAIN), keys.KEYCHAIN
+    except (KeyUnavailable, WrongKey) as exc:
+        # Lost keychain entry (new machine, reinstalled system): name the way back.
+        if by_passphrase is not None:
+            way_back = " The vault also opens with its passphrase."
+        elif envelope.wrapped_for(keys.RECOVERY) is not None:
+            way_back = _KEYCHAIN_WAY_BACK
+        else:
+            way_back = _KEYCHAIN_NO_WAY_BACK
+        raise type(exc)(f"{exc}{way_back}") from None
 
 
 def _check_header(db_path: Path) -> None:

@@ -40,7 +40,10 @@ SALT_BYTES = 16
 
 KEYCHAIN = "keychain"
 PASSPHRASE = "passphrase"  # noqa: S105 - a method name, not a secret
-METHODS = (KEYCHAIN, PASSPHRASE)
+RECOVERY = "recovery"  # the recovery code (``recovery.py``), always the last key
+METHODS = (KEYCHAIN, PASSPHRASE, RECOVERY)
+#: Methods whose key-encryption key comes from Argon2id over something people type.
+DERIVED = (PASSPHRASE, RECOVERY)
 
 #: Argon2id floor for new vaults (RFC 9106's second recommended option, with t=3
 #: for a little more margin). Stored per vault, so they can be raised later.
@@ -163,7 +166,13 @@ def calibrated_time_cost(floor: Argon2Params, seconds_at_floor: float) -> int:
 
 def derive_kek(passphrase: str | None, params: Argon2Params) -> bytes:
     """Argon2id: the key-encryption key for a passphrase (slow on purpose)."""
-    secret = check_passphrase(passphrase).encode("utf-8")
+    return derive_secret_kek(check_passphrase(passphrase).encode("utf-8"), params)
+
+
+def derive_secret_kek(secret: bytes, params: Argon2Params) -> bytes:
+    """Argon2id over ``secret`` (a passphrase's UTF-8 or a recovery code's symbols)."""
+    if not secret:
+        raise ValueError("an empty secret is never derived")
     return hash_secret_raw(
         secret=secret,
         salt=params.salt,
@@ -183,7 +192,7 @@ class WrappedKey:
     method: str
     nonce: bytes
     ciphertext: bytes  # AES-256-GCM output: encrypted key + 16-byte tag
-    #: keychain: {"service", "backend"}; passphrase: {"kdf": Argon2Params json}.
+    #: keychain: {"service", "backend"}; passphrase, recovery: {"kdf": Argon2Params json}.
     params: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -207,7 +216,7 @@ class WrappedKey:
             raise VaultError(_DAMAGED)
         params = {k: v for k, v in obj.items()
                   if k not in ("method", "alg", "nonce", "ciphertext")}
-        if method == PASSPHRASE:
+        if method in DERIVED:
             Argon2Params.from_json(params.get("kdf"))  # validate now, not mid-unlock
         elif not (isinstance(params.get("service"), str) and params["service"]
                   and isinstance(params.get("backend"), str)):
@@ -261,6 +270,23 @@ class Envelope:
     def wrapped_for(self, method: str) -> WrappedKey | None:
         return next((k for k in self.keys if k.method == method), None)
 
+    @property
+    def methods(self) -> tuple[str, ...]:
+        return tuple(k.method for k in self.keys)
+
+    def with_key(self, wrapped: WrappedKey) -> Envelope:
+        """This envelope with ``wrapped`` replacing the key of its method in place, or
+        added: before the recovery key, which is never the primary method."""
+        keys = list(self.keys)
+        at = next((i for i, k in enumerate(keys) if k.method == wrapped.method), None)
+        if at is not None:
+            keys[at] = wrapped
+        elif wrapped.method == RECOVERY or keys[-1].method != RECOVERY:
+            keys.append(wrapped)
+        else:
+            keys.insert(len(keys) - 1, wrapped)
+        return Envelope(self.vault_id, tuple(keys), self.cipher_compatibility)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
@@ -289,8 +315,12 @@ class Envelope:
             raise VaultError(_DAMAGED)
         if not isinstance(keys, list) or not keys or compat != 4:
             raise VaultError(_DAMAGED)
-        return cls(vault_id=vault_id, keys=tuple(WrappedKey.from_json(k) for k in keys),
-                   cipher_compatibility=compat)
+        wrapped = tuple(WrappedKey.from_json(k) for k in keys)
+        methods = [k.method for k in wrapped]
+        # One key per method, and a recovery key alone cannot be the primary method.
+        if len(set(methods)) != len(methods) or methods[0] == RECOVERY:
+            raise VaultError(_DAMAGED)
+        return cls(vault_id=vault_id, keys=wrapped, cipher_compatibility=compat)
 
 
 def read_envelope(path: Path) -> Envelope:
@@ -311,29 +341,59 @@ def read_envelope(path: Path) -> Envelope:
 
 
 def write_envelope(path: Path, envelope: Envelope) -> None:
-    """Write atomically: temp file in the same folder, fsync, ``os.replace``.
+    """Write atomically: temp file in the same folder, fsync, ``os.replace``, fsync
+    of the folder.
 
     A crash leaves either the old file or the new one, never half of one: losing
-    this file means losing every document in the vault.
+    this file means losing every document in the vault. ``_step`` names each point
+    a crash can fall between (the kill test in tests/vault stops the writer at
+    every one of them). A temp file left by such a crash is removed by the next write.
     """
     data = json.dumps(envelope.to_json(), indent=2, sort_keys=True).encode("utf-8") + b"\n"
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    _step("begin")
+    _remove_stale_temps(path)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}{_TMP_SUFFIX}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
         try:
+            _step("temp-created")
             view = memoryview(data)
+            half = len(data) // 2
+            view = view[os.write(fd, view[:half]):]
+            _step("temp-half-written")
             while view:
                 view = view[os.write(fd, view):]
+            _step("temp-written")
             os.fsync(fd)
+            _step("temp-synced")
         finally:
             os.close(fd)
         if os.name == "posix":
             os.chmod(tmp, 0o600)
+        _step("before-replace")
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    _step("replaced")
     fsync_dir(path.parent)
+    _step("dir-synced")
+
+
+#: The named points of ``write_envelope``, in order.
+WRITE_STEPS = ("begin", "temp-created", "temp-half-written", "temp-written", "temp-synced",
+               "before-replace", "replaced", "dir-synced")
+_TMP_SUFFIX = ".tmp"
+
+
+def _step(name: str) -> None:
+    """No-op; the crash tests replace it in a child process to stop at ``name``."""
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temp files a killed writer left beside ``path`` (never the file itself)."""
+    for stale in path.parent.glob(f".{path.name}.*{_TMP_SUFFIX}"):
+        stale.unlink(missing_ok=True)
 
 
 def fsync_dir(path: Path) -> None:

@@ -68,7 +68,7 @@ def test_round_trip_into_an_empty_folder(tmp_path: Path, made) -> None:
     path, before = made
     target = tmp_path / "elsewhere" / "data"
     info = backup.restore(path, target, passphrase=PW)
-    assert info.methods == ("passphrase",) and info.size > 0
+    assert info.methods == ("passphrase", "recovery") and info.size > 0
     assert sorted(p.name for p in target.iterdir()) == [DB_NAME, KEYS_NAME]
     assert sorted(p.name for p in target.parent.iterdir()) == ["data"]  # staging gone
     with Vault.open(target, passphrase=PW) as vault:
@@ -268,5 +268,5 @@ def test_backup_and_restore_leave_no_temp_files(tmp_path: Path, data_dir: Path, 
     assert sorted(os.listdir(data_dir.parent)) == sorted(["data", "out", "xdg", "tmp"])
     assert os.listdir(tmp_path / "tmp") == []
     info = backup.inspect(path)
-    assert info.methods == ("passphrase",)
+    assert info.methods == ("passphrase", "recovery")
     assert "passphrase" in backup.describe_methods(info)

@@ -49,3 +49,26 @@ def test_v1_vault_opens_and_migrates(v1_vault: Path) -> None:
     with Vault.open(v1_vault, passphrase=V1_PASSPHRASE) as vault:  # opens again, already v2
         assert [r.name for r in vault.list_documents()] == ["electricity-invoice.txt"]
     assert (v1_vault / DB_NAME).exists()
+
+
+def test_v1_vault_has_no_recovery_code_and_opening_adds_none(v1_vault: Path) -> None:
+    """Decision (issue 13): opening never writes the key file, so a vault made before
+    recovery codes stays as it is; a code is added only when asked for
+    (``new_recovery_code``: ``strongroom recovery-code``)."""
+    from strongroom.errors import KeyUnavailable
+    from strongroom.vault import keys
+    from strongroom.vault.db import KEYS_NAME
+
+    envelope_bytes = (v1_vault / KEYS_NAME).read_bytes()
+    assert Vault.unlock_methods(v1_vault) == ("passphrase",)
+    with pytest.raises(KeyUnavailable, match="has no recovery code"):
+        Vault.open(v1_vault, recovery_code="0000-0000-0000-0000-0000-0000-0000")
+    with Vault.open(v1_vault, passphrase=V1_PASSPHRASE) as vault:
+        assert vault.recovery_code is None
+    assert (v1_vault / KEYS_NAME).read_bytes() == envelope_bytes
+    with Vault.open(v1_vault, passphrase=V1_PASSPHRASE) as vault:
+        code = vault.new_recovery_code(current=V1_PASSPHRASE)
+    env = keys.read_envelope(v1_vault / KEYS_NAME)
+    assert env.methods == ("passphrase", "recovery")
+    with Vault.open(v1_vault, recovery_code=code) as vault:
+        assert len(vault.list_documents()) == 2

@@ -140,7 +140,8 @@ def test_keychain_round_trip(memory: MemoryKeychain, data_dir: Path) -> None:
         assert vault.key_method == "keychain"
         doc_id = vault.add_document(make_doc(), make_extraction())
     env = json.loads((data_dir / KEYS_NAME).read_text())
-    [wrapped] = env["keys"]
+    wrapped, recovery_key = env["keys"]
+    assert recovery_key["method"] == "recovery"
     assert wrapped["backend"] == MEMORY_NAME and wrapped["service"] == SERVICE
     [(service, user)] = memory.items
     assert (service, user) == (SERVICE, env["vault_id"])

@@ -201,8 +201,9 @@ def test_envelope_contents(data_dir: Path) -> None:
     Vault.create(data_dir, passphrase=PW).close()
     env = json.loads((data_dir / KEYS_NAME).read_text())
     assert env["format"] == "strongroom-vault-keys" and env["version"] == 1
-    [wrapped] = env["keys"]
+    wrapped, by_code = env["keys"]
     assert wrapped["method"] == "passphrase" and wrapped["alg"] == "AES-256-GCM"
+    assert by_code["method"] == "recovery" and by_code["alg"] == "AES-256-GCM"
     assert PW not in (data_dir / KEYS_NAME).read_text()
 
 
@@ -214,10 +215,11 @@ def test_real_argon2_parameters(data_dir: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(keys, "ARGON2_TIME_COST", REAL_ARGON2[1])
     monkeypatch.setattr(keys, "ARGON2_CALIBRATE", True)
     Vault.create(data_dir, passphrase=PW).close()
-    kdf = json.loads((data_dir / KEYS_NAME).read_text())["keys"][0]["kdf"]
-    assert (kdf["name"], kdf["memory_kib"], kdf["parallelism"]) == ("argon2id", 65536, 1)
-    assert 3 <= kdf["time_cost"] <= 64
-    assert len(keys._unb64(kdf["salt"])) == 16
+    for wrapped in json.loads((data_dir / KEYS_NAME).read_text())["keys"]:  # passphrase, code
+        kdf = wrapped["kdf"]
+        assert (kdf["name"], kdf["memory_kib"], kdf["parallelism"]) == ("argon2id", 65536, 1)
+        assert 3 <= kdf["time_cost"] <= 64
+        assert len(keys._unb64(kdf["salt"])) == 16
     Vault.open(data_dir, passphrase=PW).close()
 
 
