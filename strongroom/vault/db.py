@@ -319,11 +319,14 @@ class Vault:
         """
         new = keys.check_passphrase(new)
         with self._lock:
+            keys.crash_point("rewrap-begin")
             envelope, data_key = self._proven_key(current)
             kdf = keys.Argon2Params.fresh()
             wrapped = keys.wrap(data_key, keys.derive_kek(new, kdf), vault_id=envelope.vault_id,
                                 method=keys.PASSPHRASE, params={"kdf": kdf.to_json()})
+            keys.crash_point("rewrap-wrapped")
             self._rewrite(envelope.with_key(wrapped))
+            keys.crash_point("rewrap-written")
         log.info("passphrase set (vault opened with %s)", self.key_method)
 
     def new_recovery_code(self, *, current: str | None = None) -> str:

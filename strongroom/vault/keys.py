@@ -345,39 +345,39 @@ def write_envelope(path: Path, envelope: Envelope) -> None:
     of the folder.
 
     A crash leaves either the old file or the new one, never half of one: losing
-    this file means losing every document in the vault. ``_step`` names each point
+    this file means losing every document in the vault. ``crash_point`` names each point
     a crash can fall between (the kill test in tests/vault stops the writer at
     every one of them). A temp file left by such a crash is removed by the next write.
     """
     data = json.dumps(envelope.to_json(), indent=2, sort_keys=True).encode("utf-8") + b"\n"
-    _step("begin")
+    crash_point("begin")
     _remove_stale_temps(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}{_TMP_SUFFIX}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
         try:
-            _step("temp-created")
+            crash_point("temp-created")
             view = memoryview(data)
             half = len(data) // 2
             view = view[os.write(fd, view[:half]):]
-            _step("temp-half-written")
+            crash_point("temp-half-written")
             while view:
                 view = view[os.write(fd, view):]
-            _step("temp-written")
+            crash_point("temp-written")
             os.fsync(fd)
-            _step("temp-synced")
+            crash_point("temp-synced")
         finally:
             os.close(fd)
         if os.name == "posix":
             os.chmod(tmp, 0o600)
-        _step("before-replace")
+        crash_point("before-replace")
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _step("replaced")
+    crash_point("replaced")
     fsync_dir(path.parent)
-    _step("dir-synced")
+    crash_point("dir-synced")
 
 
 #: The named points of ``write_envelope``, in order.
@@ -386,8 +386,10 @@ WRITE_STEPS = ("begin", "temp-created", "temp-half-written", "temp-written", "te
 _TMP_SUFFIX = ".tmp"
 
 
-def _step(name: str) -> None:
-    """No-op; the crash tests replace it in a child process to stop at ``name``."""
+def crash_point(name: str) -> None:
+    """No-op. The kill test replaces it, in a child process, with one that SIGKILLs
+    the process at ``name`` (a hook, not an environment switch: nothing a user's
+    environment can turn on)."""
 
 
 def _remove_stale_temps(path: Path) -> None:
