@@ -11,6 +11,9 @@
     strongroom export --format csv|json --out FILE [--type T] [--from D] [--to D] [--force]
     strongroom backup FILE [--force]    the vault, encrypted, in one file
     strongroom restore FILE [--replace] a backup back into the data folder
+    strongroom passphrase               set or change the vault's passphrase
+    strongroom recovery-code            make a new recovery code (the old one stops working)
+    ... --recovery-code                 open the vault with its recovery code
 
 Errors print one line to stderr and exit 1; a batch where some documents
 failed prints each failure and exits 2.
@@ -33,6 +36,8 @@ from .jobs import JobResult, Processor
 from .paths import default_data_dir, ensure_private_dir
 
 ENV_PASSPHRASE = "STRONGROOM_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
+ENV_NEW_PASSPHRASE = "STRONGROOM_NEW_PASSPHRASE"  # noqa: S105 - a variable name
+ENV_RECOVERY = "STRONGROOM_RECOVERY_CODE"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="where the vault and model live (default: the user data dir)")
     common.add_argument("--model", type=Path, default=argparse.SUPPRESS,
                         help="a local GGUF file to use instead of the bundled Gemma 3 270M")
+    common.add_argument("--recovery-code", action="store_true", default=argparse.SUPPRESS,
+                        help=f"open the vault with its recovery code (asked, or ${ENV_RECOVERY})")
     common.add_argument("--backend", choices=["auto", "llama.cpp"],
                         default=argparse.SUPPRESS, help="inference backend (default: auto)")
 
@@ -88,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="ranker: the shipped weights; ranker-fit: refitted on every fold's "
                    "training rows (needs the [train] extra)")
     _add_file_commands(sub, common)
+    _add_key_commands(sub, common)
     return parser
 
 
@@ -138,13 +146,17 @@ def open_vault(args: argparse.Namespace, *, create: bool) -> Any:
         usable, why = Vault.keychain_usable()
         passphrase = None
         if not usable:
-            print(f"strongroom: {why} The passphrase cannot be recovered if it is lost: "
-                  "keep it somewhere safe.", file=sys.stderr)
+            print(f"strongroom: {why} The passphrase is never stored: if it is lost, only "
+                  "the recovery code shown next opens the vault.", file=sys.stderr)
             passphrase = _ask_passphrase(confirm=True)
             if passphrase is None:
                 raise PassphraseRequired(f"Set {ENV_PASSPHRASE} or run in a terminal "
                                          "to choose a passphrase.")
-        return Vault.create(ddir, passphrase=passphrase)
+        vault = Vault.create(ddir, passphrase=passphrase)
+        show_recovery_code(vault.take_recovery_code(), new_vault=True)
+        return vault
+    if getattr(args, "recovery_code", False):
+        return Vault.open(ddir, recovery_code=_ask_recovery_code())
     passphrase = _ask_passphrase(confirm=False) if method == "passphrase" else None
     if method == "passphrase" and passphrase is None:
         raise PassphraseRequired(f"This vault is locked with a passphrase: set {ENV_PASSPHRASE} "
@@ -344,6 +356,91 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 COMMANDS.update(export=cmd_export, backup=cmd_backup, restore=cmd_restore)
+
+
+# -- passphrase and recovery code (issue 13) --------------------------------------
+def _add_key_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    sub.add_parser("passphrase", parents=[common],
+                   help=f"set or change the vault's passphrase (new one asked, or "
+                   f"${ENV_NEW_PASSPHRASE}); with --recovery-code: reset a forgotten one")
+    sub.add_parser("recovery-code", parents=[common],
+                   help="make a new recovery code for the vault; the old one stops working")
+
+
+def show_recovery_code(code: str | None, *, new_vault: bool) -> None:
+    """The code, once, on stderr (stdout may be a pipe into a file or a log)."""
+    if code is None:
+        return
+    made = "A new vault was created. Its" if new_vault else "The vault's new"
+    print(f"strongroom: {made} RECOVERY CODE is shown only this once:\n\n    {code}\n\n"
+          "strongroom: WRITE IT DOWN and keep it apart from this computer. It opens the vault "
+          "if the passphrase is forgotten or the keychain entry is lost; anyone who has it "
+          "can open the vault.", file=sys.stderr, flush=True)
+
+
+def _ask_recovery_code() -> str:
+    env = os.environ.get(ENV_RECOVERY)
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise PassphraseRequired(f"Set {ENV_RECOVERY} or run in a terminal to enter the "
+                                 "recovery code.")
+    return getpass.getpass("Recovery code: ")
+
+
+def _ask_new_passphrase() -> str:
+    env = os.environ.get(ENV_NEW_PASSPHRASE)
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise PassphraseRequired(f"Set {ENV_NEW_PASSPHRASE} or run in a terminal to choose "
+                                 "the new passphrase.")
+    first = getpass.getpass("New passphrase: ")
+    if getpass.getpass("Repeat the new passphrase: ") != first:
+        raise UserError("The passphrases do not match. Nothing was changed.")
+    return first
+
+
+def _open_for_keys(args: argparse.Namespace) -> tuple[Any, str | None]:
+    """The vault, and the passphrase that opened it (the proof ``change_passphrase``
+    and ``new_recovery_code`` ask for)."""
+    from .vault import Vault
+
+    ddir = data_dir(args)
+    if Vault.unlock_method(ddir) is None:
+        raise UserError(f"There is no vault in {ddir} yet.")
+    if getattr(args, "recovery_code", False) or Vault.unlock_method(ddir) != "passphrase":
+        return open_vault(args, create=False), None
+    current = _ask_passphrase(confirm=False)
+    if current is None:
+        raise PassphraseRequired(f"This vault is locked with a passphrase: set {ENV_PASSPHRASE} "
+                                 "or run in a terminal.")
+    return Vault.open(ddir, passphrase=current), current
+
+
+def cmd_passphrase(args: argparse.Namespace) -> int:
+    vault, current = _open_for_keys(args)
+    with vault:
+        had = "passphrase" in vault.key_methods()
+        vault.change_passphrase(_ask_new_passphrase(), current=current)
+    print("The passphrase was changed." if had else "The vault now also opens with a "
+          "passphrase.", file=sys.stderr)
+    return 0
+
+
+def cmd_recovery_code(args: argparse.Namespace) -> int:
+    vault, current = _open_for_keys(args)
+    with vault:
+        had = "recovery" in vault.key_methods()
+        code = vault.new_recovery_code(current=current)
+    show_recovery_code(code, new_vault=False)
+    if had:
+        print("strongroom: the previous recovery code no longer opens the vault.",
+              file=sys.stderr)
+    return 0
+
+
+COMMANDS.update({"passphrase": cmd_passphrase, "recovery-code": cmd_recovery_code})
 
 
 def run(args: argparse.Namespace) -> int:
