@@ -10,13 +10,14 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from strongroom.errors import UserError
+from strongroom.errors import KeyUnavailable, UserError, WrongKey
 from strongroom.jobs import Understand
 
 from . import theme
-from .errors import show_error
+from .errors import error_text, show_error
 from .instance import SingleInstance
-from .unlock import CreatePassphraseDialog, PassphraseDialog
+from .recovery import show_code_once, unlock_with_code
+from .unlock import USE_RECOVERY, CreatePassphraseDialog, PassphraseDialog
 from .window import MainWindow
 
 ENV_PASSPHRASE = "STRONGROOM_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
@@ -45,15 +46,37 @@ def unlock_vault(data_dir: Path) -> Any:
     if method == "passphrase":
         if env is not None:
             return Vault.open(data_dir, passphrase=env)
-        dialog = PassphraseDialog(lambda p: Vault.open(data_dir, passphrase=p))
-        return dialog.vault if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return _ask_passphrase(data_dir)
     if method is not None:
-        return Vault.open(data_dir, passphrase=env)
+        try:
+            return Vault.open(data_dir, passphrase=env)
+        except (KeyUnavailable, WrongKey) as exc:  # keychain entry lost: the other locks
+            methods = Vault.unlock_methods(data_dir)
+            if "passphrase" in methods:
+                return _ask_passphrase(data_dir)
+            if "recovery" in methods:
+                return unlock_with_code(data_dir, error_text(exc))
+            raise
     usable, reason = Vault.keychain_usable()
     if usable or env is not None:
-        return Vault.create(data_dir, passphrase=None if usable else env)
-    dialog = CreatePassphraseDialog(lambda p: Vault.create(data_dir, passphrase=p), reason)
-    return dialog.vault if dialog.exec() == QDialog.DialogCode.Accepted else None
+        vault = Vault.create(data_dir, passphrase=None if usable else env)
+    else:
+        dialog = CreatePassphraseDialog(lambda p: Vault.create(data_dir, passphrase=p), reason)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        vault = dialog.vault
+    show_code_once(vault)  # issue 13: once, right after creation
+    return vault
+
+
+def _ask_passphrase(data_dir: Path) -> Any:
+    from strongroom.vault import Vault
+
+    dialog = PassphraseDialog(lambda p: Vault.open(data_dir, passphrase=p))
+    result = dialog.exec()
+    if result == USE_RECOVERY:
+        return unlock_with_code(data_dir)
+    return dialog.vault if result == QDialog.DialogCode.Accepted else None
 
 
 def run(data_dir: Path, understand: Understand, *, argv: Sequence[str] | None = None) -> int:

@@ -29,6 +29,8 @@ from .errors import error_text
 
 T = TypeVar("T")
 MIN_LENGTH = 8
+#: ``PassphraseDialog.exec()`` result: the person chose "Use Recovery Code…".
+USE_RECOVERY = 2
 
 
 def call_off_thread(fn: Callable[[], T]) -> T:
@@ -129,6 +131,9 @@ class PassphraseDialog(_VaultDialog):
         self.edit = _password_edit("Passphrase")
         self.layout_.addWidget(intro)
         self.layout_.addWidget(self.edit)
+        self.recovery_button = self.buttons.addButton(
+            "Use Recovery Code…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.recovery_button.clicked.connect(lambda: self.done(USE_RECOVERY))
         self._finish_layout()
         self.edit.setFocus()
 
@@ -158,9 +163,9 @@ class CreatePassphraseDialog(_VaultDialog):
         self.reason_label = QLabel(f"Why not the system keychain? {reason}".strip())
         self.reason_label.setWordWrap(True)
         self.reason_label.setObjectName("meta")
-        warning = QLabel("<b>The passphrase cannot be recovered.</b> It is never stored: "
-                         "if you forget it, no one — not even Strongroom — can open the "
-                         "vault, and the documents in it are lost.")
+        warning = QLabel("<b>The passphrase is never stored.</b> If you forget it, only the "
+                         "recovery code shown next can open the vault; without either, no "
+                         "one — not even Strongroom — can, and the documents in it are lost.")
         warning.setWordWrap(True)
         warning.setObjectName("unlockWarning")
         warning.setTextFormat(Qt.TextFormat.RichText)

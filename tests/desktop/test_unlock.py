@@ -56,8 +56,8 @@ def test_a_new_passphrase_is_typed_twice(qtbot, tmp_path: Path) -> None:
                                     "The system keychain is turned off.")
     qtbot.add_widget(dialog)
     dialog.show()
-    assert "cannot be recovered" in dialog.findChild(type(dialog.reason_label),
-                                                     "unlockWarning").text()
+    assert "only the recovery code shown next" in dialog.findChild(
+        type(dialog.reason_label), "unlockWarning").text()
     assert dialog.reason_label.text() == ("Why not the system keychain? "
                                           "The system keychain is turned off.")
     qtbot.keyClicks(dialog.edit, "short")
@@ -97,9 +97,20 @@ def test_the_environment_passphrase_is_used_without_asking(qtbot, tmp_path: Path
                                                            monkeypatch) -> None:
     data = tmp_path / "data"
     monkeypatch.setenv("STRONGROOM_PASSPHRASE", RIGHT)
-    vault = desktop_app.unlock_vault(data)  # no dialog: exec() would block the test
-    assert vault.key_method == "passphrase"
+    shown: list[str] = []
+
+    def confirm_the_code() -> None:  # creating still shows the recovery code, once
+        dialog = QApplication.activeModalWidget()
+        shown.append(dialog.code_label.text())
+        dialog.confirm.setChecked(True)
+        dialog.accept()
+
+    QTimer.singleShot(0, confirm_the_code)
+    vault = desktop_app.unlock_vault(data)  # no passphrase dialog
+    assert vault.key_method == "passphrase" and vault.recovery_code is None
+    assert len(shown) == 1
     vault.close()
+    Vault.open(data, recovery_code=shown[0]).close()
     desktop_app.unlock_vault(data).close()
     monkeypatch.setenv("STRONGROOM_PASSPHRASE", "wrong wrong wrong")
     with pytest.raises(UserError, match="not correct"):
