@@ -192,7 +192,13 @@ class RuleChooser:
 
     def _choose_address(self, spec: FieldSpec, cands: list[Candidate], ctx: Context
                         ) -> Candidate | None:
-        return cands[0] if cands else None  # built by fields.address_candidates
+        # The run of address lines right below the anchor (the merchant), if offered.
+        anchor = ctx.chosen.get(spec.after or "")
+        run = address_lines(ctx.line(anchor.line) if anchor else None, ctx.lines)
+        if not run:
+            return None
+        return next((c for c in cands if (c.start, c.end) == (run[0].start, run[-1].end)),
+                    None)
 
     def _choose_labelled(self, spec: FieldSpec, cands: list[Candidate], ctx: Context
                          ) -> Candidate | None:

@@ -21,8 +21,17 @@ from typing import Any
 
 from strongroom.resources import path as resource_path
 
-from .candidates import Candidate
-from .chooser import _ADDRESS_WORDS, _COMPANY_WORDS, _HEADING, _NOT_NAME, Context, RuleChooser
+from .candidates import DATE_RE, Candidate, Line
+from .chooser import (
+    _ADDRESS_WORDS,
+    _COMPANY_WORDS,
+    _HEADING,
+    _NOT_NAME,
+    _REGISTRATION,
+    _STOP_ADDRESS,
+    Context,
+    RuleChooser,
+)
 from .schema import FieldSpec, schema
 
 Weights = dict[str, dict[str, float]]  # field -> feature -> weight ("bias" included)
@@ -53,6 +62,72 @@ def _shape(t: str) -> dict[str, float]:
         "length": min(len(t), 80) / 40,
         "upper": 1.0 if t.isupper() else 0.0,
     }
+
+
+#: Postcode shapes: five digits alone (MY, US, DE, FR...), or UK/CA letter-digit forms.
+_POSTCODE = re.compile(r"(?<![\d\-./])\d{5}(?![\d\-./])|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"
+                       r"|\b[A-Z]\d[A-Z] ?\d[A-Z]\d\b")
+_PHONE = re.compile(r"\+?\d{2,4}[\s\-]\d{3,4}[\s\-]?\d{3,5}")
+
+
+def _stop_line(ln: Line) -> bool:
+    """A line that is not address: phone, tax number, date, a heading..."""
+    t = ln.text
+    return bool(_STOP_ADDRESS.search(t) or _NOT_NAME.search(t) or _REGISTRATION.match(t)
+                or _HEADING.match(t) or DATE_RE.search(t))
+
+
+def _address_features(spec: FieldSpec, c: Candidate, ctx: Context) -> dict[str, float]:
+    """A run of lines: does it look like an address, and does it start and end
+    where one would (after the merchant's line, before the phone or tax lines)?"""
+    idx = [i for i, ln in enumerate(ctx.lines) if c.start <= ln.start < c.end]
+    run = [ctx.lines[i] for i in idx]
+    before = ctx.lines[idx[0] - 1] if idx[0] > 0 else None
+    after = ctx.lines[idx[-1] + 1] if idx[-1] + 1 < len(ctx.lines) else None
+    anchor = ctx.chosen.get(spec.after or "")
+    anchor_at = next((i for i, ln in enumerate(ctx.lines)
+                      if anchor and ln.start < anchor.end <= ln.end), None)
+    gap = idx[0] - anchor_at if anchor_at is not None else 0
+    words = [1.0 if _ADDRESS_WORDS.search(ln.text) else 0.0 for ln in run]
+    n = len(run)
+    f = {f"a_{k}": v for k, v in _shape(c.text).items()}
+    f.update({
+        "a_lines": n / 5,
+        f"a_lines_{n}": 1.0,
+        "a_no_anchor": 1.0 if anchor_at is None else 0.0,
+        "a_right_after": 1.0 if gap == 1 else 0.0,
+        "a_gap_2": 1.0 if gap == 2 else 0.0,
+        "a_gap_3": 1.0 if gap == 3 else 0.0,
+        "a_gap_far": 1.0 if gap > 3 else 0.0,
+        "a_above": 1.0 if anchor_at is not None and gap <= 0 else 0.0,
+        "a_top": idx[0] / 12,
+        "a_words_share": sum(words) / n,
+        "a_words_first": words[0],
+        "a_words_last": words[-1],
+        "a_postcode": 1.0 if _POSTCODE.search(c.text) else 0.0,
+        "a_postcode_last": 1.0 if _POSTCODE.search(run[-1].text) else 0.0,
+        "a_postcode_first": 1.0 if _POSTCODE.search(run[0].text) else 0.0,
+        "a_stop_inside": sum(_stop_line(ln) for ln in run) / n,
+        "a_phone": 1.0 if _PHONE.search(c.text) else 0.0,
+        "a_company": 1.0 if _COMPANY_WORDS.search(c.text) else 0.0,
+        "a_paren_line": 1.0 if any(ln.text.startswith("(") for ln in run) else 0.0,
+        "a_commas": min(c.text.count(","), 6) / 6,
+        "a_ends_period": 1.0 if c.text.rstrip().endswith(".") else 0.0,
+        "a_ends_comma": 1.0 if c.text.rstrip().endswith(",") else 0.0,
+        "a_last_short": 1.0 if len(run[-1].text) < 20 else 0.0,
+        "a_next_none": 1.0 if after is None else 0.0,
+        "a_next_stop": 1.0 if after and _stop_line(after) else 0.0,
+        "a_next_phone": 1.0 if after and _PHONE.search(after.text) else 0.0,
+        "a_next_words": 1.0 if after and _ADDRESS_WORDS.search(after.text) else 0.0,
+        "a_next_postcode": 1.0 if after and _POSTCODE.search(after.text) else 0.0,
+        "a_next_paren": 1.0 if after and after.text.startswith("(") else 0.0,
+        "a_next_short": 1.0 if after and len(after.text) < 20 else 0.0,
+        "a_prev_stop": 1.0 if before and _stop_line(before) else 0.0,
+        "a_prev_words": 1.0 if before and _ADDRESS_WORDS.search(before.text) else 0.0,
+        "a_prev_company": 1.0 if before and _COMPANY_WORDS.search(before.text) else 0.0,
+        "a_prev_ends_comma": 1.0 if before and before.text.rstrip().endswith(",") else 0.0,
+    })
+    return f
 
 
 def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context,
@@ -117,6 +192,8 @@ def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context
             "prev_heading": 1.0 if prev and _HEADING.match(prev.text) else 0.0,
             "trimmed": 1.0 if ln and c.end < ln.end and "\n" not in c.text else 0.0,
         })
+    elif spec.kind == "address":
+        f.update(_address_features(spec, c, ctx))
     return f
 
 

@@ -15,7 +15,7 @@ from tests.understanding.test_fields import RECEIPT
 
 def test_weights_are_only_generic_features():
     weights = ranker.load("receipt")
-    assert set(weights) == {"merchant", "date", "total"}
+    assert set(weights) == {"merchant", "merchant_address", "date", "total"}
     spec = {f.name: f for f in schema("receipt").fields}
     trace: dict = {}
     extract_fields(RECEIPT, schema("receipt"), trace=trace)
