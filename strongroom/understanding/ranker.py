@@ -130,6 +130,36 @@ def _address_features(spec: FieldSpec, c: Candidate, ctx: Context) -> dict[str, 
     return f
 
 
+_FINAL = r"payable|paid|grand|rounded|final|nett|net|due"
+
+
+def _amount_context(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context,
+                    keyed: set[int], v: Decimal) -> dict[str, float]:
+    """The amount against the others on the receipt: its rank, whether it is the
+    last labelled one, whether a rounding line or the cash paid agrees with it."""
+    distinct = sorted({Decimal(x.normalized or "0") for x in cands}, reverse=True)
+    keyed_cands = [x for x in cands if x.line in keyed]
+    label = RuleChooser._label(c, ctx)
+    bare = re.sub(r"[^a-z ]+", " ", label.lower()).split()
+    near = [ctx.line(c.line + d) for d in (-2, -1, 1)]
+    cash = [Decimal(x.normalized or "0") for x in cands
+            if _has(r"cash|tendered|paid|payment", RuleChooser._label(x, ctx)) and x is not c]
+    return {
+        "value_rank": min(distinct.index(v), 5) / 5 if v in distinct else 1.0,
+        "last_keyword": 1.0 if keyed_cands and c is keyed_cands[-1] else 0.0,
+        "keyword_line": 1.0 if c.line in keyed else 0.0,
+        "bare_label": 1.0 if bare and " ".join(bare) in {k.lower() for k in spec.keywords}
+        else 0.0,
+        "w_final": _has(_FINAL, label),
+        "label_percent": 1.0 if "%" in label else 0.0,
+        "label_paren": 1.0 if "(" in label else 0.0,
+        "round_before": 1.0 if any(x and _has("round", x.text) for x in near[:2]) else 0.0,
+        "round_after": 1.0 if near[2] and _has("round", near[2].text) else 0.0,
+        "equals_cash": 1.0 if v in cash else 0.0,
+        "below_cash": 1.0 if cash and all(v <= x for x in cash) else 0.0,
+    }
+
+
 def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context,
              rule_pick: Candidate | None) -> dict[str, float]:
     """Generic features of candidate ``c`` for field ``spec``."""
@@ -173,6 +203,7 @@ def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context
             else 0.0,
             "log_value": math.log10(float(abs(v)) + 1) / 3,
         })
+        f.update(_amount_context(spec, c, cands, ctx, keyed, v))
     elif spec.kind == "date":
         f["repeated"] = min(sum(x.normalized == c.normalized for x in cands) - 1, 3) / 3
         f["time_on_line"] = _has(r"\d{1,2}:\d\d", ln.text) if ln else 0.0
