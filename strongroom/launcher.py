@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 # Before llama.cpp's OpenMP runtime can load: don't spin-wait against the window.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("GOMP_SPINCOUNT", "10000")  # see backends/llama_cpp.py
 
 
 PR_SET_DUMPABLE = 4  # linux/prctl.h
