@@ -121,19 +121,19 @@ class _VaultDialog(QDialog):
         pass
 
 
-class PassphraseDialog(_VaultDialog):
-    """For a vault locked with a passphrase: ``opener(passphrase)`` opens it."""
+class EnterPassphraseDialog(_VaultDialog):
+    """One passphrase field under an introduction; ``opener(passphrase)`` uses it."""
 
-    def __init__(self, opener: Callable[[str], Any], parent: QWidget | None = None) -> None:
+    def __init__(self, opener: Callable[[str], Any], intro_html: str,
+                 parent: QWidget | None = None) -> None:
         super().__init__(opener, parent)
-        intro = QLabel("<b>Your vault is locked.</b><br>Enter its passphrase to open it.")
+        intro = QLabel(intro_html)
         intro.setWordWrap(True)
         self.edit = _password_edit("Passphrase")
         self.layout_.addWidget(intro)
         self.layout_.addWidget(self.edit)
-        self.recovery_button = self.buttons.addButton(
-            "Use Recovery Code…", QDialogButtonBox.ButtonRole.ActionRole)
-        self.recovery_button.clicked.connect(lambda: self.done(USE_RECOVERY))
+
+    def _show(self) -> None:
         self._finish_layout()
         self.edit.setFocus()
 
@@ -146,6 +146,18 @@ class PassphraseDialog(_VaultDialog):
     def _retry(self) -> None:
         self.edit.clear()
         self.edit.setFocus()
+
+
+class PassphraseDialog(EnterPassphraseDialog):
+    """For a vault locked with a passphrase: ``opener(passphrase)`` opens it."""
+
+    def __init__(self, opener: Callable[[str], Any], parent: QWidget | None = None) -> None:
+        super().__init__(opener, "<b>Your vault is locked.</b><br>Enter its passphrase to "
+                         "open it.", parent)
+        self.recovery_button = self.buttons.addButton(
+            "Use Recovery Code…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.recovery_button.clicked.connect(lambda: self.done(USE_RECOVERY))
+        self._show()
 
 
 class CreatePassphraseDialog(_VaultDialog):

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from strongroom.errors import UserError
 from strongroom.export import export
@@ -22,7 +22,7 @@ from strongroom.vault import backup
 
 from . import filedialogs
 from .errors import show_error
-from .unlock import _password_edit, _VaultDialog, call_off_thread
+from .unlock import EnterPassphraseDialog, call_off_thread
 
 CSV_FILTER = "CSV spreadsheet (*.csv)"
 JSON_FILTER = "JSON (*.json)"
@@ -112,32 +112,16 @@ def back_up(window: Any) -> None:
 
 
 # -- restore ---------------------------------------------------------------------
-class BackupPassphraseDialog(_VaultDialog):
+class BackupPassphraseDialog(EnterPassphraseDialog):
     """The backup's passphrase; ``opener(passphrase)`` checks the backup with it."""
 
     ok_text = "Check Backup"
 
     def __init__(self, opener: Any, parent: QWidget | None = None) -> None:
-        super().__init__(opener, parent)
+        super().__init__(opener, "<b>Enter the backup's passphrase.</b><br>It is the vault's "
+                         "passphrase at the time the backup was made.", parent)
         self.buttons.button(self.buttons.StandardButton.Cancel).setText("Cancel")
-        intro = QLabel("<b>Enter the backup's passphrase.</b><br>It is the vault's "
-                       "passphrase at the time the backup was made.")
-        intro.setWordWrap(True)
-        self.edit = _password_edit("Passphrase")
-        self.layout_.addWidget(intro)
-        self.layout_.addWidget(self.edit)
-        self._finish_layout()
-        self.edit.setFocus()
-
-    def passphrase(self) -> str | None:
-        if not self.edit.text():
-            self.show_error("Enter the passphrase.")
-            return None
-        return self.edit.text()
-
-    def _retry(self) -> None:
-        self.edit.clear()
-        self.edit.setFocus()
+        self._show()
 
 
 def check_backup(window: Any, path: Path, info: backup.BackupInfo) -> Any:
