@@ -122,16 +122,25 @@ def understander(args: argparse.Namespace) -> Any:
                         .load(model_path(args)))
 
 
-def _ask_passphrase(confirm: bool) -> str | None:
-    env = os.environ.get(ENV_PASSPHRASE)
+def _ask_secret(env_name: str, prompt: str, *, repeat: str | None = None,
+                mismatch: str = "") -> str | None:
+    """A secret from ``$env_name``, else from a terminal prompt (asked twice when
+    ``repeat`` is given; ``mismatch`` is the error then); None with neither."""
+    env = os.environ.get(env_name)
     if env:
         return env
     if not sys.stdin.isatty():
         return None
-    first = getpass.getpass("Vault passphrase: ")
-    if confirm and getpass.getpass("Repeat the passphrase: ") != first:
-        raise UserError("The passphrases do not match. Nothing was created.")
+    first = getpass.getpass(prompt)
+    if repeat is not None and getpass.getpass(repeat) != first:
+        raise UserError(mismatch)
     return first
+
+
+def _ask_passphrase(confirm: bool) -> str | None:
+    return _ask_secret(ENV_PASSPHRASE, "Vault passphrase: ",
+                       repeat="Repeat the passphrase: " if confirm else None,
+                       mismatch="The passphrases do not match. Nothing was created.")
 
 
 def open_vault(args: argparse.Namespace, *, create: bool) -> Any:
@@ -379,26 +388,21 @@ def show_recovery_code(code: str | None, *, new_vault: bool) -> None:
 
 
 def _ask_recovery_code() -> str:
-    env = os.environ.get(ENV_RECOVERY)
-    if env:
-        return env
-    if not sys.stdin.isatty():
+    code = _ask_secret(ENV_RECOVERY, "Recovery code: ")
+    if code is None:
         raise PassphraseRequired(f"Set {ENV_RECOVERY} or run in a terminal to enter the "
                                  "recovery code.")
-    return getpass.getpass("Recovery code: ")
+    return code
 
 
 def _ask_new_passphrase() -> str:
-    env = os.environ.get(ENV_NEW_PASSPHRASE)
-    if env:
-        return env
-    if not sys.stdin.isatty():
+    new = _ask_secret(ENV_NEW_PASSPHRASE, "New passphrase: ",
+                      repeat="Repeat the new passphrase: ",
+                      mismatch="The passphrases do not match. Nothing was changed.")
+    if new is None:
         raise PassphraseRequired(f"Set {ENV_NEW_PASSPHRASE} or run in a terminal to choose "
                                  "the new passphrase.")
-    first = getpass.getpass("New passphrase: ")
-    if getpass.getpass("Repeat the new passphrase: ") != first:
-        raise UserError("The passphrases do not match. Nothing was changed.")
-    return first
+    return new
 
 
 def _open_for_keys(args: argparse.Namespace) -> tuple[Any, str | None]:
