@@ -50,6 +50,16 @@ def _private_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STRONGROOM_PASSPHRASE", PASSPHRASE)
 
 
+@pytest.fixture
+def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at 1 MiB and one pass, uncalibrated: for tests about something else."""
+    from strongroom.vault import keys
+
+    monkeypatch.setattr(keys, "ARGON2_MEMORY_KIB", 1024)
+    monkeypatch.setattr(keys, "ARGON2_TIME_COST", 1)
+    monkeypatch.setattr(keys, "ARGON2_CALIBRATE", False)
+
+
 @pytest.fixture(scope="session")
 def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled GGUF, assembled and verified once for the session."""

@@ -12,15 +12,12 @@ import pytest
 from strongroom.launcher import main
 from strongroom.reading.base import Document
 from strongroom.understanding.result import Extraction, FieldValue
-from strongroom.vault import Vault, keys
+from strongroom.vault import Vault
 from tests.conftest import PASSPHRASE
 
 
 @pytest.fixture
-def vault_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(keys, "ARGON2_MEMORY_KIB", 1024)
-    monkeypatch.setattr(keys, "ARGON2_TIME_COST", 1)
-    monkeypatch.setattr(keys, "ARGON2_CALIBRATE", False)
+def vault_dir(tmp_path: Path, cheap_argon2: None) -> Path:
     folder = tmp_path / "data"
     with Vault.create(folder, passphrase=PASSPHRASE) as vault:
         text = "Harbour Dental, total 480,00 EUR"

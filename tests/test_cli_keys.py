@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from strongroom.launcher import main
-from strongroom.vault import Vault, keys
+from strongroom.vault import Vault
 from strongroom.vault.db import DB_NAME
 from tests.conftest import PASSPHRASE
 from tests.vault.vault_support import make_doc, make_extraction, snapshot
@@ -19,11 +19,7 @@ CODE_RE = re.compile(r"^    ([0-9A-Z]{4}(?:-[0-9A-Z]{4}){6})$", re.MULTILINE)
 NEW = "a new passphrase for the cli"
 
 
-@pytest.fixture(autouse=True)
-def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(keys, "ARGON2_MEMORY_KIB", 1024)
-    monkeypatch.setattr(keys, "ARGON2_TIME_COST", 1)
-    monkeypatch.setattr(keys, "ARGON2_CALIBRATE", False)
+pytestmark = pytest.mark.usefixtures("cheap_argon2")
 
 
 @pytest.fixture

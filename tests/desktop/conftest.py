@@ -14,15 +14,8 @@ import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def _desktop_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    from strongroom.vault import keys
-
-    monkeypatch.setenv("STRONGROOM_KEYCHAIN", "off")
-    monkeypatch.setenv("STRONGROOM_KEYCHAIN_SERVICE", "Strongroom-tests")
+def _desktop_env(monkeypatch: pytest.MonkeyPatch, cheap_argon2: None) -> None:
     monkeypatch.delenv("STRONGROOM_PASSPHRASE", raising=False)
-    monkeypatch.setattr(keys, "ARGON2_MEMORY_KIB", 1024)
-    monkeypatch.setattr(keys, "ARGON2_TIME_COST", 1)
-    monkeypatch.setattr(keys, "ARGON2_CALIBRATE", False)
 
 
 @pytest.fixture
