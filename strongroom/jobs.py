@@ -184,7 +184,7 @@ class Processor:
         doc = read_path(job.path)
         check()
         if self._store is not None:
-            existing = self._store.find_by_sha256(_sha256(doc.data))
+            existing = self._store.find_by_sha256(doc.sha256)
             if existing is not None:
                 return JobResult(job.job_id, job.path, ok=True, doc_id=existing,
                                  duplicate=True, document=doc)
@@ -204,8 +204,3 @@ class Processor:
     def _emit(self, job: Job, stage: str, fraction: float, result: JobResult | None = None) -> None:
         self._on_event(JobEvent(job.job_id, job.path, stage, fraction, result))
 
-
-def _sha256(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,11 @@ class Document:
     data: bytes = field(repr=False)  # the original file bytes
     #: Offset in ``text`` where each page starts; ``[0]`` for unpaged formats.
     page_starts: tuple[int, ...] = (0,)
+
+    @cached_property
+    def sha256(self) -> str:
+        """Hex SHA-256 of the original bytes (duplicate check, vault key); computed once."""
+        return hashlib.sha256(self.data).hexdigest()
 
     def page_of(self, offset: int) -> int:
         """1-based page number holding text offset ``offset``."""

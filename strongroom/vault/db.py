@@ -20,7 +20,6 @@ Rules this module keeps (each one guards people's documents):
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -385,7 +384,7 @@ class Vault:
 
         The same bytes twice are one document: the existing id is returned.
         """
-        sha256 = hashlib.sha256(doc.data).hexdigest()
+        sha256 = doc.sha256
         added_at = datetime.now(UTC).isoformat(timespec="seconds")
         with self._locked("save the document") as conn:
             row = conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
