@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import configparser
 import logging
 import os
 import secrets
+from pathlib import Path
 
 import keyring
 import keyring.backend
+import keyring.util.platform_
 from keyring.backend import KeyringBackend
 from keyring.backends.chainer import ChainerBackend
 
@@ -31,6 +34,7 @@ log = logging.getLogger("strongroom.vault")
 ENV_SWITCH = "STRONGROOM_KEYCHAIN"  # "off" disables the keychain
 ENV_SERVICE = "STRONGROOM_KEYCHAIN_SERVICE"  # tests use their own service name
 DEFAULT_SERVICE = "Strongroom"
+FORCE_ENV = "PYTHON_KEYRING_BACKEND"  # keyring's own override; refused
 
 #: Exact ``module.Class`` names of trusted backends -> the name people know them by.
 ALLOWED_BACKENDS: dict[str, str] = {
@@ -46,6 +50,11 @@ _NONE_TRUSTED = (
     "GNOME Keyring / Secret Service or KDE Wallet). Choose a passphrase instead."
 )
 _OFF = "The system keychain is turned off (STRONGROOM_KEYCHAIN=off). Choose a passphrase."
+_FORCED = (
+    "The keychain library is told to use one particular backend ({how}). Strongroom only "
+    "keeps its key in a system keychain it finds and checks itself, so it will not use a "
+    "forced one. Remove that setting to use the keychain, or choose a passphrase."
+)
 _PROBE_FAILED = (
     "The system keychain ({name}) did not work: it may be locked or not running. "
     "Unlock it and try again, or choose a passphrase."
@@ -73,6 +82,37 @@ def service_name() -> str:
     return os.environ.get(ENV_SERVICE) or DEFAULT_SERVICE
 
 
+def forced_by() -> str | None:
+    """How keyring is told to skip its own choice of backend, or None.
+
+    ``PYTHON_KEYRING_BACKEND`` and ``keyringrc.cfg`` make keyring load any class by
+    name, including ones that merely *look* like a keychain; the allowlist would
+    catch most, but a forced choice also skips keyring's viability checks, so it is
+    refused outright rather than judged.
+    """
+    if os.environ.get(FORCE_ENV, "").strip():
+        return f"{FORCE_ENV} is set"
+    cfg = _config_file()
+    if cfg is not None:
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read(cfg, encoding="utf-8")
+            forced = parser.get("backend", "default-keyring", fallback="").strip()
+        except (configparser.Error, OSError, UnicodeDecodeError):
+            forced = "?"  # unreadable config: keyring's own behaviour is unclear too
+        if forced:
+            return f"default-keyring in {cfg}"
+    return None
+
+
+def _config_file() -> Path | None:
+    try:
+        path = Path(keyring.util.platform_.config_root()) / "keyringrc.cfg"
+    except Exception:  # no home directory and the like: nothing is forced
+        return None
+    return path if path.is_file() else None
+
+
 def candidates(active: KeyringBackend) -> list[KeyringBackend]:
     """The backends the active one stands for: a chainer's chain, in its order."""
     if isinstance(active, ChainerBackend):
@@ -87,6 +127,10 @@ def choose_backend() -> tuple[KeyringBackend | None, str]:
     """
     if disabled():
         return None, _OFF
+    how = forced_by()
+    if how is not None:
+        log.info("keychain refused: backend forced (%s)", how)
+        return None, _FORCED.format(how=how)
     try:
         active = keyring.get_keyring()
         chain = candidates(active)

@@ -12,6 +12,7 @@ from typing import Any
 
 import keyring
 import keyring.backend
+import keyring.util.platform_
 import pytest
 from keyring.backends import chainer, fail, null
 from keyrings.alt.file import EncryptedKeyring, PlaintextKeyring
@@ -113,6 +114,46 @@ def test_refused_backends(kind: str, data_dir: Path, monkeypatch: pytest.MonkeyP
     with pytest.raises(PassphraseRequired, match="Choose a passphrase"):
         Vault.create(data_dir)
     assert calls == [] and not data_dir.exists()
+
+
+@pytest.mark.parametrize("forced", ["keyring.backends.SecretService.Keyring",
+                                    "keyrings.alt.file.PlaintextKeyring"])
+@pytest.mark.parametrize("how", ["env", "config"])
+def test_forced_backend_refused(memory: MemoryKeychain, data_dir: Path, tmp_path: Path,
+                                monkeypatch: pytest.MonkeyPatch, how: str, forced: str) -> None:
+    """A backend forced through PYTHON_KEYRING_BACKEND or keyringrc.cfg is refused,
+    even an allowlisted one: forcing skips keyring's own viability checks."""
+    config_home = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config_home))
+    if how == "env":
+        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", forced)
+    else:
+        monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+        cfg = Path(keyring.util.platform_.config_root()) / "keyringrc.cfg"
+        assert cfg.is_relative_to(config_home)
+        cfg.parent.mkdir(parents=True)
+        cfg.write_text(f"[backend]\ndefault-keyring = {forced}\n")
+    usable, reason = Vault.keychain_usable()
+    assert not usable
+    assert ("PYTHON_KEYRING_BACKEND is set" if how == "env" else "keyringrc.cfg") in reason
+    with pytest.raises(PassphraseRequired, match="will not use a forced one"):
+        Vault.create(data_dir)
+    assert memory.calls == [] and not data_dir.exists()
+    with Vault.create(data_dir, passphrase="a passphrase instead") as vault:
+        assert vault.key_method == "passphrase"
+    assert memory.items == {}
+
+
+def test_forcing_noticed_only_when_set(memory: MemoryKeychain, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    assert keychain.forced_by() is None
+    cfg = Path(keyring.util.platform_.config_root()) / "keyringrc.cfg"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text("[backend]\nkeyring-path = /nowhere\n")  # a config that forces nothing
+    assert keychain.forced_by() is None
+    assert Vault.keychain_usable() == (True, "")
 
 
 def test_chainer_uses_first_allowlisted(memory: MemoryKeychain, data_dir: Path,
