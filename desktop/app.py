@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from strongroom.errors import KeyUnavailable, UserError, WrongKey
@@ -21,6 +22,9 @@ from .unlock import USE_RECOVERY, CreatePassphraseDialog, PassphraseDialog
 from .window import MainWindow
 
 ENV_PASSPHRASE = "STRONGROOM_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
+#: Set by a lock for the fresh process that replaces the locked one (see ``relaunch``).
+ENV_RELAUNCH_LOCKED = "STRONGROOM_RELAUNCH_LOCKED"
+ENV_RELAUNCH_GEOMETRY = "STRONGROOM_RELAUNCH_GEOMETRY"
 
 
 def application(argv: Sequence[str] | None = None) -> QApplication:
@@ -91,14 +95,22 @@ def run(data_dir: Path, understand: Understand, *, argv: Sequence[str] | None = 
     # Until the main window exists, a second launch brings the unlock dialog forward.
     instance.activation_requested.connect(_raise_active_window)
     try:
-        try:
-            vault = unlock_vault(Path(data_dir))
-        except UserError as exc:
-            show_error(None, exc, title="Strongroom: vault")
-            return 1
-        if vault is None:
-            return 0
-        window = MainWindow(vault, understand)
+        locked_reason = os.environ.pop(ENV_RELAUNCH_LOCKED, None)
+        geometry = os.environ.pop(ENV_RELAUNCH_GEOMETRY, "")
+        vault = None
+        if locked_reason is None:  # a normal start; after a lock, the window asks
+            try:
+                vault = unlock_vault(Path(data_dir))
+            except UserError as exc:
+                show_error(None, exc, title="Strongroom: vault")
+                return 1
+            if vault is None:
+                return 0
+        window = MainWindow(vault, understand, data_dir=Path(data_dir),
+                            locked_reason=locked_reason or "")
+        if geometry:
+            window.restoreGeometry(QByteArray.fromHex(geometry.encode("ascii")))
+        window.relaunch = lambda reason: relaunch(window, instance, reason)
         window.show()
         instance.activation_requested.connect(lambda: _bring_forward(window))
         try:
@@ -107,6 +119,32 @@ def run(data_dir: Path, understand: Understand, *, argv: Sequence[str] | None = 
             window.shutdown()
     finally:
         instance.close()
+
+
+def relaunch_command() -> list[str]:
+    """The command line that started this process, to start it again."""
+    if getattr(sys, "frozen", False):  # a packaged app: the executable is the app
+        return [sys.executable, *sys.argv[1:]]
+    return [sys.executable, *sys.orig_argv[1:]]  # keeps "-m strongroom" and options
+
+
+def relaunch(window: QWidget, instance: SingleInstance, reason: str) -> None:
+    """Replace this process with a fresh one that starts locked.
+
+    After ``exec`` nothing of this process's memory exists any more: not the
+    Python objects, not Qt's copies of the text the window showed, not the model's
+    KV cache, not freed heap blocks (measured in tests/desktop/test_lock_memory.py).
+    The new process shows the locked window where this one was. Only the lock's
+    reason and the window's geometry are passed on (they hold no document data).
+    """
+    os.environ[ENV_RELAUNCH_LOCKED] = reason
+    os.environ[ENV_RELAUNCH_GEOMETRY] = bytes(window.saveGeometry().toHex().data()).decode()
+    instance.close()
+    window.hide()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    command = relaunch_command()
+    os.execv(command[0], command)  # noqa: S606 - our own command line, no shell
 
 
 def _bring_forward(widget: QWidget) -> None:

@@ -162,6 +162,19 @@ class DetailPane(QStackedWidget):
         self._doc = None
         self.setCurrentWidget(self.placeholder)
 
+    def clear(self) -> None:
+        """Drop every piece of document text the pane holds (the window is locking)."""
+        self.show_empty()
+        for label in (self.title, self.meta, self.summary, self.hint,
+                      self.message_name, self.message_title, self.message_text):
+            label.clear()
+        self.text_view.setExtraSelections([])
+        self.text_view.setPlainText("")  # also drops the undo history
+        self.fields_table.blockSignals(True)
+        self.fields_table.clearContents()
+        self.fields_table.setRowCount(0)
+        self.fields_table.blockSignals(False)
+
     def show_message(self, name: str, title: str, message: str, *, failed: bool = False) -> None:
         """An unfinished or failed job: its name and what happened, in words."""
         self._doc = None

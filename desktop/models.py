@@ -148,6 +148,12 @@ class DocumentListModel(QAbstractTableModel):
         self._entries = session + [Entry.from_row(r) for r in rows]
         self.endResetModel()
 
+    def clear(self) -> None:
+        """Forget every row, this session's too (the window is locking)."""
+        self.beginResetModel()
+        self._entries = []
+        self.endResetModel()
+
     def apply_events(self, events: Iterable[JobEvent]) -> None:
         for event in events:
             row = self.row_of_job(event.job_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +26,15 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
+    QDialog,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -48,34 +51,49 @@ from .bridge import JobBridge
 from .detail import DetailPane
 from .dropzone import DropZone, local_paths
 from .errors import error_text, show_error
+from .lock import IdleWatcher, LockedPage, auto_lock_minutes, release_memory, reopen_vault
 from .models import NAME, STATUS, DocumentListModel, Entry
+from .screenlock import ScreenLockWatcher
 
 log = logging.getLogger("strongroom.desktop")
 
 LOCK_TEXT = {
     "keychain": "Encrypted vault · unlocked with OS keychain",
     "passphrase": "Encrypted vault · unlocked with passphrase",
+    "recovery": "Encrypted vault · unlocked with recovery code",
 }
+LOCKED_TEXT = "Encrypted vault · locked"
+#: How long a lock waits for the document being processed to stop (it is cancelled).
+LOCK_JOIN_SECONDS = 30.0
 LOCAL_TEXT = "Nothing leaves this computer"
 SEARCH_DELAY_MS = 200  # typing pauses this long before the vault is searched
 
 
 class MainWindow(QMainWindow):
-    """``vault``: an open ``strongroom.vault.Vault``; ``understand``: see ``jobs.Understand``."""
+    """``vault``: an open ``strongroom.vault.Vault``, or ``None`` to start locked (then
+    ``data_dir`` names the vault's folder); ``understand``: see ``jobs.Understand``.
+
+    ``relaunch``, when set (by ``app.run``), is called with the lock's reason after
+    a lock has cleared the window: it replaces the process with a fresh one, so
+    nothing the window showed survives even in freed memory (see lock.py).
+    """
 
     def __init__(self, vault: Any, understand: Understand,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, data_dir: Path | None = None,
+                 locked_reason: str = "") -> None:
         super().__init__(parent)
         self.vault = vault
+        self.understand = understand
+        self.data_dir = Path(data_dir if data_dir is not None else vault.path)
+        self.relaunch: Callable[[str], None] | None = None
+        self.processor: Processor | None = None
+        self.bridge: JobBridge | None = None
+        self.locked = False
         self._closed = False
         self.setWindowTitle("Strongroom")
         self.resize(1100, 700)
         self.setAcceptDrops(True)
-
-        self.bridge = JobBridge(self)
-        self.processor = Processor(understand, store=vault, on_event=self.bridge.emit_event)
         self.model = DocumentListModel(self)
-        self.bridge.jobs_did_change.connect(self._jobs_did_change)
 
         self._build_actions()
         self._build_body()
@@ -83,12 +101,40 @@ class MainWindow(QMainWindow):
         self.model.rowsInserted.connect(self._update_empty_state)
         self.model.rowsRemoved.connect(self._update_empty_state)
         self.model.modelReset.connect(self._update_empty_state)
+        # Lock after idle time and when the screen locks (issue 13).
+        self.idle = IdleWatcher(auto_lock_minutes(), self)
+        self.idle.idle.connect(lambda: self.lock("It locked itself after "
+                                                 f"{self.idle.minutes:g} minutes without use."))
+        self.screen_lock = ScreenLockWatcher(self)
+        self.screen_lock.screen_locked.connect(
+            lambda: self.lock("It locked itself because the screen was locked."))
+        if vault is not None:
+            self._attach(vault)
+        else:
+            self._show_locked(locked_reason)
+
+    def _attach(self, vault: Any) -> None:
+        """Start working on an open vault: at start and after every unlock."""
+        self.vault = vault
+        if self.bridge is not None:
+            self.bridge.deleteLater()
+        self.bridge = JobBridge(self)
+        self.bridge.jobs_did_change.connect(self._jobs_did_change)
+        self.processor = Processor(self.understand, store=vault,
+                                   on_event=self.bridge.emit_event)
+        self.locked = False
+        self.pages.setCurrentWidget(self.splitter)
+        for act in self._vault_actions():
+            act.setEnabled(True)
+        self.search_box.setEnabled(True)
+        self.lock_label.setText(LOCK_TEXT.get(vault.key_method, "Encrypted vault"))
         try:
             self.model.set_documents(vault.list_documents())
         except UserError as exc:
             self.statusBar().showMessage(error_text(exc))
         self._update_empty_state()
         self._update_actions()
+        self.idle.restart()
 
     # -- building --------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -108,6 +154,8 @@ class MainWindow(QMainWindow):
                                   "After deleting documents: merge the search index and "
                                   "rebuild the vault file without the freed space")
         self.act_quit = action("Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_lock = action("Lock", lambda: self.lock("You locked it."), "Ctrl+L",
+                               "Close the vault and clear the window until you unlock it")
         self.act_cancel = action("Cancel", self.cancel, None,
                                  "Cancel the selected document, or all that are running")
         self.act_delete = action("Delete Document…", self.delete_selected,
@@ -122,6 +170,8 @@ class MainWindow(QMainWindow):
         vaultfiles.add_actions(self, file_menu)  # Export…, Back Up Vault…, Restore… (issue 13)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
+        vault_menu = self.menuBar().addMenu("&Vault")
+        vault_menu.addAction(self.act_lock)
         doc_menu = self.menuBar().addMenu("&Document")
         doc_menu.addActions([self.act_cancel, self.act_delete])
         help_menu = self.menuBar().addMenu("&Help")
@@ -194,14 +244,19 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setSizes([520, 580])
-        self.setCentralWidget(self.splitter)
+        self.locked_page = LockedPage()
+        self.locked_page.unlock_requested.connect(self.unlock)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.splitter)
+        self.pages.addWidget(self.locked_page)
+        self.setCentralWidget(self.pages)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
         self.lock_icon = QLabel()
         self.lock_icon.setPixmap(theme.padlock())
-        self.lock_label = QLabel(LOCK_TEXT.get(self.vault.key_method, "Encrypted vault"))
+        self.lock_label = QLabel(LOCKED_TEXT)
         self.lock_label.setObjectName("lockLabel")
         self.activity_label = QLabel()
         self.local_label = QLabel(LOCAL_TEXT)
@@ -225,7 +280,7 @@ class MainWindow(QMainWindow):
     def add_paths(self, paths: Iterable[Path]) -> None:
         """Queue files and folders; the work happens on the processor's thread."""
         paths = list(paths)
-        if not paths:
+        if not paths or self.locked:
             return
         self.processor.submit(paths)  # folders are walked on the worker thread
 
@@ -237,7 +292,7 @@ class MainWindow(QMainWindow):
 
     # The whole window is a drop target; only local files and folders count.
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if local_paths(event.mimeData()):
+        if not self.locked and local_paths(event.mimeData()):
             event.acceptProposedAction()
             self.drop_zone.set_active(True)
         else:
@@ -420,6 +475,88 @@ class MainWindow(QMainWindow):
         box.exec()
         return box.clickedButton() is delete
 
+    # -- locking ---------------------------------------------------------------
+    def _vault_actions(self) -> list[QAction]:
+        """Every action but the few that make sense while locked."""
+        keep = {self.act_quit, self.act_about}
+        return [a for a in self.findChildren(QAction) if a not in keep and not a.menu()]
+
+    def lock(self, reason: str = "") -> None:
+        """Close the vault and clear every view of its contents until ``unlock``.
+
+        Documents still being processed are cancelled (nothing half-saved: each is
+        one transaction) and the person is told how many to add again.
+        """
+        if self.locked or self._closed:
+            return
+        unsaved = len(self.model.running_job_ids())
+        for widget in QApplication.topLevelWidgets():  # open dialogs may show vault data
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.done(QDialog.DialogCode.Rejected)
+        worker_stopped = self.processor.shutdown(timeout=LOCK_JOIN_SECONDS)
+        self.bridge.close()  # a closed door for anything the old worker still sends
+        self.vault.close()  # SQLCipher and the vault wipe their copies of the key
+        if worker_stopped:
+            forget = getattr(self.understand, "close", None)
+            if callable(forget):
+                forget()  # unloads the model and its KV cache; reloaded on the next document
+        else:
+            log.warning("lock: the worker did not stop in time; the model stays loaded")
+        self._clear_views()
+        if unsaved:
+            reason += (f" {unsaved} document{'s were' if unsaved != 1 else ' was'} still being "
+                       "added and not saved; add them again after unlocking.")
+        self._show_locked(reason)
+        release_memory()
+        if self.relaunch is not None:
+            QTimer.singleShot(0, lambda: self.relaunch and self.relaunch(reason))
+
+    def _show_locked(self, reason: str) -> None:
+        self.locked = True
+        self.idle.stop()
+        for act in self._vault_actions():
+            act.setEnabled(False)
+        self.search_box.setEnabled(False)
+        self.lock_label.setText(LOCKED_TEXT)
+        note = ""
+        if "passphrase" not in self._unlock_methods():
+            note = ("This vault opens with your system keychain, so anyone using this "
+                    "computer account can unlock it. Set a passphrase to require it.")
+        self.locked_page.show_reason(reason.strip(), note)
+        self.pages.setCurrentWidget(self.locked_page)
+        self.locked_page.unlock_button.setFocus()
+
+    def _clear_views(self) -> None:
+        self.model.clear()
+        self.detail.clear()
+        self.search_box.setText("")  # setText, not clear(): no undo history is kept
+        self._search_timer.stop()
+        self.statusBar().clearMessage()
+        self.activity_label.clear()
+        clipboard = QApplication.clipboard()
+        if clipboard.ownsClipboard():  # text copied from a document
+            clipboard.clear()
+
+    def _unlock_methods(self) -> tuple[str, ...]:
+        from strongroom.vault import Vault
+
+        try:
+            return tuple((self.vault or Vault).unlock_methods(self.data_dir))
+        except UserError:
+            return ()
+
+    def unlock(self) -> None:
+        """Ask for the vault's secret again; on success the window works as before."""
+        if not self.locked or self._closed:
+            return
+        try:
+            vault = reopen_vault(self.data_dir, self)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        if vault is not None:
+            self._attach(vault)
+
     # -- closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.shutdown()
@@ -430,6 +567,10 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
-        self.processor.shutdown(timeout=10)
-        self.bridge.close()
-        self.vault.close()
+        self.idle.stop()
+        if self.processor is not None:
+            self.processor.shutdown(timeout=10)
+        if self.bridge is not None:
+            self.bridge.close()
+        if self.vault is not None:
+            self.vault.close()

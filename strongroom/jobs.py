@@ -134,12 +134,15 @@ class Processor:
         for job in list(targets):
             job.cancel.set()
 
-    def shutdown(self, timeout: float | None = None) -> None:
+    def shutdown(self, timeout: float | None = None) -> bool:
+        """Cancel everything and stop the worker; True once it has stopped (or never ran)."""
         self.cancel()
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join(timeout)
-            self._thread = None
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return True
+        self._queue.put(None)
+        thread.join(timeout)
+        return not thread.is_alive()
 
     def _new_job(self, path: Path) -> Job:
         job = Job(next(self._ids), Path(path))

@@ -38,10 +38,14 @@ class FakeVault:
 
     def __init__(self, key_method: str = "passphrase") -> None:
         self.key_method = key_method
+        self.path = Path("fake-vault")  # never touched: the fake lives in memory
         self.closed = False
         self._lock = threading.Lock()
         self._docs: dict[int, StoredDocument] = {}
         self._next = 1
+
+    def unlock_methods(self, data_dir: Path) -> tuple[str, ...]:
+        return (self.key_method,)
 
     def find_by_sha256(self, sha256: str) -> int | None:
         with self._lock:
