@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from strongroom import netguard
 from strongroom.errors import KeyUnavailable, UserError, WrongKey
 from strongroom.jobs import Understand
 
@@ -138,6 +139,7 @@ def relaunch(window: QWidget, instance: SingleInstance, reason: str) -> None:
     reason and the window's geometry are passed on (they hold no document data).
     """
     os.environ[ENV_RELAUNCH_LOCKED] = reason
+    os.environ[netguard.ENV_CARRIED] = str(netguard.attempts())
     os.environ[ENV_RELAUNCH_GEOMETRY] = bytes(window.saveGeometry().toHex().data()).decode()
     instance.close()
     window.hide()

@@ -3,11 +3,13 @@
 ``sys.addaudithook`` sees every socket connect, name lookup and send made from
 Python. Internet-family attempts are refused (the call raises) and counted;
 local Unix sockets stay allowed, because the OS keychain speaks D-Bus over one.
-The window shows the count ("network attempts since start: 0").
+The window shows the count ("network attempts since start: 0"); a lock's relaunch
+(desktop/app.py) hands the count on to the fresh process in ``ENV_CARRIED``.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 import threading
@@ -18,6 +20,8 @@ _EVENTS = frozenset({"socket.connect", "socket.getaddrinfo", "socket.gethostbyna
 _lock = threading.Lock()
 _attempts: list[str] = []
 _installed = False
+_carried = 0  # attempts made before a relaunch replaced the process
+ENV_CARRIED = "STRONGROOM_NETWORK_ATTEMPTS_BEFORE"
 
 
 class NetworkBlocked(PermissionError):
@@ -42,16 +46,19 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
 
 def install() -> None:
     """Install the hook once per process (audit hooks cannot be removed)."""
-    global _installed
+    global _installed, _carried
     with _lock:
         if not _installed:
             sys.addaudithook(_hook)
             _installed = True
+            raw = os.environ.pop(ENV_CARRIED, "")
+            _carried = int(raw) if raw.isdigit() else 0
 
 
 def attempts() -> int:
+    """Attempts refused since the app started (across lock relaunches)."""
     with _lock:
-        return len(_attempts)
+        return len(_attempts) + _carried
 
 
 def attempt_events() -> list[str]:

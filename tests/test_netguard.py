@@ -27,3 +27,18 @@ def test_local_unix_sockets_stay_allowed(tmp_path):
         server.listen(1)
         client.connect(path)
     assert netguard.attempts() == before
+
+
+def test_a_relaunched_process_keeps_counting_from_the_old_count():
+    """A lock replaces the window's process; "attempts since start" must not reset."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import os, socket\nfrom strongroom import netguard\nnetguard.install()\n"
+            "try:\n    socket.getaddrinfo('example.com', 443)\nexcept PermissionError:\n    pass\n"
+            f"print(netguard.attempts(), os.environ.get({netguard.ENV_CARRIED!r}))\n")
+    env = dict(os.environ, **{netguard.ENV_CARRIED: "2"})
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["3", "None"]  # 2 carried + 1 new; the variable is not passed further
