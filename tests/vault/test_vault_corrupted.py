@@ -47,17 +47,15 @@ import contextlib
 import os
 import re
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from vault_support import make_doc, make_extraction, snapshot
+from vault_support import JOURNAL, crash_mid_commit, make_doc, make_extraction, snapshot
 
 from strongroom import cli
 from strongroom.errors import VaultError
@@ -68,57 +66,13 @@ from tests.conftest import PASSPHRASE
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 
 PAGE = integrity.PAGE
-JOURNAL = DB_NAME + "-journal"
 NOT_A_VAULT = "is not a Strongroom vault or is damaged"
-
-# A child adds a large document with a tiny page cache, so SQLite spills pages into
-# vault.db (after syncing the journal) before the transaction ends; it stops inside
-# the transaction and is SIGKILLed there: half a commit on disk, a hot journal beside.
-CHILD = textwrap.dedent("""
-    import sys, time
-    from pathlib import Path
-    from strongroom.vault import Vault, search
-    sys.path.insert(0, sys.argv[2])
-    from vault_support import make_doc, make_extraction
-
-    def stop(conn, doc_id):
-        print("inside the transaction", flush=True)
-        time.sleep(600)
-
-    search.index_document = stop  # called inside add_document's transaction
-    vault = Vault.open(Path(sys.argv[1]), passphrase=sys.argv[3])
-    vault._conn.execute("PRAGMA cache_size = 10")
-    text = " ".join(f"word{i}" for i in range(40000))
-    vault.add_document(make_doc(name="big.txt", text=text), make_extraction(text))
-""")
-
 
 def _make_vault(folder: Path) -> None:
     with Vault.create(folder, passphrase=PASSPHRASE) as vault:
         for i in range(5):
             text = f"Invoice {i} dated 2024-03-0{i + 1}. Total 1{i}.50 EUR " + "lorem " * 60
             vault.add_document(make_doc(name=f"doc{i}.txt", text=text), make_extraction(text))
-
-
-def _crash_mid_commit(folder: Path, tmp: Path) -> None:
-    script = tmp / "crash_child.py"
-    script.write_text(CHILD)
-    before = (folder / DB_NAME).read_bytes()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    proc = subprocess.Popen([sys.executable, str(script), str(folder), str(Path(__file__).parent),
-                             PASSPHRASE], stdout=subprocess.PIPE, env=env, text=True)
-    try:
-        assert proc.stdout is not None
-        assert proc.stdout.readline() == "inside the transaction\n"
-        # Half a transaction is in vault.db: some of its first pages are rewritten.
-        assert (folder / JOURNAL).exists()
-        assert (folder / DB_NAME).read_bytes()[:len(before)] != before
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=60)
-        if proc.stdout is not None:
-            proc.stdout.close()
-    assert proc.returncode == -signal.SIGKILL
 
 
 @dataclass(frozen=True)
@@ -143,10 +97,10 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template]:
                      root / "other" / JOURNAL)
         _make_vault(t.good)
         shutil.copytree(t.good, t.crashed)
-        _crash_mid_commit(t.crashed, root)
+        crash_mid_commit(t.crashed, PASSPHRASE, root)
         _make_vault(t.other_journal.parent)
         shutil.copy(t.other_journal.parent / DB_NAME, t.other_db)
-        _crash_mid_commit(t.other_journal.parent, root)
+        crash_mid_commit(t.other_journal.parent, PASSPHRASE, root)
     yield t
 
 

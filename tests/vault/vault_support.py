@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 from strongroom.reading.base import Document
 from strongroom.understanding.result import Extraction, FieldValue
 from strongroom.vault import keys
+from strongroom.vault.db import DB_NAME
+
+JOURNAL = DB_NAME + "-journal"
 
 #: The production Argon2id parameters, saved before the autouse fixture lowers them.
 REAL_ARGON2 = (keys.ARGON2_MEMORY_KIB, keys.ARGON2_TIME_COST, keys.ARGON2_PARALLELISM)
@@ -40,3 +48,48 @@ def make_extraction(text: str = "Invoice 42 dated 2024-03-05. Total 12.50 EUR") 
     }
     return Extraction(doc_type="invoice", summary="An invoice.", summary_source="model",
                       fields=fields, doc_date="2024-03-05")
+
+
+# A child adds a large document with a tiny page cache, so SQLite spills pages into
+# vault.db (after syncing the journal) before the transaction ends; it stops inside
+# the transaction and is SIGKILLed there: half a commit on disk, a hot journal beside.
+CHILD = textwrap.dedent("""
+    import os, sys, time
+    from pathlib import Path
+    from strongroom.vault import Vault, search
+    sys.path.insert(0, sys.argv[2])
+    from vault_support import make_doc, make_extraction
+
+    def stop(conn, doc_id):
+        print("inside the transaction", flush=True)
+        time.sleep(600)
+
+    search.index_document = stop  # called inside add_document's transaction
+    vault = Vault.open(Path(sys.argv[1]), passphrase=os.environ["CRASH_TEST_PASSPHRASE"])
+    vault._conn.execute("PRAGMA cache_size = 10")
+    text = " ".join(f"word{i}" for i in range(40000))
+    vault.add_document(make_doc(name="big.txt", text=text), make_extraction(text))
+""")
+
+
+def crash_mid_commit(folder: Path, passphrase: str, tmp: Path) -> None:
+    """SIGKILL a child in the middle of a commit: half of it in vault.db, a hot journal."""
+    script = tmp / "crash_child.py"
+    script.write_text(CHILD)
+    before = (folder / DB_NAME).read_bytes()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path),
+           "CRASH_TEST_PASSPHRASE": passphrase}
+    proc = subprocess.Popen([sys.executable, str(script), str(folder), str(Path(__file__).parent)],
+                            stdout=subprocess.PIPE, env=env, text=True)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == "inside the transaction\n"
+        # Half a transaction is in vault.db: some of its first pages are rewritten.
+        assert (folder / JOURNAL).exists()
+        assert (folder / DB_NAME).read_bytes()[:len(before)] != before
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        if proc.stdout is not None:
+            proc.stdout.close()
+    assert proc.returncode == -signal.SIGKILL
