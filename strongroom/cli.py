@@ -10,7 +10,8 @@
     strongroom eval DATASET [--json]    accuracy on a labelled set (see evaluate.py)
     strongroom export --format csv|json --out FILE [--type T] [--from D] [--to D] [--force]
     strongroom backup FILE [--force]    the vault, encrypted, in one file
-    strongroom restore FILE [--replace] a backup back into the data folder
+    strongroom restore FILE [--replace] a backup back into the data folder (its passphrase,
+                                        or --recovery-code: the code when it was made)
     strongroom passphrase               set or change the vault's passphrase
     strongroom recovery-code            make a new recovery code (the old one stops working)
     ... --recovery-code                 open the vault with its recovery code

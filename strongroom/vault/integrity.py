@@ -42,6 +42,7 @@ import os
 import re
 import struct
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -110,36 +111,23 @@ def check_files(db_path: Path) -> None:
         side = db_path.with_name(db_path.name + suffix)
         if side.exists() or side.is_symlink():
             raise Damaged(_message(_SIDE_FILE, db_path, side=side.name))
-    journal_matches(db_path, None)
+    with _journal(db_path) as pages:  # its structure; its pages need the key (``connect``)
+        for _ in pages:
+            pass
 
 
 # -- 2. before SQLite reads: the journal it would play back ---------------------------
-def journal_matches(db_path: Path, key: bytes | None) -> bool:
-    """Whether SQLite may play back ``db_path``'s journal: True when there is none to
-    play back or, with ``key``, when every page in it is this vault's under ``key``;
-    False when ``key`` opens neither the database nor the journal (a wrong key: SQLite
-    would still play the journal back). ``Damaged`` for anything else.
-
-    Without ``key`` only the journal's structure is checked.
+def journal_matches(db_path: Path, key: bytes) -> bool:
+    """Whether SQLite may play back ``db_path``'s journal with ``key``: True when
+    there is none to play back or every page copy in it is this vault's under
+    ``key``; False when ``key`` fits neither the journal nor the database (a wrong
+    key, which SQLite would not notice before playing the journal back); ``Damaged``
+    for a journal of another vault, or a damaged one.
     """
-    journal = db_path.with_name(db_path.name + "-journal")
-    try:
-        f = open(journal, "rb")  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        return True
-    except OSError as exc:
-        raise VaultError(f"{journal.name} beside the vault in {journal.parent} could not be "
-                         f"read ({exc.strerror or type(exc).__name__}). Check the folder's "
-                         "permissions; nothing was changed.") from None
-    with f:
-        pages = _journal_pages(f, os.fstat(f.fileno()).st_size, db_path)
-        if key is None:
-            for _ in pages:
-                pass
-            return True
-        mac_key = _mac_key(key, _salt(db_path))
-        matched, wrong = 0, []
+    matched, wrong, mac_key = 0, [], b""
+    with _journal(db_path) as pages:
         for pgno, image in pages:
+            mac_key = mac_key or _mac_key(key, _salt(db_path))
             if _page_mac_ok(mac_key, image, pgno):
                 matched += 1
             else:
@@ -150,7 +138,25 @@ def journal_matches(db_path: Path, key: bytes | None) -> bool:
         return False  # the key is wrong (or the database is not this journal's either)
     problem = (f"is damaged (its copy of page {wrong[0]} does not match the vault)" if matched
                else "belongs to another vault (none of the pages in it match this vault)")
-    raise Damaged(_message(_JOURNAL, db_path, side=journal.name, problem=problem))
+    raise Damaged(_message(_JOURNAL, db_path, side=db_path.name + "-journal", problem=problem))
+
+
+@contextmanager
+def _journal(db_path: Path) -> Iterator[Iterator[tuple[int, bytes]]]:
+    """The page copies in ``db_path``'s journal that SQLite would play back (none
+    without a journal); ``Damaged`` when reading them finds it is not a good one."""
+    journal = db_path.with_name(db_path.name + "-journal")
+    try:
+        f = open(journal, "rb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        yield iter(())
+        return
+    except OSError as exc:
+        raise VaultError(f"{journal.name} beside the vault in {journal.parent} could not be "
+                         f"read ({exc.strerror or type(exc).__name__}). Check the folder's "
+                         "permissions; nothing was changed.") from None
+    with f:
+        yield _journal_pages(f, os.fstat(f.fileno()).st_size, db_path)
 
 
 def _journal_pages(f: BinaryIO, size: int, db_path: Path) -> Iterator[tuple[int, bytes]]:

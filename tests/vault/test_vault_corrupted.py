@@ -1,43 +1,44 @@
 """Corrupted vault, right key: every kind of damage is refused in its own words, with
 every file in the data folder unchanged and none deleted or created (issue 13).
 
-Each case damages a copy of one small vault (5 documents, 15 pages of 4096 bytes),
+Each case damages a copy of one small vault (5 documents, 13 pages of 4096 bytes);
 then ``Vault.open``, ``Vault.open_or_create`` and ``strongroom list`` must all refuse
-with the case's message. What SQLCipher 4.19 on SQLite 3.53 does with each when left
-to itself (``strongroom.vault.integrity`` switched off; ``test_sqlite_alone_...``
-shows the first three), and what is said now:
+with the case's message. What SQLCipher 4.19 on SQLite 3.53 did with each when
+Strongroom's checks (``strongroom.vault.integrity``) were switched off, and what is
+said now:
 
-=============================  ========================================  ===========================
-damage                         SQLite alone                              refused by, saying
-=============================  ========================================  ===========================
-empty file                     "not a database" on first read            check_files: "is empty"
-cut inside page 1              page 1 fails its HMAC: "not a database"   explain: "less than its
-                                                                         first page"
-cut at a page boundary         header count > file: "malformed"          explain: "holds 7 of its
-                                                                         15 pages"
-cut inside the last page       opens; that page fails when read          check_pages: "not a whole
-                                                                         number of pages"
-junk in page 1                 "not a database"                          explain: "page 1 fails"
-junk in the salt               every page fails: "not a database"        explain: not a vault
-junk in a middle page / an IV  opens; the page fails when read           check_pages: "page N fails"
-/ an HMAC / the last page      (maybe months later)
-random file / other vault's    "not a database"                          explain: not a vault
-plain SQLite file              would open it unencrypted                 check_files: "unencrypted"
-newer schema                   opens                                     migrate: "newer version"
-garbage ``-wal`` (+ ``-shm``)  opens in WAL mode whatever the header     check_files: "never
-                               says; deletes the ``-wal`` on close       writes one"
-garbage ``-shm``               ignored                                   check_files (same)
-garbage ``-journal``           hot (first byte not 0): played back,      check_files: "not a
-                               i.e. ignored, then DELETED                journal"
-another vault's ``-journal``   played back: the other vault's pages      journal_matches: "copy of
-                               are written into this one (lost)          page N does not match"
-hot journal, a page damaged    played back (damaged page written)        journal_matches (same)
-hot journal deleted (crash     opens; every page has a valid HMAC;       check_pages (quick_check):
-mid-commit, half written)      6 documents listed, indexes disagree      "do not fit together"
-=============================  ========================================  ===========================
+- empty file: opens as a new, empty database (user_version 0, "not a vault").
+  Now ``check_files``: "is empty (0 bytes)".
+- cut inside page 1, cut at a page boundary: "not a database". Now ``explain``:
+  "cut short (1000 bytes, less than its first page)", "(it holds 6 of its 13 pages)".
+- cut inside the last page: opens, all 5 documents read. Now ``check_pages``: "not a
+  whole number of 4096-byte pages".
+- junk in page 1: "not a database". Now ``explain``: "page 1 fails its checksum".
+- junk in the salt, a random file, another vault's database: "not a database". Now
+  ``explain``: "not a Strongroom vault or is damaged" (no page fits the key).
+- junk in a middle page: opens; reading one document fails. Junk in an IV or the
+  last page: opens, all 5 documents read (the damage waits in the search index).
+  Junk in an HMAC: opens; listing fails. Now ``check_pages``: "page N fails its
+  checksum", at open.
+- plain SQLite file: "not a database". Now ``check_files``: "unencrypted SQLite".
+- newer schema: refused by ``migrate`` (unchanged): "newer version of Strongroom".
+- garbage ``-wal``: opens (in WAL mode, whatever the header says); the ``-wal`` is
+  DELETED on close. Garbage ``-shm``: left alone. Now ``check_files``: "Strongroom
+  never writes one".
+- garbage ``-journal`` (first byte not zero, so "hot"): played back (nothing to
+  undo), then DELETED. Now ``check_files``: "not a journal Strongroom's database
+  wrote".
+- another vault's hot ``-journal``: its pages are written into vault.db (the vault
+  is lost), the journal deleted. Now ``journal_matches``: "belongs to another vault".
+- a hot journal with one page copy damaged (between the bytes its checksum samples):
+  played back, the damaged page lands silently in vault.db. Now ``journal_matches``:
+  "is damaged (its copy of page N does not match the vault)".
+- crash mid-commit, journal deleted (half a commit in vault.db): opens, every page's
+  HMAC is valid; listing fails. Now ``check_pages`` (``quick_check``): "its pages are
+  intact but do not fit together".
 
 A genuine hot journal (SIGKILL in the middle of a commit whose pages spilled into
-vault.db) is rolled back by SQLite as before: the control case opens with the 5
+vault.db) is still rolled back by SQLite: the control case opens with the 5
 documents and passes every check.
 """
 
@@ -55,7 +56,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from vault_support import JOURNAL, crash_mid_commit, make_doc, make_extraction, snapshot
+from vault_support import (
+    JOURNAL,
+    crash_mid_commit,
+    make_doc,
+    make_extraction,
+    snapshot,
+    writer_mid_commit,
+)
 
 from strongroom import cli
 from strongroom.errors import VaultError
@@ -286,20 +294,39 @@ def test_damage_is_refused_in_words_and_nothing_changes(
     assert snapshot(folder) == before
 
 
-def test_a_real_crash_journal_is_still_rolled_back(template: Template, data_dir: Path) -> None:
-    """The control: SQLite's crash recovery is untouched by the checks."""
-    shutil.copytree(template.crashed, data_dir)
+def _names(folder: Path) -> list[str]:
+    with Vault.open(folder, passphrase=PASSPHRASE) as vault:
+        return [r.name for r in vault.list_documents()]
+
+
+@pytest.mark.parametrize("spill", [True, False], ids=["half-in-vault.db", "journal-only"])
+def test_a_real_crash_journal_is_still_rolled_back(spill: bool, template: Template,
+                                                   data_dir: Path, tmp_path: Path) -> None:
+    """The control: SQLite's crash recovery is untouched by the checks, whether the
+    kill came after part of the commit reached vault.db (a hot journal, played back)
+    or before (the journal's header not written yet: SQLite leaves it alone)."""
+    if spill:
+        shutil.copytree(template.crashed, data_dir)
+    else:
+        shutil.copytree(template.good, data_dir)
+        crash_mid_commit(data_dir, PASSPHRASE, tmp_path, spill=False)
     assert (data_dir / JOURNAL).exists()
-    with Vault.open(template.good, passphrase=PASSPHRASE) as vault:
-        expected = [r.name for r in vault.list_documents()]
+    assert _names(data_dir) == _names(template.good)
     with Vault.open(data_dir, passphrase=PASSPHRASE) as vault:
-        assert [r.name for r in vault.list_documents()] == expected
         assert vault._conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    assert sorted(p.name for p in data_dir.iterdir()) == [DB_NAME, db.KEYS_NAME]
-    with Vault.open(data_dir, passphrase=PASSPHRASE) as vault:  # and writes go on
-        vault.add_document(make_doc(name="after.txt", text="after the crash"),
+        vault.add_document(make_doc(name="after.txt", text="after the crash"),  # writes go on
                            make_extraction("after the crash"))
-        assert len(vault.list_documents()) == len(expected) + 1
+    assert len(_names(data_dir)) == len(_names(template.good)) + 1
+    assert sorted(p.name for p in data_dir.iterdir()) == [DB_NAME, db.KEYS_NAME]
+
+
+def test_a_live_writer_is_not_taken_for_damage(template: Template, data_dir: Path,
+                                               tmp_path: Path) -> None:
+    """Another process in the middle of a write (its journal beside the vault, not
+    hot while it holds its lock): a second opener reads the last committed state."""
+    shutil.copytree(template.good, data_dir)
+    with writer_mid_commit(data_dir, PASSPHRASE, tmp_path, spill=False):
+        assert _names(data_dir) == _names(template.good)
 
 
 @pytest.mark.parametrize("case", [garbage_journal, another_vaults_journal, garbage_wal],
