@@ -10,7 +10,8 @@
     strongroom eval DATASET [--json]    accuracy on a labelled set (see evaluate.py)
     strongroom export --format csv|json --out FILE [--type T] [--from D] [--to D] [--force]
     strongroom backup FILE [--force]    the vault, encrypted, in one file
-    strongroom restore FILE [--replace] a backup back into the data folder
+    strongroom restore FILE [--replace] a backup back into the data folder (its passphrase,
+                                        or --recovery-code: the code when it was made)
     strongroom passphrase               set or change the vault's passphrase
     strongroom recovery-code            make a new recovery code (the old one stops working)
     ... --recovery-code                 open the vault with its recovery code
@@ -353,13 +354,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
     ddir = data_dir(args)
     info = backup.inspect(args.file)  # not a backup, damaged header: before any question
     backup.check_can_replace(ddir, args.replace)
-    passphrase = None
-    if keys.PASSPHRASE in info.methods:
+    passphrase = code = None
+    if getattr(args, "recovery_code", False):  # the vault's code when the backup was made
+        code = _ask_recovery_code()
+    elif keys.PASSPHRASE in info.methods:
         passphrase = _ask_passphrase(confirm=False)
         if passphrase is None:
             raise PassphraseRequired(f"This backup opens with its vault's passphrase: set "
                                      f"{ENV_PASSPHRASE} or run in a terminal.")
-    backup.restore(args.file, ddir, passphrase=passphrase, replace=args.replace)
+    backup.restore(args.file, ddir, passphrase=passphrase, replace=args.replace,
+                   recovery_code=code)
     print(f"Restored the vault in {ddir} from {args.file} (backed up {info.created}).")
     return 0
 

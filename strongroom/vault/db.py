@@ -37,7 +37,7 @@ from ..errors import KeyUnavailable, PassphraseRequired, VaultError, WrongKey
 from ..paths import ensure_private_dir
 from ..reading.base import Document
 from ..understanding.result import Extraction, FieldValue
-from . import keychain, keys, recovery, search
+from . import integrity, keychain, keys, recovery, search
 from .records import DocumentRow, StoredDocument
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -45,12 +45,9 @@ log = logging.getLogger("strongroom.vault")
 
 DB_NAME = "vault.db"
 KEYS_NAME = "vault.keys.json"
-PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
+PLAIN_SQLITE_HEADER = integrity.PLAIN_SQLITE_HEADER
 
-_NOT_A_VAULT = (
-    "{name} in {folder} is not a Strongroom vault or is damaged, so it cannot be opened. "
-    "Restore it from a backup; nothing was changed."
-)
+_NOT_A_VAULT = integrity.NOT_A_VAULT
 _WRONG_PASSPHRASE = "The passphrase is not correct. Nothing was changed."  # noqa: S105
 _WRONG_RECOVERY = (
     "The recovery code is not correct for this vault (the check letters match, so it may "
@@ -91,6 +88,8 @@ def connect(path: Path, key: bytes, *, cipher_compatibility: int = 4) -> Any:
         raise ValueError("the vault key must be exactly 32 bytes")
     if cipher_compatibility != 4:
         raise ValueError("unsupported SQLCipher compatibility")
+    if not integrity.journal_matches(path, key):  # SQLite would play it back with any key
+        raise NotAVault("the key opens neither the database nor its journal")
     uri = f"{path.resolve().as_uri()}?mode=rw"
     conn = sqlcipher.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     try:
@@ -275,12 +274,12 @@ class Vault:
             raise VaultError(f"No vault was found in {data_dir}.")
         envelope = keys.read_envelope(data_dir / KEYS_NAME)
         db_path = data_dir / DB_NAME
-        _check_header(db_path)
+        integrity.check_files(db_path)  # before the slow key derivation
         data_key, method = _unlock(envelope, passphrase, recovery_code)
         try:
             conn = connect(db_path, data_key, cipher_compatibility=envelope.cipher_compatibility)
         except NotAVault:
-            raise VaultError(_NOT_A_VAULT.format(name=DB_NAME, folder=data_dir)) from None
+            raise integrity.explain(db_path, data_key) from None
         except sqlcipher.Error as exc:
             raise VaultError(
                 f"The vault in {data_dir} could not be opened ({type(exc).__name__}). It may "
@@ -288,6 +287,7 @@ class Vault:
                 "Close other windows and check the folder's permissions; nothing was changed."
             ) from None
         try:
+            integrity.check_pages(conn, db_path)  # every page, before anything is written
             version = _user_version(conn)
             if version == 0:  # decrypts, but was never set up: not ours
                 raise VaultError(_NOT_A_VAULT.format(name=DB_NAME, folder=data_dir))
@@ -628,20 +628,6 @@ def _unlock(envelope: keys.Envelope, passphrase: str | None,
         else:
             way_back = _KEYCHAIN_NO_WAY_BACK
         raise type(exc)(f"{exc}{way_back}") from None
-
-
-def _check_header(db_path: Path) -> None:
-    """Refuse a plain SQLite or empty file before any key is tried on it."""
-    try:
-        with open(db_path, "rb") as f:
-            head = f.read(len(PLAIN_SQLITE_HEADER))
-    except OSError as exc:
-        raise VaultError(
-            f"The vault could not be read ({exc.strerror or type(exc).__name__}). "
-            "Check the permissions of the data folder; nothing was changed."
-        ) from None
-    if head == PLAIN_SQLITE_HEADER or len(head) < len(PLAIN_SQLITE_HEADER):
-        raise VaultError(_NOT_A_VAULT.format(name=DB_NAME, folder=db_path.parent))
 
 
 class _AlreadyThere(Exception):  # noqa: N818

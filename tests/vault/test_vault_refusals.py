@@ -1,9 +1,10 @@
-"""A vault is never overwritten, re-created or changed by a failed open."""
+"""A vault is never overwritten, re-created or changed by a failed open.
+
+Damage to vault.db and the files beside it: test_vault_corrupted.py."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -83,44 +84,11 @@ def test_half_a_vault_is_refused(vault_dir: Path, missing: str) -> None:
     assert not (vault_dir / missing).exists()
 
 
-def test_newer_schema_refused_untouched(vault_dir: Path) -> None:
-    with Vault.open(vault_dir, passphrase=PW) as vault:
-        vault._conn.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION + 1}")
-    _refused(vault_dir, VaultError, "newer version of Strongroom", passphrase=PW)
-
-
 def test_newer_envelope_refused_untouched(vault_dir: Path) -> None:
     env = json.loads((vault_dir / KEYS_NAME).read_text())
     env["version"] = keys.VERSION + 1
     (vault_dir / KEYS_NAME).write_text(json.dumps(env))
     _refused(vault_dir, VaultError, "newer version of Strongroom", passphrase=PW)
-
-
-def test_garbage_db_refused_untouched(vault_dir: Path) -> None:
-    (vault_dir / DB_NAME).write_bytes(b"\x13\x37 not a database at all " * 400)
-    _refused(vault_dir, VaultError, "not a Strongroom vault or is damaged", passphrase=PW)
-
-
-def test_empty_db_file_refused_untouched(vault_dir: Path) -> None:
-    (vault_dir / DB_NAME).write_bytes(b"")
-    _refused(vault_dir, VaultError, "not a Strongroom vault or is damaged", passphrase=PW)
-
-
-def test_plain_sqlite_db_refused_untouched(vault_dir: Path) -> None:
-    (vault_dir / DB_NAME).unlink()
-    plain = sqlite3.connect(vault_dir / DB_NAME)
-    plain.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY)")
-    plain.commit()
-    plain.close()
-    _refused(vault_dir, VaultError, "not a Strongroom vault or is damaged", passphrase=PW)
-
-
-def test_other_vaults_db_refused_untouched(vault_dir: Path, tmp_path: Path) -> None:
-    """Right envelope, a real SQLCipher file, but keyed with another data key."""
-    other = tmp_path / "other"
-    Vault.create(other, passphrase=PW).close()
-    (vault_dir / DB_NAME).write_bytes((other / DB_NAME).read_bytes())
-    _refused(vault_dir, VaultError, "not a Strongroom vault or is damaged", passphrase=PW)
 
 
 def test_damaged_envelope_refused_untouched(vault_dir: Path) -> None:

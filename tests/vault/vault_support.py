@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from strongroom.reading.base import Document
 from strongroom.understanding.result import Extraction, FieldValue
 from strongroom.vault import keys
+from strongroom.vault.db import DB_NAME
+
+JOURNAL = DB_NAME + "-journal"
 
 #: The production Argon2id parameters, saved before the autouse fixture lowers them.
 REAL_ARGON2 = (keys.ARGON2_MEMORY_KIB, keys.ARGON2_TIME_COST, keys.ARGON2_PARALLELISM)
@@ -40,3 +50,61 @@ def make_extraction(text: str = "Invoice 42 dated 2024-03-05. Total 12.50 EUR") 
     }
     return Extraction(doc_type="invoice", summary="An invoice.", summary_source="model",
                       fields=fields, doc_date="2024-03-05")
+
+
+# A child opens the vault and adds a large document; it stops inside add_document's
+# transaction. With ``spill`` its page cache is tiny, so SQLite has already synced the
+# journal and written part of the transaction into vault.db (a hot journal beside it);
+# without, vault.db is untouched and the journal's header is not written yet.
+CHILD = textwrap.dedent("""
+    import os, sys, time
+    from pathlib import Path
+    from strongroom.vault import Vault, search
+    sys.path.insert(0, sys.argv[2])
+    from vault_support import make_doc, make_extraction
+
+    def stop(conn, doc_id):
+        print("inside the transaction", flush=True)
+        time.sleep(600)
+
+    search.index_document = stop  # called inside add_document's transaction
+    vault = Vault.open(Path(sys.argv[1]), passphrase=os.environ["CRASH_TEST_PASSPHRASE"])
+    if sys.argv[3] == "spill":
+        vault._conn.execute("PRAGMA cache_size = 10")
+    text = " ".join(f"word{i}" for i in range(40000))
+    vault.add_document(make_doc(name="big.txt", text=text), make_extraction(text))
+""")
+
+
+@contextmanager
+def writer_mid_commit(folder: Path, passphrase: str, tmp: Path, *,
+                      spill: bool = True) -> Iterator[None]:
+    """A child process stopped in the middle of a commit for the block's duration,
+    then SIGKILLed (so the block sees a live writer, and after it a crash)."""
+    script = tmp / "crash_child.py"
+    script.write_text(CHILD)
+    before = (folder / DB_NAME).read_bytes()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path),
+           "CRASH_TEST_PASSPHRASE": passphrase}
+    proc = subprocess.Popen([sys.executable, str(script), str(folder), str(Path(__file__).parent),
+                             "spill" if spill else "keep"],
+                            stdout=subprocess.PIPE, env=env, text=True)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == "inside the transaction\n"
+        assert (folder / JOURNAL).exists()
+        # With spill, part of the transaction is in vault.db: some first pages rewritten.
+        assert ((folder / DB_NAME).read_bytes()[:len(before)] != before) == spill
+        yield
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        if proc.stdout is not None:
+            proc.stdout.close()
+    assert proc.returncode == -signal.SIGKILL
+
+
+def crash_mid_commit(folder: Path, passphrase: str, tmp: Path, *, spill: bool = True) -> None:
+    """SIGKILL a child in the middle of a commit (see ``writer_mid_commit``)."""
+    with writer_mid_commit(folder, passphrase, tmp, spill=spill):
+        pass
