@@ -37,7 +37,7 @@ from ..errors import KeyUnavailable, PassphraseRequired, VaultError, WrongKey
 from ..paths import ensure_private_dir
 from ..reading.base import Document
 from ..understanding.result import Extraction, FieldValue
-from . import keychain, keys, recovery, search
+from . import crash, keychain, keys, recovery, search
 from .records import DocumentRow, StoredDocument
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -130,7 +130,9 @@ def migrate(conn: Any) -> None:
     for number in range(version + 1, SCHEMA_VERSION + 1):
         with transaction(conn):
             MIGRATIONS[number - 1](conn)
+            crash.point("migration-version")
             conn.execute(f"PRAGMA user_version = {number}")
+        crash.point("migration-committed")
 
 
 @contextmanager
@@ -143,6 +145,7 @@ def transaction(conn: Any) -> Iterator[None]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
+        crash.point("transaction-commit")
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:  # SQLite may already have rolled back (I/O error, full disk)
@@ -318,14 +321,14 @@ class Vault:
         """
         new = keys.check_passphrase(new)
         with self._lock:
-            keys.crash_point("rewrap-begin")
+            crash.point("rewrap-begin")
             envelope, data_key = self._proven_key(current)
             kdf = keys.Argon2Params.fresh()
             wrapped = keys.wrap(data_key, keys.derive_kek(new, kdf), vault_id=envelope.vault_id,
                                 method=keys.PASSPHRASE, params={"kdf": kdf.to_json()})
-            keys.crash_point("rewrap-wrapped")
+            crash.point("rewrap-wrapped")
             self._rewrite(envelope.with_key(wrapped))
-            keys.crash_point("rewrap-written")
+            crash.point("rewrap-written")
         log.info("passphrase set (vault opened with %s)", self.key_method)
 
     def new_recovery_code(self, *, current: str | None = None) -> str:
@@ -401,15 +404,20 @@ class Vault:
                      extraction.doc_date),
                 )
                 doc_id = int(cur.lastrowid)
+                crash.point("document-row")
                 conn.execute("INSERT INTO originals (doc_id, data) VALUES (?, ?)",
                              (doc_id, doc.data))
+                crash.point("document-original")
                 conn.executemany(
                     "INSERT INTO fields (doc_id, ord, name, value, normalized, span_start, "
                     "span_end, inferred, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [_field_row(doc_id, i, name, fv)
                      for i, (name, fv) in enumerate(extraction.fields.items())],
                 )
+                crash.point("document-fields")
                 search.index_document(conn, doc_id)
+                crash.point("document-indexed")
+            crash.point("document-committed")
         return doc_id
 
     def list_documents(self) -> list[DocumentRow]:
@@ -500,7 +508,10 @@ class Vault:
         with self._locked("compact the vault") as conn:
             with transaction(conn):
                 conn.execute("INSERT INTO search (search) VALUES ('optimize')")
+                crash.point("compact-optimized")
+            crash.point("compact-vacuum")
             conn.execute("VACUUM")  # never inside a transaction
+            crash.point("compact-vacuumed")
         return before, db_path.stat().st_size
 
     def copy_into(self, target: Path) -> keys.Envelope:
@@ -515,6 +526,7 @@ class Vault:
         """
         with self._locked("copy the vault") as conn:
             envelope = keys.read_envelope(self.path / KEYS_NAME)
+            crash.point("backup-copy")
             conn.execute("VACUUM INTO ?", (str(target),))
         with open(target, "rb") as f:
             if f.read(len(PLAIN_SQLITE_HEADER)) == PLAIN_SQLITE_HEADER:  # never ship plaintext
