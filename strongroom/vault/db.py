@@ -37,7 +37,7 @@ from ..errors import KeyUnavailable, PassphraseRequired, VaultError, WrongKey
 from ..paths import ensure_private_dir
 from ..reading.base import Document
 from ..understanding.result import Extraction, FieldValue
-from . import crash, keychain, keys, recovery, search
+from . import crash, keychain, keys, recovery, search, sqlerrors
 from .records import DocumentRow, StoredDocument
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -568,10 +568,7 @@ class Vault:
                 yield self._conn
             except sqlcipher.Error as exc:
                 log.error("vault: could not %s: %s", action, type(exc).__name__)
-                raise VaultError(
-                    f"Could not {action} ({type(exc).__name__}). Check that the disk is not "
-                    "full; the vault was left as it was before."
-                ) from None
+                raise sqlerrors.vault_error(action, exc, self.path) from None
 
 
 # -- helpers -------------------------------------------------------------------
