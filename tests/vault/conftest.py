@@ -41,3 +41,26 @@ def commit_template(templates: Path) -> Path:
     from crash_support import SEED, make_template, new_docs, seeded
 
     return make_template(templates / "commit", new_docs(seeded(SEED), 2, "kept"))
+
+
+@pytest.fixture(scope="module")
+def v1_template(templates: Path) -> Path:
+    """The kept version-1 vault (tests/fixtures/vaults/v1), its database untouched;
+    its key file re-made with cheap Argon2id for the suite's passphrase (the
+    fixture's own costs seconds per open)."""
+    import shutil
+
+    from strongroom.vault import keys
+    from strongroom.vault.db import KEYS_NAME, _unlock
+    from tests.conftest import PASSPHRASE
+
+    folder = templates / "v1"
+    shutil.copytree(Path(__file__).parents[1] / "fixtures" / "vaults" / "v1", folder,
+                    ignore=shutil.ignore_patterns("README.md"))
+    envelope = keys.read_envelope(folder / KEYS_NAME)
+    data_key, _ = _unlock(envelope, "strongroom fixture v1")
+    kdf = keys.Argon2Params.fresh()
+    wrapped = keys.wrap(data_key, keys.derive_kek(PASSPHRASE, kdf), vault_id=envelope.vault_id,
+                        method=keys.PASSPHRASE, params={"kdf": kdf.to_json()})
+    keys.write_envelope(folder / KEYS_NAME, keys.Envelope(envelope.vault_id, (wrapped,)))
+    return folder

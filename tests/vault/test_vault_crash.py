@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -55,8 +54,6 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and fork are
 
 REPS = 10
 ROOT = Path(__file__).resolve().parents[2]
-V1 = ROOT / "tests" / "fixtures" / "vaults" / "v1"
-V1_PASSPHRASE = "strongroom fixture v1"
 
 COMMIT_POINTS = ("document-row", "document-original", "document-fields", "document-indexed",
                  "transaction-commit", "document-committed")
@@ -281,21 +278,6 @@ def test_kill_during_backup(point: str, backup_template: Path, tmp_path: Path) -
 
 
 # -- during a migration ---------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def v1_template(templates: Path) -> Path:
-    """The kept version-1 vault, its database untouched; its key file re-made with
-    cheap Argon2id for PASSPHRASE (the fixture's costs seconds per open)."""
-    folder = templates / "v1"
-    shutil.copytree(V1, folder, ignore=shutil.ignore_patterns("README.md"))
-    envelope = keys.read_envelope(folder / KEYS_NAME)
-    data_key, _ = _unlock(envelope, V1_PASSPHRASE)
-    kdf = keys.Argon2Params.fresh()
-    wrapped = keys.wrap(data_key, keys.derive_kek(PASSPHRASE, kdf), vault_id=envelope.vault_id,
-                        method=keys.PASSPHRASE, params={"kdf": kdf.to_json()})
-    keys.write_envelope(folder / KEYS_NAME, keys.Envelope(envelope.vault_id, (wrapped,)))
-    return folder
-
-
 @pytest.mark.parametrize("point", MIGRATION_POINTS)
 def test_kill_during_migration(point: str, v1_template: Path, tmp_path: Path) -> None:
     """Opening a version-1 vault runs m002_search in one transaction with the
