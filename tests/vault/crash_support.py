@@ -79,6 +79,10 @@ _context: Any = None
 
 
 def fork_context() -> Any:
+    """multiprocessing's fork server, started once per test session: a clean,
+    single-threaded process that has imported ``PRELOAD`` and forks each child
+    (~20 ms a child here, against ~0.25 s of imports for a fresh interpreter; never
+    a fork of pytest itself, whose threads and loaded model must not be copied)."""
     global _context
     if _context is None:
         _context = multiprocessing.get_context("forkserver")
