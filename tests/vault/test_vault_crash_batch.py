@@ -132,10 +132,10 @@ def test_random_kills_with_the_real_model(empty_template: Path, model_path: Path
     duplicate, the rest is added, nothing is there twice."""
     rng = seeded(SEED, "model kills")
     batch = tmp_path / "batch"
-    paths = write_batch(batch, rng, 6, "m")
+    paths = write_batch(batch, rng, 5, "m")
     folder = copy_vault(empty_template, tmp_path / "vault")
     before: dict[str, StoredDoc] = {}
-    kills, loads, journals, reach = 0, list[float](), Counter[str](), 1.0
+    kills, loads, journals, reach, stalled = 0, list[float](), Counter[str](), 1.0, 0
     while kills < MODEL_KILLS:
         run = run_child("process", folder, PASSPHRASE, paths, model_path,
                         kill_after=lambda messages, r=reach: rng.uniform(0, r * loaded(messages)))
@@ -146,13 +146,14 @@ def test_random_kills_with_the_real_model(empty_template: Path, model_path: Path
         assert_schema_fields(state)
         assert all(state.docs.get(sha) == doc for sha, doc in before.items()), "a saved doc changed"
         assert set(run.saved()) <= set(state.docs), "a document the queue saved is lost"
-        if run.killed and len(state.docs) == len(before):
-            reach *= 1.25  # no document finished: documents are slower than loading here
+        stalled = stalled + 1 if run.killed and len(state.docs) == len(before) else 0
+        if stalled == 2 and reach < 2:  # documents are slower than loading, here and now
+            reach, stalled = reach * 1.25, 0
         before = state.docs
         if run.killed:
             kills += 1
         else:  # the batch finished before enough kills: give it more
-            paths += write_batch(batch, rng, 2, f"m{len(paths)}x")
+            paths += write_batch(batch, rng, 1, f"m{len(paths)}x")
     proc = subprocess.run(
         [sys.executable, "-m", "strongroom", "process", "--data-dir", str(folder),
          "--model", str(model_path), str(batch)],
