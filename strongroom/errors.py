@@ -34,6 +34,10 @@ class VaultError(UserError):
     """The vault could not be created, opened or written."""
 
 
+class DiskFull(VaultError):
+    """A write was refused: no space left, or a size limit. Nothing committed is lost."""
+
+
 class WrongKey(VaultError):  # noqa: N818 - reads as a condition
     """The passphrase or key does not open this vault. Nothing was changed."""
 

@@ -4,12 +4,14 @@ The bytes go to a temp file beside the destination (0600 from the start, so no
 other user can open it even while it is being written), are fsynced, and only
 then take the destination's name. Without ``force`` the name is taken with
 ``os.link``, which fails if anything is there: an existing file is never
-overwritten, even if it appears while writing. A failure leaves no temp file.
+overwritten, even if it appears while writing. A failure leaves no temp file;
+a crash can, and the next write to the same destination removes it.
 """
 
 from __future__ import annotations
 
 import errno
+import glob
 import os
 import secrets
 from collections.abc import Callable
@@ -33,6 +35,8 @@ def write_new_file(dest: Path, write: Callable[[BinaryIO], None], *, force: bool
     folder = dest.parent
     if not folder.is_dir():
         raise UserError(f"The folder {folder} does not exist. Nothing was written.")
+    for stale in folder.glob(f".{glob.escape(dest.name)}.{'?' * 12}.tmp"):  # a killed writer's
+        stale.unlink(missing_ok=True)
     tmp = folder / f".{dest.name}.{secrets.token_hex(6)}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),

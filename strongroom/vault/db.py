@@ -37,7 +37,7 @@ from ..errors import KeyUnavailable, PassphraseRequired, VaultError, WrongKey
 from ..paths import ensure_private_dir
 from ..reading.base import Document
 from ..understanding.result import Extraction, FieldValue
-from . import integrity, keychain, keys, recovery, search
+from . import crash, integrity, keychain, keys, recovery, search, sqlerrors
 from .records import DocumentRow, StoredDocument
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -129,7 +129,9 @@ def migrate(conn: Any) -> None:
     for number in range(version + 1, SCHEMA_VERSION + 1):
         with transaction(conn):
             MIGRATIONS[number - 1](conn)
+            crash.point("migration-version")
             conn.execute(f"PRAGMA user_version = {number}")
+        crash.point("migration-committed")
 
 
 @contextmanager
@@ -142,6 +144,7 @@ def transaction(conn: Any) -> Iterator[None]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
+        crash.point("transaction-commit")
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:  # SQLite may already have rolled back (I/O error, full disk)
@@ -291,7 +294,11 @@ class Vault:
             version = _user_version(conn)
             if version == 0:  # decrypts, but was never set up: not ours
                 raise VaultError(_NOT_A_VAULT.format(name=DB_NAME, folder=data_dir))
-            migrate(conn)
+            try:
+                migrate(conn)  # each step one transaction: a failed one leaves the last
+            except sqlcipher.Error as exc:
+                raise sqlerrors.vault_error("bring the vault up to this version of "
+                                            "Strongroom", exc, data_dir) from None
         except BaseException:
             conn.close()
             raise
@@ -318,14 +325,14 @@ class Vault:
         """
         new = keys.check_passphrase(new)
         with self._lock:
-            keys.crash_point("rewrap-begin")
+            crash.point("rewrap-begin")
             envelope, data_key = self._proven_key(current)
             kdf = keys.Argon2Params.fresh()
             wrapped = keys.wrap(data_key, keys.derive_kek(new, kdf), vault_id=envelope.vault_id,
                                 method=keys.PASSPHRASE, params={"kdf": kdf.to_json()})
-            keys.crash_point("rewrap-wrapped")
+            crash.point("rewrap-wrapped")
             self._rewrite(envelope.with_key(wrapped))
-            keys.crash_point("rewrap-written")
+            crash.point("rewrap-written")
         log.info("passphrase set (vault opened with %s)", self.key_method)
 
     def new_recovery_code(self, *, current: str | None = None) -> str:
@@ -401,15 +408,20 @@ class Vault:
                      extraction.doc_date),
                 )
                 doc_id = int(cur.lastrowid)
+                crash.point("document-row")
                 conn.execute("INSERT INTO originals (doc_id, data) VALUES (?, ?)",
                              (doc_id, doc.data))
+                crash.point("document-original")
                 conn.executemany(
                     "INSERT INTO fields (doc_id, ord, name, value, normalized, span_start, "
                     "span_end, inferred, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [_field_row(doc_id, i, name, fv)
                      for i, (name, fv) in enumerate(extraction.fields.items())],
                 )
+                crash.point("document-fields")
                 search.index_document(conn, doc_id)
+                crash.point("document-indexed")
+            crash.point("document-committed")
         return doc_id
 
     def list_documents(self) -> list[DocumentRow]:
@@ -500,7 +512,10 @@ class Vault:
         with self._locked("compact the vault") as conn:
             with transaction(conn):
                 conn.execute("INSERT INTO search (search) VALUES ('optimize')")
+                crash.point("compact-optimized")
+            crash.point("compact-vacuum")
             conn.execute("VACUUM")  # never inside a transaction
+            crash.point("compact-vacuumed")
         return before, db_path.stat().st_size
 
     def copy_into(self, target: Path) -> keys.Envelope:
@@ -515,6 +530,7 @@ class Vault:
         """
         with self._locked("copy the vault") as conn:
             envelope = keys.read_envelope(self.path / KEYS_NAME)
+            crash.point("backup-copy")
             conn.execute("VACUUM INTO ?", (str(target),))
         with open(target, "rb") as f:
             if f.read(len(PLAIN_SQLITE_HEADER)) == PLAIN_SQLITE_HEADER:  # never ship plaintext
@@ -556,10 +572,7 @@ class Vault:
                 yield self._conn
             except sqlcipher.Error as exc:
                 log.error("vault: could not %s: %s", action, type(exc).__name__)
-                raise VaultError(
-                    f"Could not {action} ({type(exc).__name__}). Check that the disk is not "
-                    "full; the vault was left as it was before."
-                ) from None
+                raise sqlerrors.vault_error(action, exc, self.path) from None
 
 
 # -- helpers -------------------------------------------------------------------

@@ -31,6 +31,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..errors import PassphraseRequired, VaultError, WrongKey
+from . import crash
 
 FORMAT = "strongroom-vault-keys"
 VERSION = 1
@@ -345,51 +346,46 @@ def write_envelope(path: Path, envelope: Envelope) -> None:
     of the folder.
 
     A crash leaves either the old file or the new one, never half of one: losing
-    this file means losing every document in the vault. ``crash_point`` names each point
+    this file means losing every document in the vault. ``crash.point`` names each point
     a crash can fall between (the kill test in tests/vault stops the writer at
     every one of them). A temp file left by such a crash is removed by the next write.
     """
     data = json.dumps(envelope.to_json(), indent=2, sort_keys=True).encode("utf-8") + b"\n"
-    crash_point("begin")
+    crash.point("envelope-begin")
     _remove_stale_temps(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}{_TMP_SUFFIX}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
         try:
-            crash_point("temp-created")
+            crash.point("envelope-temp-created")
             view = memoryview(data)
             half = len(data) // 2
             view = view[os.write(fd, view[:half]):]
-            crash_point("temp-half-written")
+            crash.point("envelope-temp-half-written")
             while view:
                 view = view[os.write(fd, view):]
-            crash_point("temp-written")
+            crash.point("envelope-temp-written")
             os.fsync(fd)
-            crash_point("temp-synced")
+            crash.point("envelope-temp-synced")
         finally:
             os.close(fd)
         if os.name == "posix":
             os.chmod(tmp, 0o600)
-        crash_point("before-replace")
+        crash.point("envelope-before-replace")
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    crash_point("replaced")
+    crash.point("envelope-replaced")
     fsync_dir(path.parent)
-    crash_point("dir-synced")
+    crash.point("envelope-dir-synced")
 
 
 #: The named points of ``write_envelope``, in order.
-WRITE_STEPS = ("begin", "temp-created", "temp-half-written", "temp-written", "temp-synced",
-               "before-replace", "replaced", "dir-synced")
+WRITE_STEPS = ("envelope-begin", "envelope-temp-created", "envelope-temp-half-written",
+               "envelope-temp-written", "envelope-temp-synced", "envelope-before-replace",
+               "envelope-replaced", "envelope-dir-synced")
 _TMP_SUFFIX = ".tmp"
-
-
-def crash_point(name: str) -> None:
-    """No-op. The kill test replaces it, in a child process, with one that SIGKILLs
-    the process at ``name`` (a hook, not an environment switch: nothing a user's
-    environment can turn on)."""
 
 
 def _remove_stale_temps(path: Path) -> None:

@@ -2,13 +2,16 @@
 
 Each migration is a function ``mNNN_name(conn)`` run inside one transaction with
 the ``user_version`` bump, so a vault is always at exactly one known version.
-Never edit a released migration: add the next one.
+Never edit a released migration: add the next one. (The ``crash.point`` calls in
+them are no-ops that the kill tests hook into; they change nothing a migration does.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from . import crash
 
 Migration = Callable[[Any], None]
 
@@ -88,17 +91,22 @@ def m002_search(conn: Any) -> None:
                 FROM fields f WHERE f.doc_id = d.id) AS fields
         FROM documents d"""
     )
+    crash.point("m002-view")
     conn.execute(
         "CREATE VIRTUAL TABLE search USING fts5(name, text, summary, fields, "
         "content='search_source', content_rowid='id', "
         "tokenize='unicode61 remove_diacritics 2')"
     )
+    crash.point("m002-table")
     conn.execute("INSERT INTO search (search, rank) VALUES ('secure-delete', 1)")
+    crash.point("m002-secure-delete")
     conn.execute("INSERT INTO search (search) VALUES ('rebuild')")  # existing documents
+    crash.point("m002-rebuild")
     # Filters and the newest-first order read these indexes, never the rows: a row
     # holds the document's text, and its later columns sit behind that text's
     # overflow pages (10,000 documents: p95 69 ms without them).
     conn.execute("CREATE INDEX documents_newest ON documents (added_at, id, doc_type, doc_date)")
+    crash.point("m002-index")
     conn.execute("CREATE INDEX documents_filter ON documents (id, doc_type, doc_date)")
 
 

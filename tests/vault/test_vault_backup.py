@@ -233,7 +233,7 @@ def test_wrong_passphrase_changes_nothing(tmp_path: Path, data_dir: Path, made) 
 def test_a_hot_journal_or_leftover_refuses(tmp_path: Path, data_dir: Path, made) -> None:
     path, _ = made
     journal = data_dir / (DB_NAME + "-journal")
-    journal.write_bytes(b"\x00" * 512)
+    journal.write_bytes(bytes.fromhex("d9d505f920a163d7") + b"\x00" * 504)  # SQLite's magic
     with pytest.raises(VaultError, match="unfinished write"):
         backup.restore(path, data_dir, passphrase=PW, replace=True)
     journal.unlink()

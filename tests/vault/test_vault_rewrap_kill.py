@@ -1,7 +1,7 @@
 """A kill at any point of a passphrase change leaves a vault that opens with the old
 or the new passphrase, never neither, and vault.db untouched (issue 13).
 
-A child process opens the vault and changes the passphrase; its ``keys.crash_point``
+A child process opens the vault and changes the passphrase; the ``crash.point``
 hook is replaced so that it SIGKILLs itself at one named point (deterministic, unlike
 killing after a random delay). Points: the re-wrap's own three and every step of the
 atomic envelope writer (``keys.WRITE_STEPS``).
@@ -30,12 +30,12 @@ OLD = "the old passphrase"
 NEW = "the new passphrase"
 POINTS = ("rewrap-begin", "rewrap-wrapped", *keys.WRITE_STEPS, "rewrap-written")
 #: From this point on the new envelope is in place (os.replace has happened).
-FIRST_NEW = POINTS.index("replaced")
+FIRST_NEW = POINTS.index("envelope-replaced")
 
 CHILD = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    from strongroom.vault import Vault, keys
+    from strongroom.vault import Vault, crash, keys
 
     keys.ARGON2_MEMORY_KIB, keys.ARGON2_TIME_COST, keys.ARGON2_CALIBRATE = 1024, 1, False
     target = sys.argv[2]
@@ -46,7 +46,7 @@ CHILD = textwrap.dedent("""
             sys.stdout.flush()
             os.kill(os.getpid(), signal.SIGKILL)
 
-    keys.crash_point = crash_point
+    crash.point = crash_point
     old, new = os.environ["KILL_TEST_OLD"], os.environ["KILL_TEST_NEW"]
     with Vault.open(Path(sys.argv[1]), passphrase=old) as vault:
         vault.change_passphrase(new, current=old)
@@ -56,7 +56,7 @@ CHILD = textwrap.dedent("""
 
 def test_points_are_many_and_in_order() -> None:
     assert len(POINTS) >= 10 and len(set(POINTS)) == len(POINTS)
-    assert POINTS[FIRST_NEW - 1] == "before-replace"
+    assert POINTS[FIRST_NEW - 1] == "envelope-before-replace"
 
 
 def _opens(folder: Path, passphrase: str) -> bool:
