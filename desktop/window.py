@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QTableView,
@@ -42,13 +43,14 @@ from strongroom import jobs, netguard
 from strongroom.errors import UserError
 from strongroom.jobs import JobEvent, Processor, Understand
 
-from . import filedialogs, theme, vaultfiles
+from . import filedialogs, theme, vaultfiles, vaultkeys
 from .about import show_about
 from .bridge import JobBridge
 from .detail import DetailPane
 from .dropzone import DropZone, local_paths
 from .errors import error_text, show_error
 from .models import NAME, STATUS, DocumentListModel, Entry
+from .ops import VaultOp
 
 log = logging.getLogger("strongroom.desktop")
 
@@ -117,11 +119,17 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addActions([self.act_open_files, self.act_open_folder])
         file_menu.addSeparator()
-        file_menu.addAction(self.act_compact)
-        file_menu.addSeparator()
-        vaultfiles.add_actions(self, file_menu)  # Export…, Back Up Vault…, Restore… (issue 13)
+        vault_menu = QMenu("&Vault", self)
+        # Issue 13. Each of these needs the vault to itself: disabled while one runs
+        # (ops.VaultOp) and wherever the vault is not open.
+        self.vault_actions: list[QAction] = vaultfiles.add_actions(self, file_menu, vault_menu)
+        vault_menu.addSeparator()
+        vault_menu.addAction(self.act_compact)
+        vault_menu.addSeparator()
+        self.vault_actions += [self.act_compact, *vaultkeys.add_actions(self, vault_menu)]
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
+        self.menuBar().addMenu(vault_menu)
         doc_menu = self.menuBar().addMenu("&Document")
         doc_menu.addActions([self.act_cancel, self.act_delete])
         help_menu = self.menuBar().addMenu("&Help")
@@ -396,17 +404,16 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
             return
         self.model.remove_document(entry.doc_id)
-        self.statusBar().showMessage("Document deleted from the vault. File ▸ Compact Vault "
+        self.statusBar().showMessage("Document deleted from the vault. Vault ▸ Compact Vault "
                                      "also shrinks the file.", 8000)
 
     def compact_vault(self) -> None:
-        try:
-            before, after = self.vault.compact()
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.statusBar().showMessage(
-            f"Vault compacted: {before / 1e6:.1f} MB → {after / 1e6:.1f} MB.", 5000)
+        def compacted(sizes: tuple[int, int]) -> None:
+            self.statusBar().showMessage(
+                f"Vault compacted: {sizes[0] / 1e6:.1f} MB → {sizes[1] / 1e6:.1f} MB.", 5000)
+
+        VaultOp(parent=self, op=self.vault.compact, success=compacted) \
+            .with_progress("Compacting the vault…").run_in_background()
 
     def confirm_delete(self, name: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, "Delete document",

@@ -43,6 +43,9 @@ class FakeVault:
         self._docs: dict[int, StoredDocument] = {}
         self._next = 1
 
+    def key_methods(self) -> tuple[str, ...]:
+        return (self.key_method, "recovery")
+
     def find_by_sha256(self, sha256: str) -> int | None:
         with self._lock:
             return next((d.id for d in self._docs.values() if d.sha256 == sha256), None)

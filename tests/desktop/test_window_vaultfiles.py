@@ -1,7 +1,7 @@
-"""File ▸ Export…, Back Up Vault…, Restore from Backup… on a real vault (issue 13).
+"""File ▸ Export…, Vault ▸ Back Up Vault…, Restore from Backup… on a real vault (issue 13).
 
 Dialogs are replaced by recorders (what was asked, in which order); the files and
-the vault are real.
+the vault are real. The work runs as ``VaultOp``s, so each test waits for its outcome.
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ def test_export_warns_before_the_save_dialog(qtbot, make_window, vault, asked, t
     monkeypatch.setattr(filedialogs, "ask_save_path", save)
     window = make_window(vault=vault)
     window.act_export.trigger()
+    qtbot.wait_until(lambda: window.statusBar().currentMessage() ==
+                     "Exported 2 documents. The file is not encrypted.")
     assert [kind for kind, _ in asked] == ["confirm", "save"]
     assert "NOT encrypted" in asked[0][1]
     assert asked[1][1] == "Export fields (not encrypted)"
@@ -70,8 +72,6 @@ def test_export_warns_before_the_save_dialog(qtbot, make_window, vault, asked, t
     assert out.read_text(encoding="utf-8-sig").splitlines()[0] == \
         "id,name,type,date,summary,field:total"
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
-    assert window.statusBar().currentMessage() == \
-        "Exported 2 documents. The file is not encrypted."
 
 
 def test_export_declined_asks_nothing_more(qtbot, make_window, vault, asked,
@@ -90,6 +90,7 @@ def test_back_up_then_restore_replaces_and_closes(qtbot, make_window, vault, ask
     window = make_window(vault=vault)
     window.act_backup.trigger()
     path = tmp_path / "mine.srbackup"
+    qtbot.wait_until(lambda: bool(asked))
     assert asked[-1][0] == "inform"
     assert asked[-1][1].startswith("The vault was saved to mine.srbackup (")
     assert "encrypted like the vault itself" in asked[-1][1]
@@ -101,10 +102,12 @@ def test_back_up_then_restore_replaces_and_closes(qtbot, make_window, vault, ask
     def exec_(dialog) -> int:  # type: ignore[no-untyped-def]
         dialog.edit.setText(PW)
         dialog.accept()
+        qtbot.wait_until(lambda: not dialog.busy)
         return int(dialog.result())
 
     monkeypatch.setattr(vaultfiles.BackupPassphraseDialog, "exec", exec_)
     window.act_restore.trigger()
+    qtbot.wait_until(lambda: not window.isVisible())
     kinds = [kind for kind, _ in asked]
     assert kinds[-2:] == ["confirm", "inform"], asked
     assert "Every document now in the vault is replaced" in asked[-2][1]
@@ -121,6 +124,7 @@ def test_a_damaged_backup_leaves_the_window_and_vault_as_they_were(
                         lambda *a: (bad, vaultfiles.BACKUP_FILTER))
     window = make_window(vault=vault)
     window.act_backup.trigger()
+    qtbot.wait_until(lambda: bool(asked))
     blob = bytearray(bad.read_bytes())
     blob[-10] ^= 0xFF
     bad.write_bytes(bytes(blob))
@@ -131,6 +135,7 @@ def test_a_damaged_backup_leaves_the_window_and_vault_as_they_were(
     def exec_(dialog) -> int:  # type: ignore[no-untyped-def]
         dialog.edit.setText(PW)
         dialog.accept()
+        qtbot.wait_until(lambda: not dialog.busy)
         shown.append(dialog.error_label.text())
         return int(dialog.result())
 
