@@ -34,7 +34,7 @@ from typing import Any, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from strongroom.errors import UserError
 
 from .errors import error_text, show_error
+from .unlock import fit_height
 
 log = logging.getLogger("strongroom.desktop")
 
@@ -252,6 +253,10 @@ class OffThreadAccept:
         else:
             QDialog.closeEvent(self, event)  # type: ignore[arg-type]
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        QDialog.showEvent(self, event)  # type: ignore[arg-type]
+        fit_height(self)  # type: ignore[arg-type]
+
     def _succeeded(self, value: Any) -> None:
         self._set_busy(False)
         self.value = value
@@ -283,3 +288,4 @@ class OffThreadAccept:
             dialog.error_label.hide()
         for widget in [*dialog.findChildren(QLineEdit), dialog.buttons]:
             widget.setEnabled(not on)
+        fit_height(dialog)

@@ -27,8 +27,8 @@ from .unlock import MIN_LENGTH, _password_edit, _VaultDialog
 
 CHANGE_TEXT = "Change Passphrase…"
 SET_TEXT = "Set a Passphrase…"
-OLD_BACKUPS = ("Backups made before now keep opening with the passphrase and recovery code "
-               "the vault had when they were made.")
+OLD_PASSPHRASE = "Backups made before now keep opening with the old passphrase."  # noqa: S105 - words
+OLD_CODE = "Backups made before now keep opening with the old recovery code."
 
 
 def add_actions(window: Any, menu: QMenu) -> list[QAction]:
@@ -86,7 +86,7 @@ class ChangePassphraseDialog(OffThreadAccept, _VaultDialog):
                             "passphrase")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancel")
         if self.had_passphrase:
-            intro = ("<b>Change the vault's passphrase.</b><br>From now on the vault opens "
+            intro = ("<b>Change the vault's passphrase.</b><br>From now on, the vault opens "
                      "with the new passphrase; the old one stops working.")
         else:
             intro = ("<b>Add a passphrase to the vault.</b><br>It opens with the system "
@@ -96,7 +96,8 @@ class ChangePassphraseDialog(OffThreadAccept, _VaultDialog):
         intro_label = QLabel(intro)
         intro_label.setWordWrap(True)
         warning = QLabel("<b>The passphrase is never stored.</b> If you forget it, only the "
-                         f"recovery code opens the vault. {OLD_BACKUPS}")
+                         "recovery code opens the vault."
+                         + (f" {OLD_PASSPHRASE}" if self.had_passphrase else ""))
         warning.setWordWrap(True)
         warning.setObjectName("unlockWarning")
         self.current = _password_edit("Current passphrase")
@@ -149,7 +150,7 @@ def change_passphrase(window: Any) -> None:
     update_texts(window)
     if dialog.had_passphrase:
         inform(window, "Passphrase changed", "The passphrase was changed.",
-               f"From now on the vault opens with the new passphrase. {OLD_BACKUPS}")
+               f"From now on, the vault opens with the new passphrase. {OLD_PASSPHRASE}")
     else:
         inform(window, "Passphrase set", "The vault now also opens with the passphrase.",
                "The system keychain keeps opening it on this computer.")
@@ -183,7 +184,7 @@ class NewRecoveryCodeDialog(OffThreadAccept, _VaultDialog):
         intro_label = QLabel(intro)
         intro_label.setWordWrap(True)
         note = QLabel("The new code is shown once, next: have paper and a pen ready. "
-                      + (OLD_BACKUPS if had else ""))
+                      + (OLD_CODE if had else ""))
         note.setWordWrap(True)
         note.setObjectName("meta")
         self.edit = _password_edit("Current passphrase")

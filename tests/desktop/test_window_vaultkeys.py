@@ -123,9 +123,9 @@ def test_change_passphrase_wrong_then_right(qtbot, make_window, made, informed,
     window.act_passphrase.trigger()
     assert steps == ["The two new passphrases do not match. Type the new one again.",
                      WRONG_CURRENT]
-    assert informed == ["The passphrase was changed. From now on the vault opens with the "
-                        "new passphrase. Backups made before now keep opening with the "
-                        "passphrase and recovery code the vault had when they were made."]
+    assert informed == ["The passphrase was changed. From now on, the vault opens with the "
+                        "new passphrase. Backups made before now keep opening with the old "
+                        "passphrase."]
     assert [r.name for r in vault.list_documents()] == ["letter.txt"]  # still open
     window.close()
     assert db_sha(folder) == sha  # only the key file was rewritten
