@@ -36,10 +36,12 @@ class RecoveryCodeDialog(QDialog):
         self.setModal(True)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
-        what = "Your vault is ready. This" if new_vault else "This"
-        intro = QLabel(f"<b>{what} is its recovery code.</b><br>It opens the vault if the "
-                       "passphrase is forgotten or the system keychain entry is lost. It is "
-                       "shown only now: Strongroom does not keep it.")
+        what = ("Your vault is ready. This is its recovery code" if new_vault
+                else "This is the vault's new recovery code")
+        previous = "" if new_vault else " The previous code no longer does."
+        intro = QLabel(f"<b>{what}.</b><br>It opens the vault if the passphrase is forgotten "
+                       f"or the system keychain entry is lost.{previous} It is shown only now: "
+                       "Strongroom does not keep it.")
         intro.setWordWrap(True)
         self.code_label = QLabel(code)
         self.code_label.setObjectName("recoveryCode")
@@ -97,10 +99,10 @@ class RecoveryUnlockDialog(_VaultDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(opener, parent)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancel")
-        intro = QLabel("<b>Open the vault with its recovery code.</b><br>Type the code you "
-                       "wrote down when the vault was made (groups of four letters and "
-                       "digits; case and dashes do not matter).")
-        intro.setWordWrap(True)
+        self.intro = QLabel("<b>Open the vault with its recovery code.</b><br>Type the code "
+                            "you wrote down (groups of four letters and digits; case and "
+                            "dashes do not matter).")
+        self.intro.setWordWrap(True)
         self.reason_label = QLabel(reason)
         self.reason_label.setWordWrap(True)
         self.reason_label.setObjectName("meta")
@@ -111,7 +113,7 @@ class RecoveryUnlockDialog(_VaultDialog):
         self.edit.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
         self.edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.edit.setMinimumWidth(360)
-        for widget in (intro, self.reason_label, self.edit):
+        for widget in (self.intro, self.reason_label, self.edit):
             self.layout_.addWidget(widget)
         self._finish_layout()
         self.edit.setFocus()

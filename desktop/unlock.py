@@ -54,6 +54,18 @@ def call_off_thread(fn: Callable[[], T]) -> T:
     return box["value"]  # type: ignore[no-any-return]
 
 
+def fit_height(dialog: QWidget) -> None:
+    """Height for the dialog's width. Qt sizes a window by its widest label's
+    hint, so after ``setMinimumWidth`` wrapped text leaves gaps, and a shown dialog
+    does not grow for a new message: a three-line error would be cut off."""
+    layout = dialog.layout()
+    if layout is not None and dialog.isVisible():
+        layout.activate()
+        width = dialog.width()
+        dialog.resize(width, max(layout.totalHeightForWidth(width),
+                                 layout.totalMinimumSize().height()))
+
+
 def _password_edit(placeholder: str) -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -96,6 +108,7 @@ class _VaultDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.show()
+        fit_height(self)
 
     def passphrase(self) -> str | None:
         """The passphrase to try, or ``None`` after showing why it cannot be used."""

@@ -1,28 +1,35 @@
-"""File ▸ Export…, Back Up Vault… and Restore from Backup… (issue 13).
+"""File ▸ Export…, Vault ▸ Back Up Vault… and Restore from Backup… (issue 13).
 
-Thin: the work is ``strongroom.export`` and ``strongroom.vault.backup``. Each text
-says exactly what will happen. Export warns before the save dialog that the file
-will not be encrypted. Restore checks the whole backup (staged beside the data
-folder) while the vault is still open; only then does the window close its vault,
-swap the restored one in, and close, so the next start unlocks the restored vault.
+Thin: the work is ``strongroom.export`` and ``strongroom.vault.backup``, run as
+``VaultOp``s so a large vault does not freeze the window. Each text says exactly
+what will happen. Export warns before the save dialog that the file will not be
+encrypted. Restore checks the whole backup (staged beside the data folder) while
+the vault is still open; only then does the window close its vault, swap the
+restored one in, and close, so the next start unlocks the restored vault. A backup
+opens with what opened its vault when it was made: the passphrase, the keychain
+entry, or the recovery code ("Use Recovery Code…" when the others are not at hand).
 Dialogs are the private ones from ``filedialogs``: no chosen name is remembered.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMenu, QMessageBox, QToolBar, QWidget
 
-from strongroom.errors import UserError
+from strongroom.errors import KeyUnavailable, UserError, WrongKey
 from strongroom.export import export
 from strongroom.vault import backup
 
 from . import filedialogs
-from .errors import show_error
-from .unlock import EnterPassphraseDialog, call_off_thread
+from .errors import error_text, show_error
+from .ops import OffThreadAccept, VaultOp
+from .recovery import RecoveryUnlockDialog
+from .unlock import USE_RECOVERY, EnterPassphraseDialog
 
 CSV_FILTER = "CSV spreadsheet (*.csv)"
 JSON_FILTER = "JSON (*.json)"
@@ -37,18 +44,20 @@ EXPORT_WARNING = (
 )
 
 
-def add_actions(window: Any, menu: QMenu) -> None:
-    """The three File menu entries; the actions are kept on the window as
-    ``act_export``, ``act_backup`` and ``act_restore``."""
-    window.act_export = menu.addAction("Export…")
+def add_actions(window: Any, file_menu: QMenu, vault_menu: QMenu) -> list[QAction]:
+    """File ▸ Export… and Vault ▸ Back Up Vault…, Restore from Backup…; kept on the
+    window as ``act_export``, ``act_backup`` and ``act_restore``, and returned for
+    its ``vault_actions``."""
+    window.act_export = file_menu.addAction("Export…")
     window.act_export.setToolTip("Write the documents' fields to an unencrypted CSV or JSON file")
     window.act_export.triggered.connect(lambda: export_fields(window))
-    window.act_backup = menu.addAction("Back Up Vault…")
+    window.act_backup = vault_menu.addAction("Back Up Vault…")
     window.act_backup.setToolTip("Save the whole vault, still encrypted, to one file")
     window.act_backup.triggered.connect(lambda: back_up(window))
-    window.act_restore = menu.addAction("Restore from Backup…")
+    window.act_restore = vault_menu.addAction("Restore from Backup…")
     window.act_restore.setToolTip("Replace the vault with one from a backup file")
     window.act_restore.triggered.connect(lambda: restore_from_backup(window))
+    return [window.act_export, window.act_backup, window.act_restore]
 
 
 def confirm(parent: QWidget, title: str, text: str, info: str, ok: str, *,
@@ -81,14 +90,16 @@ def export_fields(window: Any) -> None:
     fmt = "json" if name_filter == JSON_FILTER or path.suffix.lower() == ".json" else "csv"
     if path.suffix.lower() != f".{fmt}":
         path = path.with_name(f"{path.name}.{fmt}")
-    try:  # the dialog has already asked about replacing an existing file
-        count = export(window.vault, path, fmt, force=True)
-    except UserError as exc:
-        show_error(window, exc)
-        return
-    window.statusBar().showMessage(
-        f"Exported {count} document{'s' if count != 1 else ''}. The file is not encrypted.",
-        8000)
+    vault = window.vault
+
+    def exported(count: int) -> None:
+        window.statusBar().showMessage(
+            f"Exported {count} document{'s' if count != 1 else ''}. The file is not "
+            "encrypted.", 8000)
+
+    # force: the save dialog has already asked about replacing an existing file
+    VaultOp(parent=window, op=lambda: export(vault, path, fmt, force=True),
+            success=exported).with_progress("Exporting…").run_in_background()
 
 
 # -- backup ----------------------------------------------------------------------
@@ -101,43 +112,92 @@ def back_up(window: Any) -> None:
     path = picked[0]
     if path.suffix.lower() != ".srbackup":
         path = path.with_name(path.name + ".srbackup")
-    try:
-        info = call_off_thread(lambda: backup.write_backup(window.vault, path, force=True))
-    except UserError as exc:
-        show_error(window, exc)
-        return
-    inform(window, "Vault backed up",
-           f"The vault was saved to {path.name} ({info.size / 1e6:.1f} MB), encrypted like "
-           f"the vault itself. {backup.describe_methods(info)}")
+    vault = window.vault
+
+    def written(info: backup.BackupInfo) -> None:
+        inform(window, "Vault backed up",
+               f"The vault was saved to {path.name} ({info.size / 1e6:.1f} MB), encrypted "
+               f"like the vault itself. {backup.describe_methods(info)}")
+
+    VaultOp(parent=window, op=lambda: backup.write_backup(vault, path, force=True),
+            success=written).with_progress("Backing up the vault…").run_in_background()
 
 
 # -- restore ---------------------------------------------------------------------
-class BackupPassphraseDialog(EnterPassphraseDialog):
-    """The backup's passphrase; ``opener(passphrase)`` checks the backup with it."""
+class BackupPassphraseDialog(OffThreadAccept, EnterPassphraseDialog):
+    """The backup's passphrase; ``opener(passphrase)`` checks the backup with it.
+    "Use Recovery Code…" (``exec() == USE_RECOVERY``) when the backup has one."""
 
     ok_text = "Check Backup"
+    busy_text = "Checking the backup…"
 
-    def __init__(self, opener: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, opener: Any, parent: QWidget | None = None, *,
+                 has_code: bool = False) -> None:
         super().__init__(opener, "<b>Enter the backup's passphrase.</b><br>It is the vault's "
                          "passphrase at the time the backup was made.", parent)
         self.buttons.button(self.buttons.StandardButton.Cancel).setText("Cancel")
+        self.recovery_button = self.buttons.addButton(
+            "Use Recovery Code…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.recovery_button.clicked.connect(lambda: self.done(USE_RECOVERY))
+        self.recovery_button.setVisible(has_code)
         self._show()
 
 
-def check_backup(window: Any, path: Path, info: backup.BackupInfo) -> Any:
-    """A ``StagedRestore`` (the backup fully checked), or ``None`` if cancelled."""
+class BackupRecoveryDialog(OffThreadAccept, RecoveryUnlockDialog):
+    """The backup's recovery code; ``opener(code)`` checks the backup with it."""
+
+    ok_text = "Check Backup"
+    busy_text = "Checking the backup…"
+
+    def __init__(self, opener: Callable[[str], Any], reason: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(opener, reason, parent)
+        self.intro.setText("<b>Check the backup with its recovery code.</b><br>Type the "
+                           "recovery code the vault had when the backup was made (groups of "
+                           "four letters and digits; case and dashes do not matter).")
+
+
+def check_backup(window: Any, path: Path, info: backup.BackupInfo,
+                 then: Callable[[backup.StagedRestore], object]) -> None:
+    """Check the backup with whatever opens it; ``then(staged)`` once it passed
+    every check (the backup staged beside the data folder). Cancelled: nothing."""
     data_dir = window.vault.path
 
-    def prepare(passphrase: str | None) -> Any:
-        return backup.prepare_restore(path, data_dir, passphrase=passphrase, replace=True)
+    def prepare(passphrase: str | None = None, code: str | None = None) -> Any:
+        return backup.prepare_restore(path, data_dir, passphrase=passphrase,
+                                      recovery_code=code, replace=True)
 
-    if "passphrase" not in info.methods:
-        return call_off_thread(lambda: prepare(None))
-    dialog = BackupPassphraseDialog(prepare, window)
-    try:
-        return dialog.vault if dialog.exec() else None
-    finally:
-        dialog.deleteLater()
+    has_code = "recovery" in info.methods
+
+    def with_code(reason: str = "") -> None:
+        dialog = BackupRecoveryDialog(lambda code: prepare(code=code), reason, window)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                then(dialog.value)
+        finally:
+            dialog.deleteLater()
+
+    if "passphrase" in info.methods:
+        dialog = BackupPassphraseDialog(prepare, window, has_code=has_code)
+        try:
+            result = dialog.exec()
+            staged = dialog.value
+        finally:
+            dialog.deleteLater()
+        if result == USE_RECOVERY:
+            with_code()
+        elif result == QDialog.DialogCode.Accepted:
+            then(staged)
+        return
+
+    def keychain_failed(exc: BaseException) -> None:  # not this computer's keychain entry
+        if has_code and isinstance(exc, KeyUnavailable | WrongKey):
+            with_code(error_text(exc))
+        else:
+            show_error(window, exc)
+
+    VaultOp(parent=window, op=prepare, success=then).failure(keychain_failed) \
+        .with_progress("Checking the backup…").run_in_background()
 
 
 def restore_from_backup(window: Any) -> None:
@@ -159,25 +219,34 @@ def restore_from_backup(window: Any) -> None:
             "Every document now in the vault is replaced by those in the backup; documents "
             "added since the backup was made are lost. The backup is checked completely "
             "before anything is replaced; if the restored vault does not open, the current "
-            "one is put back. The restored vault opens with the passphrase it had when the "
-            "backup was made. Strongroom then closes: start it again to open the restored "
-            "vault.", "Replace Vault", destructive=True):
+            "one is put back. The restored vault opens with the passphrase (or recovery "
+            "code) it had when the backup was made. Strongroom then closes: start it again "
+            "to open the restored vault.", "Replace Vault", destructive=True):
         return
-    try:
-        staged = check_backup(window, path, info)
-    except UserError as exc:
-        show_error(window, exc)
-        return
-    if staged is None:
-        return
-    with staged:
-        window.shutdown()  # the vault must be closed before its files are swapped
-        try:
+    check_backup(window, path, info, lambda staged: swap_in(window, staged))
+
+
+def swap_in(window: Any, staged: backup.StagedRestore) -> None:
+    """Close the vault, put the checked backup in its place, and close the window."""
+    window.shutdown()  # the vault must be closed before its files are swapped
+    for part in (window.menuBar(), window.centralWidget(), *window.findChildren(QToolBar)):
+        part.setEnabled(False)  # nothing here works on a closed vault
+
+    def commit() -> None:
+        with staged:  # the staged copy is removed whatever happens
             staged.commit()
-        except UserError as exc:
-            show_error(window, exc)
-            window.close()
-            return
-    inform(window, "Vault restored", "The vault was restored from the backup. Strongroom "
-           "will now close; start it again to open the restored vault.")
-    window.close()
+
+    def restored(_: None) -> None:
+        opens = ("the recovery code you entered (then choose a new passphrase)"
+                 if staged.recovery_code is not None else
+                 "what opened it when the backup was made")
+        inform(window, "Vault restored", "The vault was restored from the backup. Strongroom "
+               f"will now close; start it again and open the restored vault with {opens}.")
+        window.close()
+
+    def failed(exc: BaseException) -> None:
+        show_error(window, exc)
+        window.close()
+
+    VaultOp(parent=window, op=commit, success=restored).failure(failed) \
+        .with_progress("Restoring the vault…").run_in_background()

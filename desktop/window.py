@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -45,7 +46,7 @@ from strongroom import jobs, netguard
 from strongroom.errors import UserError
 from strongroom.jobs import JobEvent, Processor, Understand
 
-from . import filedialogs, theme, vaultfiles
+from . import filedialogs, ops, theme, vaultfiles, vaultkeys
 from .about import show_about
 from .bridge import JobBridge
 from .detail import DetailPane
@@ -53,6 +54,7 @@ from .dropzone import DropZone, local_paths
 from .errors import error_text, show_error
 from .lock import IdleWatcher, LockedPage, auto_lock_minutes, release_memory, reopen_vault
 from .models import NAME, STATUS, DocumentListModel, Entry
+from .ops import VaultOp
 from .screenlock import ScreenLockWatcher
 
 log = logging.getLogger("strongroom.desktop")
@@ -65,6 +67,7 @@ LOCK_TEXT = {
 LOCKED_TEXT = "Encrypted vault · locked"
 #: How long a lock waits for the document being processed to stop (it is cancelled).
 LOCK_JOIN_SECONDS = 30.0
+LOCK_RETRY_MS = 250  # a lock waits for a running vault operation this often
 LOCAL_TEXT = "Nothing leaves this computer"
 SEARCH_DELAY_MS = 200  # typing pauses this long before the vault is searched
 
@@ -165,13 +168,19 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addActions([self.act_open_files, self.act_open_folder])
         file_menu.addSeparator()
-        file_menu.addAction(self.act_compact)
-        file_menu.addSeparator()
-        vaultfiles.add_actions(self, file_menu)  # Export…, Back Up Vault…, Restore… (issue 13)
+        vault_menu = QMenu("&Vault", self)
+        vault_menu.addAction(self.act_lock)
+        vault_menu.addSeparator()
+        # Issue 13. Each of these needs the vault to itself: disabled while one runs
+        # (ops.VaultOp) and wherever the vault is not open.
+        self.vault_actions: list[QAction] = vaultfiles.add_actions(self, file_menu, vault_menu)
+        vault_menu.addSeparator()
+        vault_menu.addAction(self.act_compact)
+        vault_menu.addSeparator()
+        self.vault_actions += [self.act_compact, *vaultkeys.add_actions(self, vault_menu)]
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
-        vault_menu = self.menuBar().addMenu("&Vault")
-        vault_menu.addAction(self.act_lock)
+        self.menuBar().addMenu(vault_menu)
         doc_menu = self.menuBar().addMenu("&Document")
         doc_menu.addActions([self.act_cancel, self.act_delete])
         help_menu = self.menuBar().addMenu("&Help")
@@ -451,17 +460,16 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
             return
         self.model.remove_document(entry.doc_id)
-        self.statusBar().showMessage("Document deleted from the vault. File ▸ Compact Vault "
+        self.statusBar().showMessage("Document deleted from the vault. Vault ▸ Compact Vault "
                                      "also shrinks the file.", 8000)
 
     def compact_vault(self) -> None:
-        try:
-            before, after = self.vault.compact()
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.statusBar().showMessage(
-            f"Vault compacted: {before / 1e6:.1f} MB → {after / 1e6:.1f} MB.", 5000)
+        def compacted(sizes: tuple[int, int]) -> None:
+            self.statusBar().showMessage(
+                f"Vault compacted: {sizes[0] / 1e6:.1f} MB → {sizes[1] / 1e6:.1f} MB.", 5000)
+
+        VaultOp(parent=self, op=self.vault.compact, success=compacted) \
+            .with_progress("Compacting the vault…").run_in_background()
 
     def confirm_delete(self, name: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, "Delete document",
@@ -488,6 +496,9 @@ class MainWindow(QMainWindow):
         one transaction) and the person is told how many to add again.
         """
         if self.locked or self._closed:
+            return
+        if ops.busy(self):  # a backup, restore, compaction or key change: let it finish
+            QTimer.singleShot(LOCK_RETRY_MS, lambda: self.lock(reason))
             return
         unsaved = len(self.model.running_job_ids())
         for widget in QApplication.topLevelWidgets():  # open dialogs may show vault data

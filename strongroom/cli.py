@@ -10,8 +10,8 @@
     strongroom eval DATASET [--json]    accuracy on a labelled set (see evaluate.py)
     strongroom export --format csv|json --out FILE [--type T] [--from D] [--to D] [--force]
     strongroom backup FILE [--force]    the vault, encrypted, in one file
-    strongroom restore FILE [--replace] a backup back into the data folder (its passphrase,
-                                        or --recovery-code: the code when it was made)
+    strongroom restore FILE [--replace] [--recovery-code]
+                                        a backup back into the data folder
     strongroom passphrase               set or change the vault's passphrase
     strongroom recovery-code            make a new recovery code (the old one stops working)
     ... --recovery-code                 open the vault with its recovery code
@@ -354,17 +354,25 @@ def cmd_restore(args: argparse.Namespace) -> int:
     ddir = data_dir(args)
     info = backup.inspect(args.file)  # not a backup, damaged header: before any question
     backup.check_can_replace(ddir, args.replace)
-    passphrase = code = None
+    passphrase = recovery_code = None
     if getattr(args, "recovery_code", False):  # the vault's code when the backup was made
-        code = _ask_recovery_code()
+        if keys.RECOVERY not in info.methods:
+            raise UserError(f"The backup {args.file} has no recovery code (its vault was made "
+                            "before Strongroom had them): restore it with its passphrase or "
+                            "keychain entry. Nothing was changed.")
+        recovery_code = _ask_recovery_code()
     elif keys.PASSPHRASE in info.methods:
         passphrase = _ask_passphrase(confirm=False)
         if passphrase is None:
             raise PassphraseRequired(f"This backup opens with its vault's passphrase: set "
-                                     f"{ENV_PASSPHRASE} or run in a terminal.")
+                                     f"{ENV_PASSPHRASE} or run in a terminal (or use "
+                                     "--recovery-code).")
     backup.restore(args.file, ddir, passphrase=passphrase, replace=args.replace,
-                   recovery_code=code)
+                   recovery_code=recovery_code)
     print(f"Restored the vault in {ddir} from {args.file} (backed up {info.created}).")
+    if recovery_code is not None:
+        print("It opens with that recovery code; `strongroom passphrase --recovery-code` sets "
+              "a new passphrase.")
     return 0
 
 

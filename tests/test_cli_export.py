@@ -4,6 +4,7 @@ codes, messages (issue 13)."""
 from __future__ import annotations
 
 import json
+import shutil
 import stat
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from strongroom.launcher import main
 from strongroom.reading.base import Document
 from strongroom.understanding.result import Extraction, FieldValue
-from strongroom.vault import Vault
+from strongroom.vault import Vault, backup
 from tests.conftest import PASSPHRASE
 
 
@@ -159,3 +160,67 @@ def test_restore_refuses_a_damaged_backup(capsys, vault_dir: Path, tmp_path: Pat
                        str(vault_dir))
     assert code == 1 and err == f"strongroom: There is no file {tmp_path / 'missing'}. " \
                                 "Nothing was changed.\n"
+
+
+# -- restore with the backup's recovery code ---------------------------------------------
+def test_restore_with_the_recovery_code(capsys, tmp_path: Path, monkeypatch,
+                                        cheap_argon2: None) -> None:
+    """The passphrase is forgotten, the recovery code is on paper: a real backup file
+    restores with the code (the vault's code when the backup was made)."""
+    folder = tmp_path / "data"
+    with Vault.create(folder, passphrase=PASSPHRASE) as vault:
+        code = vault.take_recovery_code()
+        vault.add_document(Document("letter.txt", "text", "Dr. Lee", b"Dr. Lee", (0,)),
+                           Extraction("letter", "A letter.", fields={}))
+    dest = tmp_path / "vault.srbackup"
+    assert run(capsys, "backup", str(dest), "--data-dir", str(folder))[0] == 0
+    assert code is not None
+    monkeypatch.setenv("STRONGROOM_PASSPHRASE", "forgotten, and wrong")  # not used
+    target = tmp_path / "elsewhere"
+
+    monkeypatch.setenv("STRONGROOM_RECOVERY_CODE", recovery_code_of_another_vault(tmp_path))
+    code_, out, err = run(capsys, "restore", str(dest), "--recovery-code",
+                          "--data-dir", str(target))
+    assert (code_, out) == (1, "")
+    assert err == ("strongroom: The recovery code is not correct for this vault (the check "
+                   "letters match, so it may belong to another vault, or was replaced by a "
+                   "newer code). Nothing was changed.\n")
+    assert list(target.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".strongroom")] == []
+
+    monkeypatch.setenv("STRONGROOM_RECOVERY_CODE", code.lower().replace("-", " "))
+    code_, out, err = run(capsys, "restore", str(dest), "--recovery-code",
+                          "--data-dir", str(target))
+    assert (code_, err) == (0, "")
+    assert out == (f"Restored the vault in {target} from {dest} (backed up "
+                   f"{backup.inspect(dest).created}).\nIt opens with that recovery code; "
+                   "`strongroom passphrase --recovery-code` sets a new passphrase.\n")
+    code_, out, _ = run(capsys, "list", "--recovery-code", "--data-dir", str(target))
+    assert code_ == 0 and out.endswith("letter.txt\n")
+
+
+def recovery_code_of_another_vault(tmp_path: Path) -> str:
+    with Vault.create(tmp_path / "other", passphrase=PASSPHRASE) as other:
+        code = other.take_recovery_code()
+    assert code is not None
+    return code
+
+
+def test_restore_with_a_code_refused_for_a_backup_without_one(capsys, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """A vault from before recovery codes (the v1 fixture) makes backups without one."""
+    from tests.vault.test_vault_fixtures import FIXTURES, V1_PASSPHRASE
+
+    folder = tmp_path / "v1"
+    shutil.copytree(FIXTURES / "v1", folder, ignore=shutil.ignore_patterns("README.md"))
+    monkeypatch.setenv("STRONGROOM_PASSPHRASE", V1_PASSPHRASE)
+    dest = tmp_path / "v1.srbackup"
+    assert run(capsys, "backup", str(dest), "--data-dir", str(folder))[0] == 0
+    monkeypatch.setattr("sys.stdin.isatty", lambda: pytest.fail("asked for a code"))
+    code, out, err = run(capsys, "restore", str(dest), "--recovery-code",
+                         "--data-dir", str(tmp_path / "new"))
+    assert (code, out) == (1, "")
+    assert err == (f"strongroom: The backup {dest} has no recovery code (its vault was made "
+                   "before Strongroom had them): restore it with its passphrase or keychain "
+                   "entry. Nothing was changed.\n")
+    assert list((tmp_path / "new").iterdir()) == []  # the (private) folder only

@@ -162,7 +162,11 @@ class Vault:
         #: Set only on the object ``create`` returns: shown once, never stored.
         self.recovery_code: str | None = None
         self._conn: Any = conn
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the connection (and the data key's lifetime)
+        # Envelope rewrites, one at a time. Separate from ``_lock`` so that Argon2id
+        # (a second or more, twice for a change) never holds the connection: the job
+        # queue's worker and the window keep using the vault meanwhile (issue 13).
+        self._key_lock = threading.Lock()
         # Kept while open (SQLCipher holds it too) so that a passphrase can be set after
         # opening with the keychain or the recovery code; wiped (best effort) on close.
         self._data_key = bytearray(data_key) if data_key is not None else None
@@ -324,7 +328,7 @@ class Vault:
         keychain and the recovery code were proven when the vault was opened.
         """
         new = keys.check_passphrase(new)
-        with self._lock:
+        with self._key_lock:
             crash.point("rewrap-begin")
             envelope, data_key = self._proven_key(current)
             kdf = keys.Argon2Params.fresh()
@@ -338,7 +342,7 @@ class Vault:
     def new_recovery_code(self, *, current: str | None = None) -> str:
         """Make a recovery code (for a vault that has none, or to replace one that
         was lost or seen); the old code stops working. Returned once, never stored."""
-        with self._lock:
+        with self._key_lock:
             envelope, data_key = self._proven_key(current)
             code = recovery.generate()
             self._rewrite(envelope.with_key(_wrap_recovery(data_key, code, envelope.vault_id)))
@@ -351,11 +355,12 @@ class Vault:
 
     def _proven_key(self, current: str | None) -> tuple[keys.Envelope, bytes]:
         """The envelope and the data key, after the check ``change_passphrase`` names.
-        Called with the lock held."""
-        if self._conn is None or self._data_key is None:
-            raise VaultError("The vault is closed. Open it again to continue.")
+        Called with ``_key_lock`` held; the connection lock only while copying the key."""
+        with self._lock:
+            if self._conn is None or self._data_key is None:
+                raise VaultError("The vault is closed. Open it again to continue.")
+            data_key = bytes(self._data_key)
         envelope = keys.read_envelope(self.path / KEYS_NAME)
-        data_key = bytes(self._data_key)
         if self.key_method == keys.PASSPHRASE:
             if current is None:
                 raise PassphraseRequired("Enter the current passphrase first.")

@@ -46,6 +46,8 @@ class FakeVault:
 
     def unlock_methods(self, data_dir: Path) -> tuple[str, ...]:
         return (self.key_method,)
+    def key_methods(self) -> tuple[str, ...]:
+        return (self.key_method, "recovery")
 
     def find_by_sha256(self, sha256: str) -> int | None:
         with self._lock:
@@ -139,8 +141,12 @@ def file_mime(paths: list[Path]) -> QMimeData:
 def drop(target: QWidget, mime: QMimeData) -> bool:
     """Drag ``mime`` over ``target`` and drop it, as the platform would; True if accepted."""
     pos = QPoint(target.width() // 2, target.height() // 2)
-    enter = QDragEnterEvent(QPointF(pos), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier)
+    try:  # PySide6 6.12 takes a QPointF (the QPoint form is deprecated); before, a QPoint
+        enter = QDragEnterEvent(QPointF(pos), *args)
+    except TypeError:
+        enter = QDragEnterEvent(pos, *args)
     QApplication.sendEvent(target, enter)
     if not enter.isAccepted():
         return False

@@ -255,3 +255,21 @@ def test_a_relaunched_window_starts_locked_and_unlocks(qtbot, tmp_path: Path) ->
     qtbot.wait_until(lambda: not window.locked, timeout=10_000)
     assert [window.model.entry(r).name for r in range(window.model.rowCount())] == ["letter.txt"]
     window.close()
+
+
+def test_a_lock_waits_for_a_running_vault_operation(qtbot, make_window) -> None:
+    import threading
+
+    from strongroom.desktop.ops import VaultOp
+
+    window = make_window(understand=understand_now, vault=FakeVault())
+    release = threading.Event()
+    VaultOp(parent=window, op=lambda: release.wait(10), success=lambda _r: None) \
+        .with_progress("Backing up…").run_in_background()
+    qtbot.wait(100)
+    window.lock("You locked it.")
+    qtbot.wait(400)
+    assert not window.locked and not window.vault.closed  # the backup still has the vault
+    release.set()
+    qtbot.wait_until(lambda: window.locked, timeout=5_000)
+    assert window.vault.closed

@@ -91,6 +91,6 @@ def test_delete_then_compact(qtbot, make_window, vault, monkeypatch) -> None:
     assert names(window) == []
     assert "Compact Vault" in window.statusBar().currentMessage()
     window.act_compact.trigger()
-    assert window.statusBar().currentMessage().startswith("Vault compacted: ")
+    qtbot.wait_until(lambda: window.statusBar().currentMessage().startswith("Vault compacted: "))
     window.search_box.clear()
     qtbot.wait_until(lambda: sorted(names(window)) == ["dental.txt", "dentist-letter.txt"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -315,3 +316,46 @@ def test_keychain_backup_restores_elsewhere_with_the_code(memory: MemoryKeychain
     backup.restore(tmp_path / "b.srbackup", target, recovery_code=code)
     with Vault.open(target, recovery_code=code) as vault:
         assert [r.name for r in vault.list_documents()] == ["letter.txt"]
+
+
+# -- the connection stays free while Argon2id runs ---------------------------------------
+@pytest.mark.parametrize("change", ["passphrase", "recovery code"])
+def test_argon2id_does_not_hold_the_connection(made: tuple[Path, str], change: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A passphrase change or new code takes a second or more of Argon2id; the job
+    queue's worker and the window must keep reading and writing meanwhile (issue 13).
+    The derivation is held open here until another thread has used the vault."""
+    folder, _ = made
+    in_kdf, used = threading.Event(), threading.Event()
+    real = keys.derive_secret_kek
+
+    def slow(secret: bytes, params: keys.Argon2Params) -> bytes:
+        in_kdf.set()
+        assert used.wait(10), "the vault was not usable while Argon2id ran"
+        return real(secret, params)
+
+    with Vault.open(folder, passphrase=PW) as vault:
+        monkeypatch.setattr(keys, "derive_secret_kek", slow)
+        if change == "passphrase":
+            work = lambda: vault.change_passphrase(NEW, current=PW)  # noqa: E731
+        else:
+            work = lambda: vault.new_recovery_code(current=PW)  # noqa: E731
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                work()
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        assert in_kdf.wait(10)
+        vault.add_document(make_doc(name="during.txt", text="added during the change"),
+                           make_extraction())
+        assert [r.name for r in vault.list_documents()][0] == "during.txt"
+        used.set()
+        thread.join(10)
+        assert not thread.is_alive() and errors == []
+    monkeypatch.undo()
+    Vault.open(folder, passphrase=NEW if change == "passphrase" else PW).close()

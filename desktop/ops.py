@@ -1,0 +1,291 @@
+"""Slow vault work off the GUI thread: one helper shaped like Anki's ``QueryOp``.
+
+    VaultOp(parent=window, op=vault.compact, success=show_sizes) \\
+        .with_progress("Compacting the vault…").run_in_background()
+
+Why: compacting or backing up a large vault, and every Argon2id derivation (a
+second or more, on purpose), would freeze the window if run on the GUI thread.
+
+- ``op`` runs on its own thread and never touches widgets (they belong to the GUI
+  thread). Its outcome comes back through a queued signal, so ``success`` and
+  ``failure`` run on the GUI thread.
+- ``success`` runs only while ``parent`` is still alive (``shiboken6.isValid``; a
+  dialog deleted meanwhile would crash if called). Errors go to ``failure``, by
+  default the one error dialog (``errors.show_error``; ``Cancelled`` is silent).
+- ``with_progress(label)``: while the op runs, the parent's main window shows the
+  label and a busy bar in its status bar and disables its ``vault_actions`` (each
+  action that needs the vault to itself: compact, export, backup, restore,
+  passphrase, recovery code), so two of them never overlap.
+- The thread is not a daemon: quitting waits for an op that is writing a file or
+  the vault's key file, rather than killing it half way.
+
+The vault itself serialises its one connection (``Vault._locked``), so an op runs
+safely beside the job queue's worker; Argon2id holds no connection lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QProgressBar,
+    QWidget,
+)
+
+from strongroom.errors import UserError
+
+from .errors import error_text, show_error
+from .unlock import fit_height
+
+log = logging.getLogger("strongroom.desktop")
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Outcome:
+    value: Any = None
+    error: BaseException | None = None
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; carries one op's outcome there (queued)."""
+
+    finished = Signal(object)
+
+    def __init__(self, deliver: Callable[[_Outcome], None]) -> None:
+        super().__init__()
+        self._deliver = deliver
+        self.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(object)
+    def _on_finished(self, outcome: _Outcome) -> None:
+        self._deliver(outcome)
+
+
+_running: set[VaultOp[Any]] = set()  # kept alive until their outcome is delivered
+
+
+class VaultOp(Generic[T]):
+    """``VaultOp(parent=, op=, success=)[.failure(fn)][.with_progress(label)]
+    .run_in_background()``."""
+
+    def __init__(self, *, parent: QWidget, op: Callable[[], T],
+                 success: Callable[[T], object]) -> None:
+        self._parent = parent
+        self._op = op
+        self._success = success
+        self._failure: Callable[[BaseException], object] | None = None
+        self._label: str | None = None
+        self._relay: _Relay | None = None
+        self._window: QMainWindow | None = None
+
+    def failure(self, fn: Callable[[BaseException], object]) -> VaultOp[T]:
+        self._failure = fn
+        return self
+
+    def with_progress(self, label: str) -> VaultOp[T]:
+        self._label = label
+        return self
+
+    def run_in_background(self) -> None:
+        self._relay = _Relay(self._finish)
+        _running.add(self)
+        if self._label is not None:
+            self._window = main_window(self._parent)
+            if self._window is not None:
+                BusyIndicator.of(self._window).begin(self._label)
+        relay, op = self._relay, self._op
+
+        def work() -> None:
+            outcome = _Outcome()
+            try:
+                outcome.value = op()
+            except BaseException as exc:  # handed to the GUI thread, shown there
+                outcome.error = exc
+            relay.finished.emit(outcome)
+
+        threading.Thread(target=work, name="strongroom-vault-op").start()
+
+    def _finish(self, outcome: _Outcome) -> None:
+        _running.discard(self)
+        if self._window is not None and shiboken6.isValid(self._window):
+            BusyIndicator.of(self._window).end()
+        if self._relay is not None:
+            self._relay.deleteLater()
+        if not shiboken6.isValid(self._parent):
+            if outcome.error is not None and not isinstance(outcome.error, UserError):
+                _log_bug(outcome.error)
+            return  # the dialog or window that asked is gone: nothing to show it in
+        if outcome.error is None:
+            self._success(outcome.value)
+        elif self._failure is not None:
+            if not isinstance(outcome.error, UserError):
+                _log_bug(outcome.error)
+            self._failure(outcome.error)
+        else:
+            show_error(self._parent, outcome.error)
+
+
+def _log_bug(exc: BaseException) -> None:
+    log.error("bug: %s\n%s", type(exc).__name__,
+              "".join(traceback.format_tb(exc.__traceback__)))
+
+
+def main_window(widget: QWidget | None) -> QMainWindow | None:
+    while widget is not None and not isinstance(widget, QMainWindow):
+        widget = widget.parentWidget()
+    return widget
+
+
+def busy(window: QWidget) -> bool:
+    """True while a ``with_progress`` op of ``window`` runs (a lock must wait for it)."""
+    indicator = window.findChild(BusyIndicator)
+    return indicator is not None and indicator.count > 0
+
+
+class BusyIndicator(QWidget):
+    """A label and a busy bar in the window's status bar; while shown, the window's
+    ``vault_actions`` are disabled (and those that were enabled come back after)."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.setObjectName("busyIndicator")
+        self._window = window
+        self.count = 0
+        self._disabled: list[Any] = []
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 6, 0)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # no fraction to show: Argon2id and VACUUM don't report one
+        self.bar.setTextVisible(False)
+        self.bar.setFixedSize(90, 10)
+        self.bar.setAccessibleName("Working")
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        # A normal (not permanent) widget sits beside the activity text, left of
+        # "Nothing leaves this computer"; a temporary message would hide it, so
+        # ``begin`` clears the message.
+        window.statusBar().addWidget(self)
+        self.hide()
+
+    @classmethod
+    def of(cls, window: QMainWindow) -> BusyIndicator:
+        found = window.findChild(cls)
+        return found if found is not None else cls(window)
+
+    def begin(self, label: str) -> None:
+        self.count += 1
+        self.label.setText(label)
+        self._window.statusBar().clearMessage()
+        if self.count == 1:
+            self._disabled = [a for a in getattr(self._window, "vault_actions", [])
+                              if a.isEnabled()]
+            for action in self._disabled:
+                action.setEnabled(False)
+        self.show()
+
+    def end(self) -> None:
+        self.count = max(0, self.count - 1)
+        if self.count:
+            return
+        self.hide()
+        for action in self._disabled:
+            if shiboken6.isValid(action):
+                action.setEnabled(True)
+        self._disabled = []
+
+
+class OffThreadAccept:
+    """Mixin, first among the bases of an ``unlock._VaultDialog`` subclass: OK runs
+    the dialog's work as a ``VaultOp``, so the window behind keeps painting and
+    working (``_VaultDialog`` itself waits in a nested event loop: fine at start-up,
+    when there is no window yet). The dialog shows a busy bar and cannot be closed
+    until the work is done; a failure is shown in the dialog for another try.
+
+    ``work()`` returns what to run (by default ``opener(passphrase())``) or ``None``
+    after saying why not; the outcome is ``self.value``.
+    """
+
+    busy_text = "Working…"
+    value: Any = None
+    busy = False
+    _busy_row: QWidget | None = None
+
+    def work(self) -> Callable[[], Any] | None:
+        secret = self.passphrase()  # type: ignore[attr-defined]
+        if secret is None:
+            return None
+        opener = self._opener  # type: ignore[attr-defined]
+        return lambda: opener(secret)
+
+    def accept(self) -> None:
+        if self.busy:
+            return
+        work = self.work()
+        if work is None:
+            return
+        self._set_busy(True)
+        VaultOp(parent=self, op=work, success=self._succeeded).failure(  # type: ignore[arg-type]
+            self._failed).with_progress(self.busy_text).run_in_background()
+
+    def reject(self) -> None:
+        if not self.busy:
+            QDialog.reject(self)  # type: ignore[arg-type]
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.busy:
+            event.ignore()
+        else:
+            QDialog.closeEvent(self, event)  # type: ignore[arg-type]
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        QDialog.showEvent(self, event)  # type: ignore[arg-type]
+        fit_height(self)  # type: ignore[arg-type]
+
+    def _succeeded(self, value: Any) -> None:
+        self._set_busy(False)
+        self.value = value
+        QDialog.accept(self)  # type: ignore[arg-type]
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.show_error(error_text(exc))  # type: ignore[attr-defined]
+        self._retry()  # type: ignore[attr-defined]
+
+    def _set_busy(self, on: bool) -> None:
+        dialog: Any = self
+        self.busy = on
+        if self._busy_row is None:
+            self._busy_row = QWidget()
+            row = QHBoxLayout(self._busy_row)
+            row.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(self.busy_text)
+            label.setObjectName("meta")
+            bar = QProgressBar()
+            bar.setRange(0, 0)
+            bar.setTextVisible(False)
+            bar.setFixedHeight(10)
+            row.addWidget(label)
+            row.addWidget(bar, 1)
+            dialog.layout_.insertWidget(dialog.layout_.indexOf(dialog.buttons), self._busy_row)
+        self._busy_row.setVisible(on)
+        if on:
+            dialog.error_label.hide()
+        for widget in [*dialog.findChildren(QLineEdit), dialog.buttons]:
+            widget.setEnabled(not on)
+        fit_height(dialog)
