@@ -135,8 +135,12 @@ def file_mime(paths: list[Path]) -> QMimeData:
 def drop(target: QWidget, mime: QMimeData) -> bool:
     """Drag ``mime`` over ``target`` and drop it, as the platform would; True if accepted."""
     pos = QPoint(target.width() // 2, target.height() // 2)
-    enter = QDragEnterEvent(QPointF(pos), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier)
+    try:
+        enter = QDragEnterEvent(QPointF(pos), *args)
+    except TypeError:  # before Qt 6.12 it takes a QPoint
+        enter = QDragEnterEvent(pos, *args)
     QApplication.sendEvent(target, enter)
     if not enter.isAccepted():
         return False
