@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from strongroom.errors import KeyUnavailable, UserError, WrongKey
 from strongroom.jobs import Understand
+from strongroom.paths import loose_message, make_private
 
 from . import theme
 from .errors import error_text, show_error
@@ -69,6 +70,15 @@ def unlock_vault(data_dir: Path) -> Any:
     return vault
 
 
+def check_data_dir(data_dir: Path) -> None:
+    """Make the data folder and the vault's files private before anything else, and
+    say so when another tool or a copy had left them open to other users. A folder
+    not there yet is left to ``Vault.create``: cancelling creation leaves nothing."""
+    loose = make_private(data_dir) if data_dir.exists() else []
+    if loose:
+        QMessageBox.warning(None, "Strongroom: vault files", loose_message(data_dir, loose))
+
+
 def _ask_passphrase(data_dir: Path) -> Any:
     from strongroom.vault import Vault
 
@@ -92,6 +102,7 @@ def run(data_dir: Path, understand: Understand, *, argv: Sequence[str] | None = 
     instance.activation_requested.connect(_raise_active_window)
     try:
         try:
+            check_data_dir(Path(data_dir))
             vault = unlock_vault(Path(data_dir))
         except UserError as exc:
             show_error(None, exc, title="Strongroom: vault")
