@@ -9,17 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from strongroom import netguard
 from strongroom.errors import KeyUnavailable, UserError, WrongKey
 from strongroom.jobs import Understand
+from strongroom.paths import loose_message, make_private
 
 from . import theme
 from .errors import error_text, show_error
 from .instance import SingleInstance
+from .lock import ask_passphrase
 from .recovery import show_code_once, unlock_with_code
-from .unlock import USE_RECOVERY, CreatePassphraseDialog, PassphraseDialog
+from .unlock import CreatePassphraseDialog
 from .window import MainWindow
 
 ENV_PASSPHRASE = "STRONGROOM_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
@@ -51,14 +53,14 @@ def unlock_vault(data_dir: Path) -> Any:
     if method == "passphrase":
         if env is not None:
             return Vault.open(data_dir, passphrase=env)
-        return _ask_passphrase(data_dir)
+        return ask_passphrase(data_dir)
     if method is not None:
         try:
             return Vault.open(data_dir, passphrase=env)
         except (KeyUnavailable, WrongKey) as exc:  # keychain entry lost: the other locks
             methods = Vault.unlock_methods(data_dir)
             if "passphrase" in methods:
-                return _ask_passphrase(data_dir)
+                return ask_passphrase(data_dir)
             if "recovery" in methods:
                 return unlock_with_code(data_dir, error_text(exc))
             raise
@@ -74,14 +76,13 @@ def unlock_vault(data_dir: Path) -> Any:
     return vault
 
 
-def _ask_passphrase(data_dir: Path) -> Any:
-    from strongroom.vault import Vault
-
-    dialog = PassphraseDialog(lambda p: Vault.open(data_dir, passphrase=p))
-    result = dialog.exec()
-    if result == USE_RECOVERY:
-        return unlock_with_code(data_dir)
-    return dialog.vault if result == QDialog.DialogCode.Accepted else None
+def check_data_dir(data_dir: Path) -> None:
+    """Make the data folder and the vault's files private before anything else, and
+    say so when another tool or a copy had left them open to other users. A folder
+    not there yet is left to ``Vault.create``: cancelling creation leaves nothing."""
+    loose = make_private(data_dir) if data_dir.exists() else []
+    if loose:
+        QMessageBox.warning(None, "Strongroom: vault files", loose_message(data_dir, loose))
 
 
 def run(data_dir: Path, understand: Understand, *, argv: Sequence[str] | None = None) -> int:
@@ -101,6 +102,7 @@ def run(data_dir: Path, understand: Understand, *, argv: Sequence[str] | None = 
         vault = None
         if locked_reason is None:  # a normal start; after a lock, the window asks
             try:
+                check_data_dir(Path(data_dir))
                 vault = unlock_vault(Path(data_dir))
             except UserError as exc:
                 show_error(None, exc, title="Strongroom: vault")

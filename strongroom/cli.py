@@ -34,7 +34,7 @@ from typing import Any
 from . import __version__
 from .errors import PassphraseRequired, UserError
 from .jobs import JobResult, Processor
-from .paths import default_data_dir, ensure_private_dir
+from .paths import default_data_dir, loose_message, make_private
 
 ENV_PASSPHRASE = "STRONGROOM_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 ENV_NEW_PASSPHRASE = "STRONGROOM_NEW_PASSPHRASE"  # noqa: S105 - a variable name
@@ -101,8 +101,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # -- shared set-up -------------------------------------------------------------
+def data_dir_path(args: argparse.Namespace) -> Path:
+    """The data folder named by ``--data-dir`` or the default; not touched."""
+    return Path(getattr(args, "data_dir", None) or default_data_dir())
+
+
 def data_dir(args: argparse.Namespace) -> Path:
-    return ensure_private_dir(getattr(args, "data_dir", None) or default_data_dir())
+    """The data folder, made private (see ``paths.make_private``); loose modes that
+    had to be tightened are reported on stderr (the first call finds them)."""
+    path = data_dir_path(args)
+    loose = make_private(path)
+    if loose:
+        print(f"strongroom: warning: {loose_message(path, loose)}", file=sys.stderr)
+    return path
 
 
 def model_path(args: argparse.Namespace) -> Path:

@@ -43,7 +43,7 @@ def harden_process() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from . import netguard
-    from .cli import build_parser, data_dir, run, understander
+    from .cli import build_parser, data_dir_path, run, understander
 
     netguard.install()
     harden_process()
@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from .desktop.app import run as run_window
 
-        return int(run_window(data_dir(args), understander(args)))
+        return int(run_window(data_dir_path(args), understander(args)))  # checked there
     except UserError as exc:
         print(f"strongroom: {exc}", file=sys.stderr)
         return 1

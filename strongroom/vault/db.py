@@ -34,7 +34,7 @@ from typing import Any
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from ..errors import KeyUnavailable, PassphraseRequired, VaultError, WrongKey
-from ..paths import ensure_private_dir
+from ..paths import ensure_private_dir, make_private
 from ..reading.base import Document
 from ..understanding.result import Extraction, FieldValue
 from . import crash, integrity, keychain, keys, recovery, search, sqlerrors
@@ -306,10 +306,12 @@ class Vault:
         except BaseException:
             conn.close()
             raise
-        # Only now, with the right key: tighten permissions left loose by copies.
-        ensure_private_dir(data_dir)
-        _make_private(db_path)
-        _make_private(data_dir / KEYS_NAME)
+        # The CLI and the window did this at start and told the person; here for
+        # every other caller (and a restore), once the right key opened the vault.
+        for loose in make_private(data_dir):
+            log.warning("%s was %04o; %s", "the data folder" if loose.path == data_dir
+                        else loose.path.name, loose.mode,
+                        "made private" if loose.fixed else "it could not be made private")
         return cls(data_dir, conn, method, data_key)
 
     # -- locks on the data key ---------------------------------------------------

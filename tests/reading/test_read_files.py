@@ -77,14 +77,56 @@ def test_a_named_pipe_is_refused_without_blocking(tmp_path):
     assert refusal(tmp_path / "pipe.txt") == messages.NOT_REGULAR
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0,
-                    reason="root reads everything; Windows has no chmod 000")
+NOBODY = 65534
+
+
+def refusal_as_nobody(folder, name: str) -> str:
+    """``refusal(name)`` in a forked child that gave up root (root reads everything).
+
+    The child enters ``folder`` while still root and looks the file up relative to
+    it, so only the file's own mode (and the folder's) can refuse it.
+    """
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 1
+        try:
+            os.close(read_end)
+            os.chdir(folder)
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            try:
+                read_path(name)
+                message = "read it"
+            except ReadError as exc:
+                message = str(exc)
+            os.write(write_end, message.encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        message = pipe.read().decode()
+    assert os.waitpid(pid, 0)[1] == 0
+    return message
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows has no chmod 000")
 def test_permission_denied(tmp_path):
-    path = tmp_path / "locked.txt"
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = folder / "locked.txt"
     path.write_text("secret")
     path.chmod(0)
     try:
-        assert refusal(path) == messages.NO_PERMISSION
+        if os.geteuid() != 0:
+            assert refusal(path) == messages.NO_PERMISSION
+            return
+        folder.chmod(0o755)
+        assert refusal_as_nobody(folder, path.name) == messages.NO_PERMISSION
+        path.chmod(0o644)  # control: the same child reads a readable file
+        assert refusal_as_nobody(folder, path.name) == "read it"
     finally:
         path.chmod(0o600)
 
