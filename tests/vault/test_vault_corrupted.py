@@ -67,6 +67,7 @@ from vault_support import (
 
 from strongroom import cli
 from strongroom.errors import VaultError
+from strongroom.paths import make_private
 from strongroom.vault import Vault, db, integrity
 from strongroom.vault.db import DB_NAME
 from tests.conftest import PASSPHRASE
@@ -269,7 +270,9 @@ def damaged(request: pytest.FixtureRequest, template: Template,
     """A copy of the good vault, damaged by the case; and the message it must get."""
     shutil.copytree(template.good, data_dir)
     case: Callable[[Path, Template], str] = request.param
-    return data_dir, case(data_dir, template)
+    expected = case(data_dir, template)
+    make_private(data_dir)  # as the files were: the start-up permission check stays quiet
+    return data_dir, expected
 
 
 # -- the suite -----------------------------------------------------------------------------
