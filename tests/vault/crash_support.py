@@ -39,6 +39,7 @@ from typing import Any
 from sqlcipher3 import dbapi2 as sqlcipher
 from vault_support import make_doc
 
+from strongroom.paths import make_private
 from strongroom.reading.base import Document
 from strongroom.resources import path as resource_path
 from strongroom.understanding.result import Extraction, FieldValue
@@ -238,7 +239,10 @@ def expected_doc(doc: Any, extraction: Extraction) -> StoredDoc:
 
 
 def copy_vault(template: Path, dest: Path) -> Path:
+    """A copy with a vault's modes (0700 folder, 0600 files), as the app leaves them:
+    the start-up permission check then has nothing to say."""
     shutil.copytree(template, dest)
+    make_private(dest)
     return dest
 
 
