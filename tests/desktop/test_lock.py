@@ -68,22 +68,6 @@ def own_understander(model_path: Path):  # type: ignore[no-untyped-def]
     u.close()
 
 
-@pytest.fixture
-def window_on_vault(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
-    made: list[MainWindow] = []
-
-    def make(understand, data: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-        window = MainWindow(Vault.open(data, passphrase=RIGHT), understand)
-        qtbot.add_widget(window)
-        window.show()
-        made.append(window)
-        return window
-
-    yield make
-    for window in made:
-        window.close()
-
-
 def unlock_with(qtbot, window: MainWindow, *passphrases: str) -> list[str]:
     """Click Unlock and type each passphrase into the real dialog; the errors shown."""
     errors: list[str] = []
@@ -109,14 +93,15 @@ def unlock_with(qtbot, window: MainWindow, *passphrases: str) -> list[str]:
 
 
 @pytest.mark.model
-def test_lock_forgets_everything_and_unlock_asks_again(qtbot, tmp_path, window_on_vault,
+def test_lock_forgets_everything_and_unlock_asks_again(qtbot, tmp_path, make_window,
                                                        own_understander) -> None:
     data = tmp_path / "data"
     Vault.create(data, passphrase=RIGHT).close()
     doc = tmp_path / "inbox" / f"receipt-{CANARY}.txt"
     doc.parent.mkdir()
     doc.write_text(RECEIPT + f"Member note: {CANARY}\n", encoding="utf-8")
-    window = window_on_vault(own_understander, data)
+    window = make_window(understand=own_understander,
+                         vault=Vault.open(data, passphrase=RIGHT))
     assert drop(window, file_mime([doc]))
     qtbot.wait_until(lambda: window.model.rowCount() == 1
                      and window.model.entry(0).doc_id is not None, timeout=120_000)
