@@ -308,8 +308,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from .training.chooser import LearnedChooser
 
         make_chooser = LearnedChooser
+    from .understanding import router
+
     report = run_eval(rows, make_chooser, load, Options(group_by=args.group_by, folds=args.folds,
-                                                         chooser_name=args.chooser))
+                                                         chooser_name=args.chooser,
+                                                         router=router.load()))
     print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
     return 0
 

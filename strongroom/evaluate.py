@@ -34,6 +34,7 @@ from .understanding.fields import extract_fields
 from .understanding.normalize import currency_code, normalize_amount, normalize_date
 from .understanding.pipeline import Understander
 from .understanding.result import FieldValue
+from .understanding.router import Router
 from .understanding.schema import schema
 
 TEXT_KINDS = ("name", "address", "labelled", "number")
@@ -128,7 +129,7 @@ class DocResult:
     id: str
     group: str
     gold_type: str | None
-    predicted_type: str
+    predicted_type: str | None  # None: not routed (no model and no router given)
     fields: dict[str, Outcome]
     values: int  # non-null predicted values
     grounded: int  # ... whose span holds exactly the value
@@ -139,12 +140,16 @@ def _grounded(fv: FieldValue, text: str) -> bool:
     return fv.span is not None and text[fv.span[0] : fv.span[1]] == fv.value
 
 
-def evaluate_doc(row: Row, chooser: Chooser, understand: Understander | None) -> DocResult:
+def evaluate_doc(row: Row, chooser: Chooser, understand: Understander | None,
+                 router: Router | None = None) -> DocResult:
+    """Without the model, fields are read under the file's type (the chooser's own
+    figures); the type is still routed (the router needs no model) when given one."""
     gold_type = row.doc_type or "receipt"
     trace: dict[str, list[Any]] = {}
     start = time.perf_counter()
+    predicted_type: str | None
     if understand is None:
-        predicted_type = gold_type
+        predicted_type = router.route(row.text)[0] if router else None
         fields = extract_fields(row.text, schema(gold_type), chooser, trace=trace)
     else:
         doc = Document(name=row.id, kind="text", text=row.text, data=b"")
@@ -216,6 +221,7 @@ class Options:
     group_by: str | None = None
     folds: int = 5
     chooser_name: str = "rules"
+    router: Router | None = None  # routes the documents when there is no model
     progress: Callable[[int, int], None] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -252,7 +258,7 @@ def run_eval(rows: Sequence[Row], make_chooser: Callable[[], Chooser],
     def run(row: Row, chooser: Chooser) -> DocResult:
         understand = (Understander(shared_backend, chooser=chooser)
                       if load_backend is not None else None)
-        result = evaluate_doc(row, chooser, understand)
+        result = evaluate_doc(row, chooser, understand, options.router)
         done[0] += 1
         if options.progress:
             options.progress(done[0], len(rows))
@@ -288,8 +294,18 @@ def run_eval(rows: Sequence[Row], make_chooser: Callable[[], Chooser],
     return report
 
 
+def confusion(results: Sequence[DocResult]) -> dict[str, dict[str, int]]:
+    """Misrouted documents: gold type -> predicted type -> count."""
+    out: dict[str, dict[str, int]] = {}
+    for r in results:
+        if r.gold_type and r.predicted_type and r.predicted_type != r.gold_type:
+            row = out.setdefault(r.gold_type, {})
+            row[r.predicted_type] = row.get(r.predicted_type, 0) + 1
+    return out
+
+
 def summary(results: Sequence[DocResult], options: Options, model: bool) -> dict[str, Any]:
-    typed = [r for r in results if r.gold_type is not None]
+    typed = [r for r in results if r.gold_type is not None and r.predicted_type is not None]
     values = sum(r.values for r in results)
     nulls = [o for r in results for o in r.fields.values() if o.gold is None]
     seconds = sum(r.seconds for r in results)
@@ -300,8 +316,10 @@ def summary(results: Sequence[DocResult], options: Options, model: bool) -> dict
         "group_by": options.group_by,
         "fields": field_table(results),
         "type_accuracy": (sum(r.predicted_type == r.gold_type for r in typed) / len(typed)
-                          if model and typed else None),
-        "typed_documents": len(typed) if model else 0,
+                          if typed else None),
+        "typed_documents": len(typed),
+        "routed": model or options.router is not None,
+        "misrouted": confusion(typed),
         "values": values,
         "grounding_rate": sum(r.grounded for r in results) / values if values else None,
         "gold_null": len(nulls),
@@ -336,12 +354,17 @@ def format_report(report: dict[str, Any]) -> str:
         out.append(line)
     out.append("")
     if report["type_accuracy"] is None:
-        out.append("type accuracy       n/a (no model)" if not report["model"]
+        out.append("type accuracy       n/a (not routed)" if not report["routed"]
                    else "type accuracy       n/a (no doc_type in the file)")
     else:
         right = round(report["type_accuracy"] * report["typed_documents"])
+        how = "" if report["model"] else "; routed without the model, fields read as typed"
         out.append(f"type accuracy       {report['type_accuracy']:.3f} "
-                   f"({right}/{report['typed_documents']})")
+                   f"({right}/{report['typed_documents']}{how})")
+        wrong = [f"{gold} -> {pred} {n}" for gold, row in report["misrouted"].items()
+                 for pred, n in row.items()]
+        if wrong:
+            out.append(f"misrouted           {', '.join(wrong)}")
     rate = report["grounding_rate"]
     out.append(f"grounding           {'—' if rate is None else f'{100 * rate:.1f}%'} "
                f"of {report['values']} values")

@@ -67,7 +67,7 @@ date                     3   1.000         —         1.000
 total                    3   0.667         —         0.667
 tax                      1   1.000         —         1.000
 
-type accuracy       n/a (no model)
+type accuracy       1.000 (2/2; routed without the model, fields read as typed)
 grounding           100.0% of 16 values
 invented            1 of 2 gold-null fields answered"""
 
@@ -104,8 +104,22 @@ def test_json(dataset, capsys):
     assert report["fields"]["date"]["token_f1"] is None  # F1 only for text fields
     assert report["grounding_rate"] == 1.0 and report["values"] == 16
     assert (report["gold_null"], report["invented"]) == (2, 1)
-    assert report["type_accuracy"] is None
+    assert (report["type_accuracy"], report["typed_documents"]) == (1.0, 2)  # b has no type
+    assert report["misrouted"] == {}
     assert report["docs_per_minute"] > 0
+
+
+def test_misrouted_documents_are_counted(tmp_path, capsys):
+    """A receipt labelled as an invoice: the router's receipt is reported as a misroute."""
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps({"id": "x", "doc_type": "invoice", "text": PINEWOOD,
+                                "gold": {}}) + "\n", encoding="utf-8")
+    code, out = run_cli(capsys, "eval", str(path), "--no-model")
+    assert code == 0
+    assert "type accuracy       0.000 (0/1; routed without the model, fields read as typed)\n" \
+           "misrouted           invoice -> receipt 1\n" in out
+    report = run_eval(load_rows(path), RuleChooser, None, Options())
+    assert (report["type_accuracy"], report["routed"]) == (None, False)  # no router given
 
 
 def test_group_by_reports_seen_stores(dataset, capsys):

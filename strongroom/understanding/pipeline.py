@@ -1,5 +1,7 @@
 """One document in, one ``Extraction`` out: type → fields → summary.
 
+The type comes from the learned router (no model); the model writes the summary.
+
 ``Understander`` is what ``jobs.Processor`` calls. It loads the model lazily,
 on the worker thread, the first time a document needs it.
 """
@@ -15,11 +17,12 @@ from strongroom.model import Backend
 from strongroom.reading.base import Document
 
 from .chooser import Chooser
-from .classify import classify, label_scores
 from .fields import extract_fields
 from .ranker import RankerChooser
 from .ranker import load as load_weights
 from .result import Extraction
+from .router import Router
+from .router import load as load_router
 from .schema import schema
 from .summary import MAX_TOKENS, summarize
 
@@ -32,14 +35,16 @@ class Understander:
         load_backend: Callable[[], Backend],
         *,
         chooser: Chooser | None = None,
+        router: Router | None = None,
         summary_tokens: int = MAX_TOKENS,
     ) -> None:
         self._load_backend = load_backend
         self._backend: Backend | None = None
-        self._prior: list[float] = []
         self._summary_tokens = summary_tokens
         # The learned ranker beat the rules on store-disjoint folds (issue 12).
         self._chooser = chooser or RankerChooser(load_weights())
+        # The learned router beat the model's label likelihoods (issue 12).
+        self._router = router or load_router()
         self._lock = threading.Lock()
 
     @property
@@ -47,9 +52,7 @@ class Understander:
         with self._lock:
             if self._backend is None:
                 log.info("loading the model")
-                backend = self._load_backend()
-                self._prior = label_scores(backend, "")
-                self._backend = backend
+                self._backend = self._load_backend()
             return self._backend
 
     def __call__(
@@ -61,15 +64,14 @@ class Understander:
     ) -> Extraction:
         backend = self.backend
         progress(0.05)
-        doc_type, _scores = classify(backend, doc.text, self._prior, cancel=cancel)
-        progress(0.35)
+        doc_type, _probabilities = self._router.route(doc.text)
         fields = extract_fields(doc.text, schema(doc_type), self._chooser)
         if cancel.is_set():
             raise Cancelled
-        progress(0.45)
+        progress(0.15)
         summary, source = summarize(
             backend, doc.text, doc_type, fields, max_tokens=self._summary_tokens,
-            cancel=cancel, on_token=lambda n: progress(0.45 + 0.55 * n / self._summary_tokens),
+            cancel=cancel, on_token=lambda n: progress(0.15 + 0.85 * n / self._summary_tokens),
         )
         dates = (fields[f.name].normalized for f in schema(doc_type).fields if f.kind == "date")
         return Extraction(doc_type=doc_type, summary=summary, summary_source=source,

@@ -111,11 +111,12 @@ def test_the_document_date_is_the_schemas_first_date_found(monkeypatch):
     from strongroom.understanding import pipeline
 
     text = "ACME LTD\nPAYSLIP\nEmployee: Sam Roe\nPay Date: 31/05/2024\nNet Pay 2,699.50\n"
-    # Type and summary stubbed: this test is about the date rule, not the model.
-    monkeypatch.setattr(pipeline, "classify", lambda *a, **k: ("payslip", {}))
+    class Payslips:  # type stubbed: this test is about the date rule, not the router
+        def route(self, text):
+            return "payslip", {"payslip": 1.0}
+
     monkeypatch.setattr(pipeline, "summarize", lambda *a, **k: ("A payslip.", "template"))
-    monkeypatch.setattr(pipeline, "label_scores", lambda *a, **k: [])
-    u = pipeline.Understander(lambda: object())  # type: ignore[arg-type, return-value]
+    u = pipeline.Understander(lambda: object(), router=Payslips())  # type: ignore[arg-type, return-value]
     ex = u(Document("p.txt", "text", text, text.encode()), cancel=threading.Event(),
            progress=lambda f: None)
     assert ex.doc_date == "2024-05-31"
