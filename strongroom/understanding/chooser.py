@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Protocol
 
 from .candidates import Candidate, Line
@@ -65,8 +66,21 @@ class Context:
     lines: list[Line]
     chosen: dict[str, Candidate | None] = field(default_factory=dict)
 
+    @cached_property
+    def _positions(self) -> dict[int, int]:
+        """Line number -> position in ``lines`` (the first, should two share one)."""
+        positions: dict[int, int] = {}
+        for i, ln in enumerate(self.lines):
+            positions.setdefault(ln.no, i)
+        return positions
+
     def line(self, no: int) -> Line | None:
-        return next((ln for ln in self.lines if ln.no == no), None)
+        i = self._positions.get(no)
+        return None if i is None else self.lines[i]
+
+    def index_of(self, no: int) -> int:
+        """Position of line ``no`` in ``lines`` (0 if there is none)."""
+        return self._positions.get(no, 0)
 
 
 class Chooser(Protocol):

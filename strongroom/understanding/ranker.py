@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -133,21 +134,53 @@ def _address_features(spec: FieldSpec, c: Candidate, ctx: Context) -> dict[str, 
 _FINAL = r"payable|paid|grand|rounded|final|nett|net|due"
 
 
-def _amount_context(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context,
-                    keyed: set[int], v: Decimal) -> dict[str, float]:
+@dataclass
+class _Amounts:
+    """What every amount candidate of one document is compared with, worked out once
+    per field (per candidate it made long receipts quadratic: 27 s at 400 lines)."""
+
+    keyed: set[int]  # lines whose label has one of the field's keywords
+    values: list[Decimal]
+    top: Decimal
+    top_keyed: Decimal | None
+    distinct: list[Decimal]  # largest first
+    last_keyed: Candidate | None
+    cash: list[tuple[Candidate, Decimal]]  # amounts labelled as paid
+    cash_minus_change: Decimal | None
+
+    @classmethod
+    def of(cls, spec: FieldSpec, cands: list[Candidate], ctx: Context) -> _Amounts:
+        labels = [RuleChooser._label(x, ctx) for x in cands]
+        values = [Decimal(x.normalized or "0") for x in cands]
+        keyed = {x.line for x, label in zip(cands, labels, strict=True)
+                 if spec.keywords and not _avoided(spec, x, ctx)
+                 and any(_has(re.escape(k), label) for k in spec.keywords)}
+        keyed_cands = [x for x in cands if x.line in keyed]
+        return cls(
+            keyed=keyed, values=values, top=max(values) if values else Decimal(1),
+            top_keyed=max((v for x, v in zip(cands, values, strict=True) if x.line in keyed),
+                          default=None),
+            distinct=sorted(set(values), reverse=True),
+            last_keyed=keyed_cands[-1] if keyed_cands else None,
+            cash=[(x, v) for x, v, label in zip(cands, values, labels, strict=True)
+                  if _has(r"cash|tendered|paid|payment", label)],
+            cash_minus_change=RuleChooser()._cash_minus_change(cands, ctx),
+        )
+
+
+def _amount_context(spec: FieldSpec, c: Candidate, ctx: Context, amounts: _Amounts,
+                    v: Decimal) -> dict[str, float]:
     """The amount against the others on the receipt: its rank, whether it is the
     last labelled one, whether a rounding line or the cash paid agrees with it."""
-    distinct = sorted({Decimal(x.normalized or "0") for x in cands}, reverse=True)
-    keyed_cands = [x for x in cands if x.line in keyed]
+    distinct = amounts.distinct
     label = RuleChooser._label(c, ctx)
     bare = re.sub(r"[^a-z ]+", " ", label.lower()).split()
     near = [ctx.line(c.line + d) for d in (-2, -1, 1)]
-    cash = [Decimal(x.normalized or "0") for x in cands
-            if _has(r"cash|tendered|paid|payment", RuleChooser._label(x, ctx)) and x is not c]
+    cash = [x_v for x, x_v in amounts.cash if x is not c]
     return {
         "value_rank": min(distinct.index(v), 5) / 5 if v in distinct else 1.0,
-        "last_keyword": 1.0 if keyed_cands and c is keyed_cands[-1] else 0.0,
-        "keyword_line": 1.0 if c.line in keyed else 0.0,
+        "last_keyword": 1.0 if c is amounts.last_keyed else 0.0,
+        "keyword_line": 1.0 if c.line in amounts.keyed else 0.0,
         "bare_label": 1.0 if bare and " ".join(bare) in {k.lower() for k in spec.keywords}
         else 0.0,
         "w_final": _has(_FINAL, label),
@@ -161,18 +194,20 @@ def _amount_context(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: 
 
 
 def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context,
-             rule_pick: Candidate | None) -> dict[str, float]:
-    """Generic features of candidate ``c`` for field ``spec``."""
+             rule_pick: Candidate | None, amounts: _Amounts | None = None
+             ) -> dict[str, float]:
+    """Generic features of candidate ``c`` for field ``spec``. ``amounts``: pass
+    ``_Amounts.of(spec, cands, ctx)`` when scoring every candidate of a field."""
     label = RuleChooser._label(c, ctx)
     ln = ctx.line(c.line)
     prev = ctx.line(c.line - 1)
     nxt = ctx.line(c.line + 1)
-    order = [x.no for x in ctx.lines]
-    index = order.index(c.line) if c.line in order else 0
+    n_lines = len(ctx.lines)
+    index = ctx.index_of(c.line)
     f: dict[str, float] = {
         "rule_pick": 1.0 if c is rule_pick else 0.0,
-        "position": index / max(len(order), 1),
-        "from_end": min(len(order) - index, 30) / 30,
+        "position": index / max(n_lines, 1),
+        "from_end": min(n_lines - index, 30) / 30,
         "line_index": min(index, 12) / 12,
         "line_length": min(len(ln.text) if ln else 0, 80) / 40,
         "keyword": 1.0 if spec.keywords and any(_has(re.escape(k), label) for k in spec.keywords)
@@ -185,25 +220,20 @@ def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context
         f[name] = _has(pattern, label)
         f[name + "_prev"] = _has(pattern, prev.text) if prev else 0.0
     if spec.kind == "amount":
-        keyed = {x.line for x in cands if spec.keywords and not _avoided(spec, x, ctx)
-                 and any(_has(re.escape(k), RuleChooser._label(x, ctx)) for k in spec.keywords)}
-        values = [Decimal(x.normalized or "0") for x in cands]
+        amounts = amounts or _Amounts.of(spec, cands, ctx)
         v = Decimal(c.normalized or "0")
-        top = max(values) if values else Decimal(1)
+        top = amounts.top
         f.update({
             "relative": float(v / top) if top > 0 else 0.0,
             "largest": 1.0 if v == top else 0.0,
-            "largest_keyword": 1.0 if v == max(
-                (Decimal(x.normalized or "0") for x in cands if x.line in keyed), default=None)
-            else 0.0,
-            "repeated": min(values.count(v) - 1, 3) / 3,
+            "largest_keyword": 1.0 if v == amounts.top_keyed else 0.0,
+            "repeated": min(amounts.values.count(v) - 1, 3) / 3,
             "round_05": 1.0 if (v * 20) == (v * 20).to_integral_value() else 0.0,
             "negative": 1.0 if v < 0 else 0.0,
-            "cash_minus_change": 1.0 if v == RuleChooser()._cash_minus_change(cands, ctx)
-            else 0.0,
+            "cash_minus_change": 1.0 if v == amounts.cash_minus_change else 0.0,
             "log_value": math.log10(float(abs(v)) + 1) / 3,
         })
-        f.update(_amount_context(spec, c, cands, ctx, keyed, v))
+        f.update(_amount_context(spec, c, ctx, amounts, v))
     elif spec.kind == "date":
         f["repeated"] = min(sum(x.normalized == c.normalized for x in cands) - 1, 3) / 3
         f["time_on_line"] = _has(r"\d{1,2}:\d\d", ln.text) if ln else 0.0
@@ -247,8 +277,9 @@ class RankerChooser:
         w = self.weights.get(spec.name)
         if w is None or not candidates or spec not in self.specs:
             return rule_pick
+        amounts = _Amounts.of(spec, candidates, ctx) if spec.kind == "amount" else None
         return max(candidates, key=lambda c: score(w, features(spec, c, candidates, ctx,
-                                                                rule_pick)))
+                                                                rule_pick, amounts)))
 
 
 def checksum(weights: Weights) -> str:
