@@ -92,9 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--folds", type=int, default=5, metavar="K")
     p.add_argument("--no-model", action="store_true",
                    help="types from the file, fields by code only (fast)")
-    p.add_argument("--chooser", choices=["rules", "ranker", "ranker-fit"], default="rules",
-                   help="ranker: the shipped weights; ranker-fit: refitted on every fold's "
-                   "training rows (needs the [train] extra)")
+    p.add_argument("--chooser", choices=["rules", "ranker", "ranker-fit"], default="ranker",
+                   help="ranker (default, what the app uses): the shipped weights; rules: the "
+                   "hand-written chooser; ranker-fit: refitted on every fold's training rows "
+                   "(needs the [train] extra)")
     _add_file_commands(sub, common)
     _add_key_commands(sub, common)
     return parser

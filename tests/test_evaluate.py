@@ -86,7 +86,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 
 
 def test_table(dataset, capsys):
-    code, out = run_cli(capsys, "eval", str(dataset), "--no-model")
+    code, out = run_cli(capsys, "eval", str(dataset), "--no-model", "--chooser", "rules")
     assert code == 0
     *table, speed = out.rstrip("\n").split("\n")
     assert "\n".join(table) == TABLE
