@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from strongroom.evaluate import Row, document_day_first, load_rows, matches
+from strongroom.understanding.artifact import save
 from strongroom.understanding.candidates import Candidate
 from strongroom.understanding.chooser import Chooser, Context, RuleChooser
 from strongroom.understanding.fields import extract_fields
-from strongroom.understanding.ranker import RankerChooser, Weights, features, save
+from strongroom.understanding.ranker import RankerChooser, Weights, features
 from strongroom.understanding.schema import FieldSpec, schema
 
 #: Fields with a choice among several candidates, in schema order: the address

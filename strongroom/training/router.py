@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from strongroom.understanding.router import Router, Weights, features, save
+from strongroom.understanding.artifact import save
+from strongroom.understanding.router import Router, Weights, features
 from strongroom.understanding.schema import DOC_TYPES
 
 from .synth import generate
@@ -116,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "model": "multinomial logistic regression", "C": C, "trained_on": "synthetic documents",
         "documents": n, "per_cell": PER_CELL, "seed": SEED}
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    save(weights, args.out, about)
+    save(weights, args.out, about, compact=True)
     print(f"{args.out}: {len(weights['classes'])} types from {n} synthetic documents")
     return 0
 

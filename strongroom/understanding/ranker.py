@@ -10,18 +10,15 @@ returns one of the candidates it was given.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
-from typing import Any
 
 from strongroom.resources import path as resource_path
 
+from . import artifact
 from .candidates import DATE_RE, Candidate, Line
 from .chooser import (
     _ADDRESS_WORDS,
@@ -282,23 +279,8 @@ class RankerChooser:
                                                                 rule_pick, amounts)))
 
 
-def checksum(weights: Weights) -> str:
-    return hashlib.sha256(json.dumps(weights, sort_keys=True).encode()).hexdigest()
-
-
-def save(weights: Weights, path: Path, about: dict[str, Any]) -> None:
-    data = {**about, "sha256": checksum(weights), "weights": weights}
-    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-
-
-def read(path: Path) -> Weights:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    weights: Weights = data["weights"]
-    if checksum(weights) != data["sha256"]:
-        raise ValueError(f"chooser weights {path.name} fail their checksum")
-    return weights
-
-
 @cache
 def load(doc_type: str = "receipt") -> Weights:
-    return read(resource_path("chooser", f"{doc_type}.json"))
+    weights: Weights = artifact.read(resource_path("chooser", f"{doc_type}.json"),
+                                     "chooser weights")
+    return weights

@@ -14,19 +14,17 @@ is a few hundred additions, no library.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from strongroom.resources import path as resource_path
 
+from . import artifact
 from .candidates import DATE_RE
 from .prompting import MAX_DOC_CHARS
 
@@ -142,24 +140,6 @@ class Router:
         return max(probs, key=lambda t: probs[t]), probs
 
 
-def checksum(weights: Weights) -> str:
-    return hashlib.sha256(json.dumps(weights, sort_keys=True).encode()).hexdigest()
-
-
-def save(weights: Weights, path: Path, about: dict[str, Any]) -> None:
-    data = {**about, "sha256": checksum(weights), "weights": weights}
-    path.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n",
-                    encoding="utf-8")
-
-
-def read(path: Path) -> Weights:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    weights: Weights = data["weights"]
-    if checksum(weights) != data["sha256"]:
-        raise ValueError(f"router weights {path.name} fail their checksum")
-    return weights
-
-
 @cache
 def load() -> Router:
-    return Router(read(resource_path("router", "router.json")))
+    return Router(artifact.read(resource_path("router", "router.json"), "router weights"))

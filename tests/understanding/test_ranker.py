@@ -5,7 +5,7 @@ import json
 import pytest
 
 from strongroom.resources import path as resource_path
-from strongroom.understanding import ranker
+from strongroom.understanding import artifact, ranker
 from strongroom.understanding.candidates import lines
 from strongroom.understanding.chooser import Context, RuleChooser
 from strongroom.understanding.fields import extract_fields
@@ -32,7 +32,7 @@ def test_a_tampered_weights_file_is_refused(tmp_path):
     path = tmp_path / "receipt.json"
     path.write_text(json.dumps(data))
     with pytest.raises(ValueError, match="fail their checksum"):
-        ranker.read(path)
+        artifact.read(path, "chooser weights")
 
 
 def test_the_ranker_chooses_among_the_candidates_and_agrees_here():

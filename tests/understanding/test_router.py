@@ -14,7 +14,7 @@ import pytest
 
 from strongroom.reading.base import Document
 from strongroom.resources import path as resource_path
-from strongroom.understanding import router
+from strongroom.understanding import artifact, router
 from strongroom.understanding.prompting import MAX_DOC_CHARS
 from strongroom.understanding.router import Router, bucket
 
@@ -74,7 +74,7 @@ def test_fixture_routing_is_at_the_measured_level():
 
 def test_the_fixture_floor_can_fail():
     """Control: without its word and character weights the router is far below the floor."""
-    shipped = router.read(resource_path("router", "router.json"))
+    shipped = artifact.read(resource_path("router", "router.json"), "router weights")
     crippled = correct_by_language(Router({**shipped, "hashed": {}}))
     assert all(n < FLOOR[lang] for lang, n in crippled.items()), crippled
 
@@ -131,7 +131,7 @@ def test_the_artifact_is_small_checksummed_and_holds_no_words(tmp_path):
     bad = tmp_path / "router.json"
     bad.write_text(json.dumps(tampered), encoding="utf-8")
     with pytest.raises(ValueError, match="fail their checksum"):
-        router.read(bad)
+        artifact.read(bad, "router weights")
 
 
 def test_retraining_reproduces_the_shipped_router(tmp_path):
