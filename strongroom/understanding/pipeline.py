@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from strongroom.errors import Cancelled
 from strongroom.model import Backend
@@ -18,6 +18,7 @@ from strongroom.reading.base import Document
 
 from .chooser import Chooser
 from .fields import extract_fields
+from .personal import Label, OfferCache, PersonalChooser
 from .ranker import RankerChooser
 from .ranker import load as load_weights
 from .result import Extraction
@@ -42,7 +43,9 @@ class Understander:
         self._backend: Backend | None = None
         self._summary_tokens = summary_tokens
         # The learned ranker beat the rules on store-disjoint folds (issue 12).
+        self._base = None if chooser else load_weights()
         self._chooser = chooser or RankerChooser(load_weights())
+        self._offers: OfferCache = {}  # personal.fit's cache, kept between fits
         # The learned router beat the model's label likelihoods (issue 12).
         self._router = router or load_router()
         self._lock = threading.Lock()
@@ -76,6 +79,14 @@ class Understander:
         dates = (fields[f.name].normalized for f in schema(doc_type).fields if f.kind == "date")
         return Extraction(doc_type=doc_type, summary=summary, summary_source=source,
                           fields=fields, doc_date=next((d for d in dates if d), None))
+
+    def learn(self, labels: Sequence[Label]) -> None:
+        """Read the next documents with the user's confirmed fields in mind
+        (remembered values, personal weights: ``personal.py``). Called with every
+        label in the vault when it opens and again when the user confirms a field;
+        a chooser the caller gave is left as it is."""
+        if self._base is not None:
+            self._chooser = PersonalChooser(self._base, labels, cache=self._offers)
 
     def close(self) -> None:
         with self._lock:
