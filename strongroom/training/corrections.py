@@ -66,7 +66,7 @@ def simulate(rows: Sequence[Row], *, folds: int = 5, l2: float | None = None,
         seen: set[str] = set()
         for row, store in stream:
             t0 = time.perf_counter()
-            personal = PersonalChooser(base, labels if weights else [], cache=cache)
+            personal = PersonalChooser(base, labels if weights else [], l2=l2, cache=cache)
             if memory and not weights:
                 personal.memory = Memory.of(labels)
             if not memory:
