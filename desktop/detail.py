@@ -6,14 +6,16 @@ found is quoted from the text, and the person can check it with their own eyes.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableWidget,
@@ -44,11 +46,42 @@ def qt_offset(text: str, index: int) -> int:
     return len(head.encode("utf-16-le")) // 2 - head.count("\r\n")
 
 
+def py_offset(text: str, qt_index: int) -> int:
+    """The Python index in ``text`` of a QTextDocument position (``qt_offset``'s inverse)."""
+    lo, hi = 0, len(text)
+    while lo < hi:  # qt_offset only grows with the index
+        mid = (lo + hi) // 2
+        if qt_offset(text, mid) < qt_index:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+#: How each review status reads in the fields table, and its colour.
+STATUS_TEXT = {"verified": "✓ Verified", "grounded": "In the text",
+               "needs_review": "⚠ Needs review"}
+_STATUS_COLOR = {"verified": QColor("#1f7a3a"), "needs_review": QColor("#9a5b00")}
+
+
+def status_cell(fv: FieldValue) -> str:
+    """"✓ Verified", "In the text · 84%", "⚠ Needs review · 41%" or ""."""
+    text = STATUS_TEXT.get(fv.status or "", "")
+    if text and fv.score is not None and fv.status != "verified":
+        text += f" · {fv.score:.0%}"
+    return text
+
+
 def field_label(name: str) -> str:
     return name.replace("_", " ").strip().capitalize()
 
 
 class DetailPane(QStackedWidget):
+    #: (document id, field name): the user says the value is right.
+    confirm_requested = Signal(int, str)
+    #: (document id, field name, start, end): the user says this span of the text is it.
+    correct_requested = Signal(int, str, int, int)
+
     """Three faces: nothing selected, a message (in progress / failed), a document."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -108,8 +141,8 @@ class DetailPane(QStackedWidget):
         for widget in (self.title, self.meta, self.summary):
             layout.addWidget(widget)
 
-        self.fields_table = QTableWidget(0, 3)
-        self.fields_table.setHorizontalHeaderLabels(["Field", "Value", "Normalized"])
+        self.fields_table = QTableWidget(0, 4)
+        self.fields_table.setHorizontalHeaderLabels(["Field", "Value", "Normalized", "Check"])
         self.fields_table.verticalHeader().hide()
         self.fields_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.fields_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -120,10 +153,24 @@ class DetailPane(QStackedWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.fields_table.itemSelectionChanged.connect(self._field_selected)
         self.hint = QLabel()
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
+        self.confirm_button = QPushButton("Confirm")
+        self.confirm_button.setToolTip("This value is right: mark it verified. Strongroom "
+                                       "learns from it, inside the vault.")
+        self.confirm_button.clicked.connect(self._confirm)
+        self.use_selection_button = QPushButton("Use selected text")
+        self.use_selection_button.setToolTip("Select the right value in the document text "
+                                             "below, then press this.")
+        self.use_selection_button.clicked.connect(self._use_selection)
+        review_row = QHBoxLayout()
+        review_row.setContentsMargins(0, 0, 0, 0)
+        review_row.addWidget(self.hint, 1)
+        review_row.addWidget(self.confirm_button)
+        review_row.addWidget(self.use_selection_button)
 
         self.text_view = QPlainTextEdit()
         self.text_view.setReadOnly(True)
@@ -132,13 +179,14 @@ class DetailPane(QStackedWidget):
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.text_view.setFont(mono)
+        self.text_view.selectionChanged.connect(self._update_review_buttons)
 
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 6, 0, 0)
         top_layout.addWidget(_section("Fields"))
         top_layout.addWidget(self.fields_table)
-        top_layout.addWidget(self.hint)
+        top_layout.addLayout(review_row)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 6, 0, 0)
@@ -212,8 +260,11 @@ class DetailPane(QStackedWidget):
                 QTableWidgetItem(field_label(name)),
                 QTableWidgetItem(fv.value if fv.value is not None else NOT_FOUND),
                 QTableWidgetItem(fv.normalized or ("not found" if fv.value is None else "")),
+                QTableWidgetItem(status_cell(fv)),
             ]
             cells[0].setData(Qt.ItemDataRole.UserRole, name)
+            if fv.note:
+                cells[3].setToolTip(fv.note)
             if fv.value is None:
                 cells[1].setToolTip("Not found in this document")
             elif fv.inferred:
@@ -225,7 +276,10 @@ class DetailPane(QStackedWidget):
                     font.setItalic(column > 0)
                     item.setFont(font)
                 table.setItem(row, column, item)
+            if fv.status in _STATUS_COLOR:
+                cells[3].setForeground(_STATUS_COLOR[fv.status or ""])
         table.blockSignals(False)
+        self._update_review_buttons()
 
     # -- fields ↔ text ---------------------------------------------------------
     def select_field(self, name: str) -> None:
@@ -243,11 +297,51 @@ class DetailPane(QStackedWidget):
             return
         name = self.fields_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
         fv = doc.fields[name]
-        self.hint.setText(_where(doc, fv))
+        hint = _where(doc, fv)
+        if fv.note and fv.value is not None:
+            hint += f" {fv.note}"
+        if fv.value is None and fv.status == "needs_review":
+            hint += (" If it is there, select it in the text below and press "
+                     "“Use selected text”.")
+        elif fv.status == "needs_review":
+            hint += (" If it is wrong, select the right text below and press "
+                     "“Use selected text”.")
+        self.hint.setText(hint)
+        self._update_review_buttons()
         if fv.span is None:
             self.text_view.setExtraSelections([])
             return
         self.highlight(*fv.span)
+
+    # -- review ----------------------------------------------------------------
+    def selected_field(self) -> str | None:
+        rows = self.fields_table.selectionModel().selectedRows()
+        if self._doc is None or not rows:
+            return None
+        name = self.fields_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        return str(name)
+
+    def _update_review_buttons(self) -> None:
+        name, doc = self.selected_field(), self._doc
+        fv = doc.fields.get(name) if doc is not None and name else None
+        self.confirm_button.setEnabled(fv is not None and fv.span is not None
+                                       and fv.status != "verified")
+        self.use_selection_button.setEnabled(
+            fv is not None and self.text_view.textCursor().hasSelection())
+
+    def _confirm(self) -> None:
+        name = self.selected_field()
+        if self._doc is not None and name:
+            self.confirm_requested.emit(self._doc.id, name)
+
+    def _use_selection(self) -> None:
+        name, cursor = self.selected_field(), self.text_view.textCursor()
+        if self._doc is None or not name or not cursor.hasSelection():
+            return
+        text = self._doc.text
+        self.correct_requested.emit(self._doc.id, name,
+                                    py_offset(text, cursor.selectionStart()),
+                                    py_offset(text, cursor.selectionEnd()))
 
     def highlight(self, start: int, end: int) -> None:
         """Mark ``text[start:end]`` and scroll it into the middle of the view."""

@@ -22,6 +22,7 @@ NAME, TYPE, DATE, STATUS = range(len(COLUMNS))
 _FAILED_COLOR = QColor("#a3281f")
 _BUSY_COLOR = QColor("#1f5f99")
 _QUIET_COLOR = QColor("#6b6f76")
+_REVIEW_COLOR = QColor("#9a5b00")  # amber: look again, nothing failed
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -44,11 +45,12 @@ class Entry:
     fraction: float = 1.0
     error: str | None = None
     duplicate: bool = False
+    needs_review: bool = False  # a field's status is "needs_review"
 
     @classmethod
     def from_row(cls, row: DocumentRow) -> Entry:
         return cls(name=row.name, doc_type=row.doc_type, date=row.doc_date or "",
-                   doc_id=row.id)
+                   doc_id=row.id, needs_review=row.needs_review)
 
     @property
     def running(self) -> bool:
@@ -56,11 +58,12 @@ class Entry:
 
     @property
     def status(self) -> str:
-        return status_text(self.stage, self.fraction, self.error, self.duplicate)
+        return status_text(self.stage, self.fraction, self.error, self.duplicate,
+                           self.needs_review)
 
 
 def status_text(stage: str, fraction: float, error: str | None = None,
-                duplicate: bool = False) -> str:
+                duplicate: bool = False, needs_review: bool = False) -> str:
     if stage == jobs.QUEUED:
         return "Waiting…"
     if stage == jobs.READING:
@@ -73,7 +76,9 @@ def status_text(stage: str, fraction: float, error: str | None = None,
         return f"Failed: {error or 'unknown error'}"
     if stage == jobs.CANCELLED:
         return "Cancelled"
-    return "Already in vault" if duplicate else "Saved"
+    if duplicate:
+        return "Already in vault"
+    return "Needs review" if needs_review else "Saved"
 
 
 def _date_of(extraction: Extraction) -> str:
@@ -114,6 +119,8 @@ class DocumentListModel(QAbstractTableModel):
                 return _BUSY_COLOR
             if entry.stage == jobs.CANCELLED or entry.duplicate:
                 return _QUIET_COLOR
+            if entry.needs_review:
+                return _REVIEW_COLOR
         if role == Qt.ItemDataRole.UserRole:
             return entry
         return None
@@ -175,6 +182,8 @@ class DocumentListModel(QAbstractTableModel):
         if result.extraction is not None:
             entry.doc_type = result.extraction.doc_type
             entry.date = _date_of(result.extraction)
+            entry.needs_review = any(fv.status == "needs_review"
+                                     for fv in result.extraction.fields.values())
         elif result.duplicate:
             twin = next((e for e in self._entries if e.doc_id == result.doc_id
                          and e is not entry and e.doc_type), None)

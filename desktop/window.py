@@ -27,7 +27,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCheckBox,
     QDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -49,7 +51,7 @@ from strongroom.jobs import JobEvent, Processor, Understand
 from . import filedialogs, ops, theme, vaultfiles, vaultkeys
 from .about import show_about
 from .bridge import JobBridge
-from .detail import DetailPane
+from .detail import DetailPane, field_label
 from .dropzone import DropZone, local_paths
 from .errors import error_text, show_error
 from .lock import IdleWatcher, LockedPage, auto_lock_minutes, release_memory, reopen_vault
@@ -130,6 +132,7 @@ class MainWindow(QMainWindow):
         for act in self._vault_actions():
             act.setEnabled(True)
         self.search_box.setEnabled(True)
+        self.review_filter.setEnabled(True)
         self.lock_label.setText(LOCK_TEXT.get(vault.key_method, "Encrypted vault"))
         try:
             self.model.set_documents(vault.list_documents())
@@ -137,6 +140,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(error_text(exc))
         self._update_empty_state()
         self._update_actions()
+        self.learn()
         self.idle.restart()
 
     # -- building --------------------------------------------------------------
@@ -214,6 +218,11 @@ class MainWindow(QMainWindow):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.refresh_documents)
         self.search_box.textChanged.connect(lambda _text: self._search_timer.start())
+        self.review_filter = QCheckBox("Needs review")
+        self.review_filter.setToolTip("Show only documents with a field to look at again: "
+                                      "a check disagreed, the choice was unsure, or a "
+                                      "field was not found.")
+        self.review_filter.toggled.connect(lambda _on: self.refresh_documents())
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_box, self.search_box.clear,
                   context=Qt.ShortcutContext.WidgetShortcut)
 
@@ -242,10 +251,15 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(left)
         layout.setContentsMargins(10, 10, 4, 10)
         layout.addWidget(self.drop_zone)
-        layout.addWidget(self.search_box)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search_box, 1)
+        search_row.addWidget(self.review_filter)
+        layout.addLayout(search_row)
         layout.addWidget(self.table, 1)
 
         self.detail = DetailPane()
+        self.detail.confirm_requested.connect(self.confirm_field)
+        self.detail.correct_requested.connect(self.correct_field)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.detail)
@@ -355,9 +369,10 @@ class MainWindow(QMainWindow):
         they are what the person is watching right now.
         """
         self._search_timer.stop()
-        query = self.search_box.text()
+        query, review = self.search_box.text(), self.review_filter.isChecked()
         try:
-            rows = self.vault.search(query) if query.strip() else self.vault.list_documents()
+            rows = (self.vault.search(query, needs_review=review) if query.strip() or review
+                    else self.vault.list_documents())
         except UserError as exc:
             self.statusBar().showMessage(error_text(exc), 5000)
             return
@@ -413,6 +428,38 @@ class MainWindow(QMainWindow):
                                      "This document is being read and understood on this "
                                      "computer. You can keep working meanwhile.")
 
+    # -- review ----------------------------------------------------------------
+    def confirm_field(self, doc_id: int, name: str) -> None:
+        self._review(doc_id, name, lambda: self.vault.confirm_field(doc_id, name))
+
+    def correct_field(self, doc_id: int, name: str, start: int, end: int) -> None:
+        self._review(doc_id, name, lambda: self.vault.correct_field(doc_id, name, start, end))
+
+    def _review(self, doc_id: int, name: str, change: Callable[[], object]) -> None:
+        """Store the person's word on a field, show it, and let the chooser learn."""
+        try:
+            change()
+            doc = self.vault.get(doc_id)
+        except UserError as exc:
+            self.statusBar().showMessage(error_text(exc), 8000)
+            return
+        self.detail.show_document(doc)
+        self.detail.select_field(name)
+        self.statusBar().showMessage(f"{field_label(name)} verified. Strongroom will "
+                                     "remember it for the next documents.", 5000)
+        self.refresh_documents()
+        self.learn()
+
+    def learn(self) -> None:
+        """Hand the vault's labels to the understander (when it can learn)."""
+        learn = getattr(self.understand, "learn", None)
+        if learn is None or self.vault is None:
+            return
+        try:
+            learn(self.vault.labels())
+        except UserError as exc:
+            self.statusBar().showMessage(error_text(exc), 5000)
+
     def _update_actions(self) -> None:
         entry = self.selected_entry()
         self.act_cancel.setEnabled(bool(self.model.running_job_ids()))
@@ -422,9 +469,11 @@ class MainWindow(QMainWindow):
                                 else "Remove from List")
 
     def _update_empty_state(self) -> None:
-        empty = self.model.rowCount() == 0 and not self.search_box.text()
+        filtered = bool(self.search_box.text()) or self.review_filter.isChecked()
+        empty = self.model.rowCount() == 0 and not filtered
         self.table.setVisible(not empty)
         self.search_box.setVisible(not empty)
+        self.review_filter.setVisible(not empty)
         self.detail.setVisible(not empty)  # nothing to detail: the drop area gets the room
         self.drop_zone.set_compact(not empty)
 
@@ -528,6 +577,7 @@ class MainWindow(QMainWindow):
         for act in self._vault_actions():
             act.setEnabled(False)
         self.search_box.setEnabled(False)
+        self.review_filter.setEnabled(False)
         self.lock_label.setText(LOCKED_TEXT)
         note = ""
         if "passphrase" not in self._unlock_methods():

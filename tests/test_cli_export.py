@@ -71,11 +71,16 @@ def test_export_json_exact_with_filters(capsys, vault_dir: Path, tmp_path: Path)
         "format": "strongroom-export", "version": 1, "documents": [{
             "id": 1, "name": "dental, 2024.txt", "type": "receipt", "date": "2024-02-14",
             "summary": 'A "dental" receipt.', "fields": {
+                # confidence, status and note came with review (issue 12): new keys,
+                # so a reader of the first exports still reads these.
                 "total": {"value": "480,00", "normalized": "480.00", "span": [22, 28],
-                          "inferred": False},
+                          "inferred": False, "confidence": None, "status": None,
+                          "note": None},
                 "currency": {"value": "EUR", "normalized": "EUR", "span": [29, 32],
-                             "inferred": False},
-                "date": {"value": None, "normalized": None, "span": None, "inferred": False},
+                             "inferred": False, "confidence": None, "status": None,
+                             "note": None},
+                "date": {"value": None, "normalized": None, "span": None, "inferred": False,
+                         "confidence": None, "status": None, "note": None},
             }}]}
     assert stat.S_IMODE(dest.stat().st_mode) == 0o600
     dest2 = tmp_path / "none.json"

@@ -53,6 +53,7 @@ class Candidate:
     normalized: str | None
     line: int  # line number of the start
     inferred: bool = False  # the normalization is a guess (e.g. "$" → USD)
+    confidence: float | None = None  # set by a chooser that can say how sure it is
 
 
 def lines(text: str) -> list[Line]:

@@ -94,4 +94,4 @@ def _grounded(c: Candidate | None, text: str) -> FieldValue:
     if text[c.start : c.end] != c.text:
         raise AssertionError("candidate text does not match its span")
     return FieldValue(value=c.text, normalized=c.normalized, span=(c.start, c.end),
-                      inferred=c.inferred)
+                      inferred=c.inferred, score=c.confidence)

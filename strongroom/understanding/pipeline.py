@@ -16,6 +16,7 @@ from strongroom.errors import Cancelled
 from strongroom.model import Backend
 from strongroom.reading.base import Document
 
+from . import checks
 from .chooser import Chooser
 from .fields import extract_fields
 from .personal import Label, OfferCache, PersonalChooser
@@ -70,6 +71,7 @@ class Understander:
         progress(0.05)
         doc_type, _probabilities = self._router.route(doc.text)
         fields = extract_fields(doc.text, schema(doc_type), self._current_chooser())
+        fields = checks.assess(schema(doc_type), doc.text, fields)
         if cancel.is_set():
             raise Cancelled
         progress(0.15)

@@ -10,6 +10,7 @@ returns one of the candidates it was given.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -259,6 +260,13 @@ def score(weights: dict[str, float], feats: dict[str, float]) -> float:
     return weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in feats.items())
 
 
+def confidence(scores: list[float], best: int) -> float:
+    """The softmax of the linear scores over one field's candidates, at the pick:
+    how sure the ranker is, as a probability (calibration in ARCHITECTURE.md)."""
+    top = max(scores)
+    return round(1.0 / sum(math.exp(s - top) for s in scores) * math.exp(scores[best] - top), 3)
+
+
 class RankerChooser:
     """Picks the best-scored candidate for fields with weights; rules elsewhere."""
 
@@ -275,8 +283,10 @@ class RankerChooser:
         if w is None or not candidates or spec not in self.specs:
             return rule_pick
         amounts = _Amounts.of(spec, candidates, ctx) if spec.kind == "amount" else None
-        return max(candidates, key=lambda c: score(w, features(spec, c, candidates, ctx,
-                                                                rule_pick, amounts)))
+        scores = [score(w, features(spec, c, candidates, ctx, rule_pick, amounts))
+                  for c in candidates]
+        best = max(range(len(candidates)), key=scores.__getitem__)
+        return dataclasses.replace(candidates[best], confidence=confidence(scores, best))
 
 
 @cache

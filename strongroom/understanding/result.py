@@ -20,7 +20,10 @@ class FieldValue:
     normalized: str | None = None
     span: tuple[int, int] | None = None
     inferred: bool = False
-    score: float | None = None  # the chooser's confidence, for later calibration
+    score: float | None = None  # the chooser's confidence: P(this is the answer)
+    #: "verified" | "grounded" | "needs_review" (``checks.assess``); None: not assessed
+    status: str | None = None
+    note: str | None = None  # why, in words (a check's finding)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -28,6 +31,9 @@ class FieldValue:
             "normalized": self.normalized,
             "span": list(self.span) if self.span else None,
             "inferred": self.inferred,
+            "confidence": self.score,
+            "status": self.status,
+            "note": self.note,
         }
 
 

@@ -22,6 +22,7 @@ class FieldSpec:
     avoid: tuple[str, ...] = ()
     prefer: str | None = None  # "largest" | "keyword_only"
     after: str | None = None  # address: the field whose line it follows
+    required: bool = False  # a document of this type without it needs review
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def schema(doc_type: str) -> DocSchema:
         FieldSpec(
             name=f["name"], label=f["label"], kind=f["kind"],
             keywords=tuple(f.get("keywords", ())), avoid=tuple(f.get("avoid", ())),
-            prefer=f.get("prefer"), after=f.get("after"),
+            prefer=f.get("prefer"), after=f.get("after"), required=f.get("required", False),
         )
         for f in raw["fields"]
     )

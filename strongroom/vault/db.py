@@ -36,8 +36,9 @@ from sqlcipher3 import dbapi2 as sqlcipher
 from ..errors import KeyUnavailable, PassphraseRequired, VaultError, WrongKey
 from ..paths import ensure_private_dir, make_private
 from ..reading.base import Document
+from ..understanding.personal import Label
 from ..understanding.result import Extraction, FieldValue
-from . import crash, integrity, keychain, keys, recovery, search, sqlerrors
+from . import crash, integrity, keychain, keys, recovery, review, search, sqlerrors
 from .records import DocumentRow, StoredDocument
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -421,7 +422,8 @@ class Vault:
                 crash.point("document-original")
                 conn.executemany(
                     "INSERT INTO fields (doc_id, ord, name, value, normalized, span_start, "
-                    "span_end, inferred, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "span_end, inferred, score, status, note) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [_field_row(doc_id, i, name, fv)
                      for i, (name, fv) in enumerate(extraction.fields.items())],
                 )
@@ -440,14 +442,16 @@ class Vault:
         return [_document_row(r) for r in rows]
 
     def search(self, query: str, *, doc_type: str | None = None, date_from: str | None = None,
-               date_to: str | None = None, limit: int = 200) -> list[DocumentRow]:
+               date_to: str | None = None, needs_review: bool = False, limit: int = 200
+               ) -> list[DocumentRow]:
         """Documents whose name, text, summary or field values hold every word of
         ``query`` (the last word as a prefix), best match first; filtered by type and
-        by the document's own date (ISO, bounds inclusive). A query without words
-        filters only, newest first. Any text is a valid query (``search.fts_query``).
+        by the document's own date (ISO, bounds inclusive) and to those with a field
+        that needs review. A query without words filters only, newest first. Any
+        text is a valid query (``search.fts_query``).
         """
         match = search.fts_query(query)
-        where, params = search.filters(doc_type, date_from, date_to)
+        where, params = search.filters(doc_type, date_from, date_to, needs_review)
         # The inner query picks the page of ids from the FTS index and the
         # documents_filter index alone; only that page's rows are read.
         if match is None:
@@ -477,22 +481,40 @@ class Vault:
             if row is None:
                 raise VaultError(f"No document with id {doc_id}.")
             field_rows = conn.execute(
-                "SELECT name, value, normalized, span_start, span_end, inferred, score "
-                "FROM fields WHERE doc_id = ? ORDER BY ord", (doc_id,)
+                "SELECT name, value, normalized, span_start, span_end, inferred, score, "
+                "status, note FROM fields WHERE doc_id = ? ORDER BY ord", (doc_id,)
             ).fetchall()
         fields = {
             name: FieldValue(
                 value=value, normalized=normalized,
                 span=None if start is None or end is None else (int(start), int(end)),
-                inferred=bool(inferred), score=score,
+                inferred=bool(inferred), score=score, status=status, note=note,
             )
-            for name, value, normalized, start, end, inferred, score in field_rows
+            for name, value, normalized, start, end, inferred, score, status, note in field_rows
         }
         return StoredDocument(
             id=row[0], name=row[1], kind=row[2], doc_type=row[3], summary=row[4],
             summary_source=row[5], text=row[6], page_starts=tuple(json.loads(row[7])),
             fields=fields, added_at=row[8], size=row[9], sha256=row[10], doc_date=row[11],
         )
+
+    def confirm_field(self, doc_id: int, name: str) -> None:
+        """The user says the stored value is right: verified, and kept as a label."""
+        with self._locked("confirm the field") as conn, transaction(conn):
+            review.confirm(conn, doc_id, name)
+
+    def correct_field(self, doc_id: int, name: str, start: int, end: int) -> str:
+        """The user says ``text[start:end]`` is the value: stored as verified (search
+        follows), kept as a label. Returns the value. A span outside the text is
+        refused and nothing changes."""
+        with self._locked("correct the field") as conn, transaction(conn):
+            return review.correct(conn, doc_id, name, start, end)
+
+    def labels(self) -> list[Label]:
+        """Every field the user vouched for, with its document's text: what the
+        chooser learns from (``Understander.learn``)."""
+        with self._locked("read your corrections") as conn:
+            return review.labels(conn)
 
     def original_bytes(self, doc_id: int) -> bytes:
         with self._locked("read the original file") as conn:
@@ -583,12 +605,14 @@ class Vault:
 
 
 # -- helpers -------------------------------------------------------------------
-_ROW_COLUMNS = "d.id, d.name, d.kind, d.doc_type, d.doc_date, d.added_at, d.summary"
+_ROW_COLUMNS = ("d.id, d.name, d.kind, d.doc_type, d.doc_date, d.added_at, d.summary, "
+                "EXISTS (SELECT 1 FROM fields f INDEXED BY fields_status "
+                "WHERE f.status = 'needs_review' AND f.doc_id = d.id)")
 
 
 def _document_row(r: Any) -> DocumentRow:
     return DocumentRow(id=r[0], name=r[1], kind=r[2], doc_type=r[3], doc_date=r[4],
-                       added_at=r[5], summary=r[6])
+                       added_at=r[5], summary=r[6], needs_review=bool(r[7]))
 
 
 def _existing(data_dir: Path) -> bool:
@@ -678,4 +702,5 @@ def _make_private(path: Path) -> None:
 
 def _field_row(doc_id: int, ord_: int, name: str, fv: FieldValue) -> tuple[Any, ...]:
     start, end = fv.span if fv.span else (None, None)
-    return (doc_id, ord_, name, fv.value, fv.normalized, start, end, int(fv.inferred), fv.score)
+    return (doc_id, ord_, name, fv.value, fv.normalized, start, end, int(fv.inferred), fv.score,
+            fv.status, fv.note)

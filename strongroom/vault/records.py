@@ -19,6 +19,7 @@ class DocumentRow:
     doc_date: str | None = field(repr=False)  # the document's own date (Extraction.doc_date)
     added_at: str  # ISO 8601, UTC
     summary: str = field(repr=False)
+    needs_review: bool = False  # a field's status is "needs_review"
 
 
 @dataclass(frozen=True)

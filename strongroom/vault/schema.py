@@ -110,6 +110,32 @@ def m002_search(conn: Any) -> None:
     conn.execute("CREATE INDEX documents_filter ON documents (id, doc_type, doc_date)")
 
 
+def m003_review(conn: Any) -> None:
+    """Each field's review status and note, and the user's labels (issue 12).
+
+    ``status`` is "verified", "grounded" or "needs_review" (``checks.assess``);
+    fields stored before this version keep NULL: they were never assessed, and
+    saying otherwise would be a claim nobody checked. ``labels`` holds the spans the
+    user vouched for — one per field of a document, the latest — from which the
+    chooser learns (``understanding/personal.py``). They live here, encrypted with
+    everything else, and go with their document.
+    """
+    conn.execute("ALTER TABLE fields ADD COLUMN status TEXT")
+    conn.execute("ALTER TABLE fields ADD COLUMN note TEXT")
+    conn.execute(
+        """CREATE TABLE labels (
+            doc_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            span_start INTEGER NOT NULL,
+            span_end INTEGER NOT NULL,
+            labelled_at TEXT NOT NULL,
+            PRIMARY KEY (doc_id, name)
+        )"""
+    )
+    # The list's "needs review" filter reads this index, never the rows.
+    conn.execute("CREATE INDEX fields_status ON fields (status, doc_id)")
+
+
 #: Index i holds the migration to version i + 1.
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_search)
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_search, m003_review)
 SCHEMA_VERSION = len(MIGRATIONS)

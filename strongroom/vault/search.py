@@ -44,7 +44,7 @@ def check_date(value: str | None) -> str | None:
 
 
 def filters(doc_type: str | None, date_from: str | None,
-            date_to: str | None) -> tuple[str, list[Any]]:
+            date_to: str | None, needs_review: bool = False) -> tuple[str, list[Any]]:
     """SQL conditions on ``documents d`` and their parameters ("" when none).
 
     Dates compare as ISO strings; ``date_to`` is inclusive at its own precision
@@ -63,6 +63,9 @@ def filters(doc_type: str | None, date_from: str | None,
     if date_to is not None:
         conditions.append("substr(d.doc_date, 1, ?) <= ?")
         params += [len(date_to), date_to]
+    if needs_review:
+        conditions.append("EXISTS (SELECT 1 FROM fields f INDEXED BY fields_status "
+                          "WHERE f.status = 'needs_review' AND f.doc_id = d.id)")
     return "".join(f" AND {c}" for c in conditions), params
 
 

@@ -1,5 +1,6 @@
 """The learned ranker: shipped as checksummed weights, generic features, grounded."""
 
+import dataclasses
 import json
 
 import pytest
@@ -40,7 +41,8 @@ def test_the_ranker_chooses_among_the_candidates_and_agrees_here():
     ranked = extract_fields(RECEIPT, schema("receipt"), chooser)
     ruled = extract_fields(RECEIPT, schema("receipt"), RuleChooser())
     for name, fv in ranked.items():
-        assert fv == ruled[name], name
+        assert dataclasses.replace(fv, score=None) == ruled[name], name
+        assert fv.score is None or 0.5 < fv.score <= 1.0, name  # sure of these picks
         if fv.span:
             assert RECEIPT[fv.span[0] : fv.span[1]] == fv.value
 

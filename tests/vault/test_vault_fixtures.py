@@ -72,3 +72,25 @@ def test_v1_vault_has_no_recovery_code_and_opening_adds_none(v1_vault: Path) -> 
     assert env.methods == ("passphrase", "recovery")
     with Vault.open(v1_vault, recovery_code=code) as vault:
         assert len(vault.list_documents()) == 2
+
+
+def test_v2_vault_opens_migrates_and_takes_reviews(tmp_path: Path) -> None:
+    """A vault made before review statuses (schema 2): opening adds ``status``,
+    ``note`` and ``labels`` (m003_review); old fields stay unassessed (None, never a
+    made-up "grounded"); search still finds everything; a correction works on it."""
+    folder = tmp_path / "v2"
+    shutil.copytree(FIXTURES / "v2", folder, ignore=shutil.ignore_patterns("README.md"))
+    with Vault.open(folder, passphrase="strongroom fixture v2") as vault:
+        assert vault._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        rows = {r.name: r for r in vault.list_documents()}
+        assert sorted(rows) == ["dental-receipt.txt", "electricity-invoice.txt"]
+        assert not any(r.needs_review for r in rows.values())
+        receipt = vault.get(rows["dental-receipt.txt"].id)
+        assert receipt.fields["total"].normalized == "480.00"
+        assert {fv.status for fv in receipt.fields.values()} == {None}
+        assert [r.name for r in vault.search("root canal")] == ["dental-receipt.txt"]
+        at = receipt.text.index("Root canal treatment")
+        vault.correct_field(receipt.id, "merchant", at, at + len("Root canal treatment"))
+        assert [r.name for r in vault.search("treatment", doc_type="receipt")] == [
+            "dental-receipt.txt"]
+        assert [lb.value for lb in vault.labels()] == ["Root canal treatment"]
