@@ -151,6 +151,14 @@ _TRAILING_REG = re.compile(r"\s*[(<\[]\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:?\s*)
                           r"[A-Z]{0,3}\d[\dA-Z\s\-.]*[)>\]]\s*$", re.IGNORECASE)
 
 
+#: Where another label starts on the same line: "Jane Roe MRN: 0043" ends at "MRN:".
+_NEXT_LABEL = re.compile(r"\s+(?=[A-Z][\w.'’]*(?: [a-z][\w.'’]*){0,2}\s?[:：])")
+_PAGE_MARK = re.compile(r"[\s\-–|·]*\bpage \d+(?: of \d+)?\s*$", re.IGNORECASE)
+_COLUMN_GAP = re.compile(r"\s{3,}|\t")
+#: An IBAN printed in groups of four ("GB29 NWBK 6016 1331 9268 19"): one number.
+_GROUPED_IBAN = re.compile(r"[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?(?![A-Z0-9])")
+
+
 def line_candidates(text: str, *, first: int = 10) -> list[Candidate]:
     """Lines near the top, and pairs of them (names printed over two lines),
     without a trailing registration number such as "(123456-X)"."""
@@ -162,6 +170,8 @@ def line_candidates(text: str, *, first: int = 10) -> list[Candidate]:
             spans.append((ln.start, top[i + 1].end))
         for start, end in spans:
             value = text[start:end]
+            if "\n" not in value:  # a wide gap starts the next column ("Bank    Page 1")
+                value = _PAGE_MARK.sub("", _COLUMN_GAP.split(value)[0]).rstrip()
             trimmed = _TRAILING_REG.sub("", value)
             if trimmed.strip():
                 end = start + len(trimmed)
@@ -203,12 +213,13 @@ def labelled_candidates(text: str, keywords: list[str], *, number: bool = False
                 continue
             start, value = nxt.start, nxt.text
         if number:
-            tok = re.match(r"[A-Za-z0-9][A-Za-z0-9\-/_.]*", value)
+            tok = _GROUPED_IBAN.match(value) or re.match(r"[A-Za-z0-9][A-Za-z0-9\-/_.]*", value)
             if not tok or not re.search(r"\d", tok.group(0)):
                 continue
             value = tok.group(0).rstrip(".")
         else:
             value = re.split(r"\s{2,}|\t", value)[0].strip()  # the next column starts
+            value = _NEXT_LABEL.split(value)[0].strip()  # or the next label ("MRN: 1")
         if value:
             out.append(Candidate("text", start, start + len(value), value, value, ln.no))
     return out

@@ -17,9 +17,11 @@ TYPE_WORDS = {
     "invoice": "invoice",
     "bank_statement": "bank statement",
     "payslip": "payslip",
+    "tax_form": "tax form",
     "lab_report": "lab report",
     "clinical_note": "clinical note",
     "prescription": "prescription",
+    "discharge_summary": "discharge summary",
     "other": "other",
 }
 MAX_DOC_CHARS = 2000  # the head of a long document is enough to route and summarise

@@ -9,8 +9,8 @@ from functools import cache
 from strongroom.resources import path as resource_path
 
 #: Routing order; "other" is the fallback.
-DOC_TYPES = ("receipt", "invoice", "bank_statement", "payslip", "lab_report",
-             "clinical_note", "prescription", "other")
+DOC_TYPES = ("receipt", "invoice", "bank_statement", "payslip", "tax_form", "lab_report",
+             "clinical_note", "prescription", "discharge_summary", "other")
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,12 @@ from collections.abc import Callable
 
 from strongroom.model import Backend
 
-from .prompting import summary_prompt
+from .prompting import MAX_DOC_CHARS, summary_prompt
 from .result import FieldValue
 from .schema import schema
 
 MAX_TOKENS = 48
+MAX_CHUNKS = 3  # a long document's summary reads its first, last and densest chunks
 # Words a summary may use although the document does not: how summaries speak.
 _CONNECTIVES = frozenset({
     "a", "an", "the", "of", "for", "from", "to", "with", "and", "or", "by", "on", "at", "in",
@@ -52,7 +53,8 @@ def grounded(sentence: str, text: str, field_values: list[str] | None = None) ->
 
 
 def template_summary(doc_type: str, fields: dict[str, FieldValue]) -> str:
-    """One honest sentence from the grounded fields alone."""
+    """One honest sentence from the grounded fields alone: who, when, and up to two
+    amounts and two labelled values (a diagnosis, a closing balance)."""
     sch = schema(doc_type)
     label = sch.label
     parts = [label]
@@ -61,21 +63,82 @@ def template_summary(doc_type: str, fields: dict[str, FieldValue]) -> str:
         fv = fields.get(spec.name)
         if fv is not None and fv.value:
             by_kind.setdefault(spec.kind, []).append((spec.label, fv))
+    labelled = by_kind.get("labelled", [])
     if by_kind.get("name"):
         parts.append(f"from {by_kind['name'][0][1].normalized}")
-    elif by_kind.get("labelled"):
-        lab, fv = by_kind["labelled"][0]
+    elif labelled:
+        lab, fv = labelled.pop(0)
         parts.append(f"({lab.lower()}: {fv.value})")
     if by_kind.get("date"):
         parts.append(f"dated {by_kind['date'][0][1].normalized}")
-    if by_kind.get("amount"):
-        lab, fv = by_kind["amount"][0]
-        currency = fields.get("currency")
-        code = f"{currency.normalized} " if currency and currency.normalized else ""
+    currency = fields.get("currency")
+    code = f"{currency.normalized} " if currency and currency.normalized else ""
+    for lab, fv in by_kind.get("amount", [])[:2]:
         parts.append(f"{lab.lower()} {code}{fv.normalized}")
+    for lab, fv in labelled[:2]:
+        parts.append(f"{lab.lower()}: {' '.join((fv.value or '').split())}")
     if len(parts) == 1:
         return f"{label}; no details could be found in its text."
     return " ".join(parts[:2]) + (", " + ", ".join(parts[2:]) if parts[2:] else "") + "."
+
+
+def chunks(text: str, size: int = MAX_DOC_CHARS, overlap_lines: int = 2
+           ) -> list[tuple[int, int]]:
+    """Spans of at most ``size`` characters, cut at line ends, each starting
+    ``overlap_lines`` lines before the previous one ended (a value printed across
+    the cut is whole in one of them). One span for a short document."""
+    if len(text) <= size:
+        return [(0, len(text))]
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    out: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            end = cut + 1 if cut > start else end
+        out.append((start, end))
+        if end >= len(text):
+            break
+        later = [i for i in starts if i < end]
+        start = max(later[-overlap_lines] if len(later) > overlap_lines else end,
+                    start + 1)
+    return out
+
+
+def chosen_chunks(spans: list[tuple[int, int]], fields: dict[str, FieldValue],
+                  most: int = MAX_CHUNKS) -> list[tuple[int, int]]:
+    """The chunks a long document's summary reads: the first (what the document
+    is), the last (totals, closing balances, discharge plans) and, between them,
+    those holding the most extracted values — in document order."""
+    if len(spans) <= most:
+        return spans
+    starts = [fv.span[0] for fv in fields.values() if fv.span]
+    middle = sorted(spans[1:-1], key=lambda c: -sum(c[0] <= s < c[1] for s in starts))
+    return sorted([spans[0], spans[-1], *middle[: most - 2]])
+
+
+def _sentence(backend: Backend, chunk: str, doc_type: str, max_tokens: int,
+              cancel: threading.Event | None, on_token: Callable[[int], None] | None) -> str:
+    out = ""
+    for piece in backend.generate(summary_prompt(chunk, doc_type), max_tokens=max_tokens,
+                                  stop=["\n"], cancel=cancel):
+        out += piece.text
+        if on_token:
+            on_token(piece.generation_tokens)
+    sentence = " ".join(out.split())
+    # Keep whole sentences only: a cut-off fragment reads as a mistake.
+    if sentence and not sentence.endswith((".", "!", "?")):
+        sentence = sentence[: sentence.rfind(".") + 1] if "." in sentence else ""
+    return sentence
+
+
+def _adds(sentence: str, kept: list[str]) -> bool:
+    """Whether ``sentence`` says something the kept ones do not (a third of its
+    content words new)."""
+    words = {w for w in _WORD.findall(sentence.lower()) if w not in _CONNECTIVES}
+    seen = {w for k in kept for w in _WORD.findall(k.lower())}
+    return bool(words) and len(words - seen) >= len(words) / 3
 
 
 def summarize(
@@ -88,18 +151,24 @@ def summarize(
     cancel: threading.Event | None = None,
     on_token: Callable[[int], None] | None = None,
 ) -> tuple[str, str]:
-    """(summary, source) where source is "model" or "template"."""
-    out = ""
-    for chunk in backend.generate(summary_prompt(text, doc_type), max_tokens=max_tokens,
-                                  stop=["\n"], cancel=cancel):
-        out += chunk.text
-        if on_token:
-            on_token(chunk.generation_tokens)
-    sentence = " ".join(out.split())
-    # Keep whole sentences only: a cut-off fragment reads as a mistake.
-    if sentence and not sentence.endswith((".", "!", "?")):
-        sentence = sentence[: sentence.rfind(".") + 1] if "." in sentence else ""
+    """(summary, source) where source is "model" or "template".
+
+    A document longer than the prompt's window is read in chunks (``chunks``); at
+    most ``MAX_CHUNKS`` of them are summarised (``chosen_chunks``) so a 30-page
+    statement costs a few sentences, not thirty; the grounded sentences that add
+    something are joined (the reduce step), the rest dropped.
+    """
+    picked = chosen_chunks(chunks(text), fields)
     values = [fv.value for fv in fields.values() if fv.value]
-    if sentence and grounded(sentence, text, values):
-        return sentence, "model"
+    kept: list[str] = []
+    for n, (start, end) in enumerate(picked):
+        def progress(tokens: int, n: int = n) -> None:
+            if on_token:
+                on_token((n * max_tokens + tokens) // len(picked))
+
+        sentence = _sentence(backend, text[start:end], doc_type, max_tokens, cancel, progress)
+        if sentence and grounded(sentence, text, values) and _adds(sentence, kept):
+            kept.append(sentence)
+    if kept:
+        return " ".join(kept), "model"
     return template_summary(doc_type, fields), "template"

@@ -137,3 +137,12 @@ def test_a_labelled_value_stops_where_the_next_column_starts():
     text = "Clinic\nPatient: A. Jones  Collected: 02/03/2024\n姓名：李娜  工号：A1027\n"
     f = extract_fields(text, schema("lab_report"))
     assert f["patient"].value == "A. Jones"
+
+
+def test_a_labelled_value_stops_where_the_next_label_starts():
+    text = "Clinic\nPatient: Jane Roe MRN: 00431\nName on card: Li Na Date of birth: 01/02/1990\n"
+    f = extract_fields(text, schema("discharge_summary"))
+    assert f["patient"].value == "Jane Roe"
+    assert f["mrn"].value == "00431"
+    from strongroom.understanding.candidates import labelled_candidates
+    assert [c.text for c in labelled_candidates(text, ["name on card"])] == ["Li Na"]

@@ -23,14 +23,15 @@ from functools import cache
 from typing import Any
 
 from .common import LANGS, Gen
-from .health import clinical_note, lab_report, prescription
-from .money import bank_statement, invoice, payslip, receipt
+from .health import clinical_note, discharge_summary, lab_report, prescription
+from .money import bank_statement, invoice, payslip, receipt, tax_form
 from .other import other
 
 BUILDERS: dict[str, Callable[[Gen], list[str]]] = {
     "receipt": receipt, "invoice": invoice, "bank_statement": bank_statement,
-    "payslip": payslip, "lab_report": lab_report, "clinical_note": clinical_note,
-    "prescription": prescription, "other": other,
+    "payslip": payslip, "tax_form": tax_form, "lab_report": lab_report,
+    "clinical_note": clinical_note, "prescription": prescription,
+    "discharge_summary": discharge_summary, "other": other,
 }
 _LOOK_ALIKE = {"O": "0", "0": "O", "I": "1", "1": "I", "l": "1", "S": "5", "B": "8", "E": "F",
                "G": "6", "i": "l", "a": "o", "e": "c", ",": ".", ".": ","}

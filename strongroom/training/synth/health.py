@@ -6,6 +6,8 @@ doctors and clinics come from the made-up lists in ``common``.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from .common import Gen, columns
 
 # name, unit, low, high (reference range), decimals
@@ -204,3 +206,51 @@ def prescription(g: Gen) -> list[str]:
                        (f"医师签名：{g.person()}", f"审核药师：{g.person()}  调配：{g.person()}",
                         "本处方当日有效", f"药费：{g.amt(g.money(10, 300))}")))
     return out
+
+
+def discharge_summary(g: Gen) -> list[str]:
+    """A hospital stay from admission to discharge: dates, course, medicines, follow-up."""
+    dx, dx_zh = g.pick(DIAGNOSES)
+    stay = g.r.randint(1, 21)
+    out = [_clinic(g), g.t(("DISCHARGE SUMMARY", "Discharge Summary", "Discharge Letter",
+                            "Hospital Discharge Summary", "Inpatient discharge summary",
+                            "Summary of hospital stay"),
+                           ("出院小结", "出院记录", "出院摘要", "住院病历出院小结", "出院证明书"))]
+    admitted = g.day(back=30 + stay)
+    left = admitted + timedelta(days=stay)
+    out += g.some([g.t((f"Admission date: {g.date(admitted)}", f"Admitted: {g.date(admitted)}",
+                        f"Date of admission: {g.date(admitted)}"),
+                       (f"入院日期：{g.date(admitted)}", f"入院时间：{g.date(admitted)}")),
+                   g.t((f"Discharge date: {g.date(left)}", f"Discharged: {g.date(left)}",
+                        f"Date of discharge: {g.date(left)}"),
+                       (f"出院日期：{g.date(left)}", f"出院时间：{g.date(left)}")),
+                   g.t((f"Length of stay: {stay} days", f"Ward: {g.pick('ABCDEFG')}{g.num(1)}"),
+                       (f"住院天数：{stay}天", f"科室：{g.pick(('心内科', '呼吸科', '骨科'))}"))]
+                  + _patient(g), 3, 6)
+    if g.zh:
+        sections = [f"入院诊断：{dx_zh}", f"出院诊断：{dx_zh}",
+                    "入院情况：患者因" + g.pick(SYMPTOMS)[1] + f"{g.r.randint(1, 14)}天入院。",
+                    "诊疗经过：入院后完善相关检查，予" + g.pick(("抗感染", "降压", "降糖",
+                                                        "对症支持")) + "治疗，病情好转。",
+                    "出院情况：一般情况可，生命体征平稳。",
+                    "出院医嘱：" + g.pick(DRUGS)[2] + " " + g.pick(SIG_ZH),
+                    g.pick(("随访：两周后门诊复查", "出院后一周复诊", "不适随诊")),
+                    f"主治医师：{g.person()}"]
+    else:
+        heading = g.pick(("Principal diagnosis", "Diagnosis on discharge", "Final diagnosis"))
+        sections = [f"{heading}: {dx}",
+                    f"{g.pick(('Presenting complaint', 'Reason for admission'))}: "
+                    f"{g.pick(SYMPTOMS)[0]}",
+                    f"{g.pick(('Hospital course', 'Clinical course', 'Course in hospital'))}: "
+                    + g.pick(("Treated with intravenous fluids and antibiotics; improved.",
+                              "Observed on the ward; symptoms settled over the stay.",
+                              "Medication adjusted; mobilising independently at discharge.")),
+                    f"{g.pick(('Discharge medications', 'Medications on discharge', 'TTO'))}: "
+                    + ", ".join(f"{d[0]} {d[1]}" for d in g.some(DRUGS, 1, 3)),
+                    f"{g.pick(('Follow-up', 'Follow up', 'Plan after discharge'))}: "
+                    + g.pick(("GP review in 2 weeks", "outpatient clinic in 6 weeks",
+                              "repeat bloods in one week")),
+                    f"{g.pick(('Attending physician', 'Consultant', 'Discharging doctor'))}: "
+                    f"{_doctor(g)}"]
+    keep = [s for s in sections if g.chance(0.85)] or sections[:3]
+    return out + keep

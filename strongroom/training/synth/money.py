@@ -390,3 +390,59 @@ def payslip(g: Gen) -> list[str]:
                         f"Annual leave balance: {g.r.randint(1, 25)} days"),
                        (f"工资已转入尾号{g.num(4)}账户", f"年假余额：{g.r.randint(1, 15)}天")))
     return out
+
+
+def tax_form(g: Gen) -> list[str]:
+    """Year-end tax documents: wage statements, certificates, assessments, returns."""
+    year = g.today.year - g.r.randint(1, 3)
+    income = g.money(12000, 180000)
+    withheld = (income * Decimal(str(round(g.r.uniform(0.08, 0.3), 2)))).quantize(Decimal("0.01"))
+    owed = (withheld * Decimal(str(round(g.r.uniform(-0.2, 0.2), 2)))).quantize(Decimal("0.01"))
+    out = [g.t((f"Form W-2 Wage and Tax Statement {year}", f"P60 End of Year Certificate {year}",
+                f"Form 1099-NEC {year}", f"Notice of Assessment - Year of Assessment {year}",
+                f"Individual Income Tax Return {year}", f"Tax Summary {year}-{year + 1 - 2000}",
+                f"EA Form - Statement of Remuneration {year}", f"Form 1040 ({year})"),
+               (f"{year}年度个人所得税纳税记录", "个人所得税完税证明",
+                f"{year}年度综合所得年度汇算", "税收完税证明", "各类所得扣缴暨免扣缴凭单",
+                f"{year}年度综合所得税结算申报书"))]
+    info = [g.t(("Taxpayer: ", "Employee's name: ", "Name of taxpayer: ", "Payee: "),
+                ("纳税人姓名：", "纳税人：", "所得人姓名：")) + g.person(),
+            g.t((f"SSN: ***-**-{g.num(4)}", f"UTR: {g.num(5)} {g.num(5)}",
+                 f"Tax file number: {g.num(3)} {g.num(3)} {g.num(3)}",
+                 f"TIN: {g.num(9)}", f"National Insurance number: QQ{g.num(6)}C"),
+                (f"纳税人识别号：{g.num(6)}********{g.num(4)}", f"身份证件号码：{g.num(8)}****",
+                 f"统一编号：{g.num(8)}")),
+            g.t((f"Employer: {g.company('firm')}", f"Payer: {g.company('firm')}",
+                 f"Employer identification number (EIN): {g.num(2)}-{g.num(7)}"),
+                (f"扣缴义务人：{g.company('firm')}", f"扣缴单位：{g.company('firm')}")),
+            g.t((f"Tax year: {year}", f"Year ended 5 April {year}", f"Period: 01/01/{year} - "
+                 f"31/12/{year}"),
+                (f"所属期间：{year}年1月至{year}年12月", f"税款所属期：{year}年")),
+            g.t(("Filing status: Single", "Tax code: 1257L", "Office: Central Tax Office"),
+                ("主管税务机关：" + g.pick(("国家税务总局", "税务局第一分局")),
+                 "申报方式：自行申报"))]
+    out += g.some(info, 3, 5)
+    rows = [(g.t(("Wages, tips, other compensation", "Total pay in this employment",
+                  "Total income", "Gross income", "Chargeable income", "Employment income"),
+                 ("收入额", "工资薪金所得", "综合所得收入额", "年度收入合计")), income),
+            (g.t(("Federal income tax withheld", "Tax deducted", "Tax withheld",
+                  "PAYE tax paid", "Income tax deducted"),
+                 ("已缴税额", "已扣缴税额", "实缴(退)税额", "扣缴税额")), withheld)]
+    if g.chance(0.6):
+        rows.append((g.t(("Social security wages", "National Insurance contributions",
+                          "Taxable income", "Allowances and reliefs"),
+                         ("专项扣除", "减除费用", "专项附加扣除", "应纳税所得额")),
+                     g.money(1000, 20000)))
+    if g.chance(0.7):
+        rows.append((g.t(("Refund due" if owed < 0 else "Balance due",
+                          "Amount you owe" if owed > 0 else "Amount overpaid",
+                          "Tax payable" if owed > 0 else "Tax refundable"),
+                         ("应补税额" if owed > 0 else "应退税额", "应补(退)税额")), abs(owed)))
+    for label, value in rows:
+        out.append(columns(g, label, g.amt(value)))
+    if g.chance(0.5):
+        out.append(g.t(("Keep this certificate for your records.", "This is not a bill.",
+                        "Copy B - To Be Filed With Employee's FEDERAL Tax Return",
+                        "Please retain for your tax records"),
+                       ("本凭证仅作为纳税人完税情况的证明", "请妥善保管", "此联交纳税人")))
+    return out
