@@ -73,6 +73,10 @@ def status_cell(fv: FieldValue) -> str:
 
 
 def field_label(name: str) -> str:
+    """``total_due`` → "Total due"; a list's cell ``tests.2.value`` → "Test 2 · value"."""
+    if name.count(".") == 2:
+        field, row, column = name.split(".")
+        return f"{field_label(field).removesuffix('s')} {row} · {column}"
     return name.replace("_", " ").strip().capitalize()
 
 

@@ -201,7 +201,9 @@ _RANGE = re.compile(r"^\s*([<>≤≥]=?)?\s*(-?\d+(?:\.\d+)?)\s*(?:(?:-|–|~|to
 
 def lab_flag(value: str, reference: str) -> str | None:
     """"high", "low" or "normal" for a value against a printed range ("3.5-5.0",
-    "< 200", "≥ 60"); None when either is not a number or a range."""
+    "< 200", "≥ 60"); None when either is not a number or a range. A value on a
+    limit is normal ("< 1.7" prints the limit of the desirable range, and reports
+    leave 1.7 unflagged)."""
     v = _dec(re.sub(r"[^\d.\-]", "", value) or None)
     m = _RANGE.match(reference)
     if v is None or m is None:
@@ -210,10 +212,10 @@ def lab_flag(value: str, reference: str) -> str | None:
     if b is not None:
         lo, hi = a, Decimal(b)
         return "low" if v < lo else "high" if v > hi else "normal"
-    if sign and sign.startswith("<") or sign in ("≤",):
-        return "high" if v > a or (sign == "<" and v == a) else "normal"
-    if sign and sign.startswith(">") or sign in ("≥",):
-        return "low" if v < a or (sign == ">" and v == a) else "normal"
+    if sign and sign[0] in "<≤":
+        return "high" if v > a else "normal"
+    if sign and sign[0] in ">≥":
+        return "low" if v < a else "normal"
     return None
 
 
@@ -247,6 +249,8 @@ def assess(schema: DocSchema, text: str, fields: Mapping[str, FieldValue], *,
     findings = run(schema, text, fields, today=today)
     out: dict[str, FieldValue] = {}
     for spec in schema.fields:
+        if spec.kind == "lab_tests":  # a list: its cells follow
+            continue
         fv = fields.get(spec.name, FieldValue())
         mine = [f for f in findings if spec.name in f.fields]
         bad, good = [f for f in mine if not f.ok], [f for f in mine if f.ok]
@@ -264,4 +268,25 @@ def assess(schema: DocSchema, text: str, fields: Mapping[str, FieldValue], *,
             note = "Inferred from a currency mark; not printed as a code." if fv.inferred \
                 else None
         out[spec.name] = dataclasses.replace(fv, status=status, note=note)
+    for name, fv in fields.items():  # the cells of lists (lab tests), after their checks
+        if name not in out:
+            out[name] = _cell(name, fv, fields)
     return out
+
+
+def _cell(name: str, fv: FieldValue, fields: Mapping[str, FieldValue]) -> FieldValue:
+    """A list cell's status: a printed lab flag is checked against its value and
+    range (``lab_flag``); a computed one says so; other cells are as printed."""
+    prefix, _, column = name.rpartition(".")
+    if column != "flag" or fv.inferred:
+        return dataclasses.replace(fv, status=GROUNDED if fv.span else None)
+    value, reference = fields.get(f"{prefix}.value"), fields.get(f"{prefix}.range")
+    computed = lab_flag(value.value or "", reference.normalized or "") if value and reference \
+        else None
+    if computed is None or fv.normalized == "abnormal":
+        return dataclasses.replace(fv, status=GROUNDED)
+    if computed != fv.normalized:
+        return dataclasses.replace(fv, status=NEEDS_REVIEW, note=(
+            f"The report flags it {fv.normalized}; the value is {computed} for its range."))
+    return dataclasses.replace(fv, status=VERIFIED,
+                               note="Agrees with the value and its reference range.")

@@ -13,6 +13,7 @@ from .candidates import (
     lines,
 )
 from .chooser import Chooser, Context, RuleChooser, address_lines
+from .labtests import lab_rows
 from .result import FieldValue
 from .schema import DocSchema, FieldSpec
 
@@ -65,6 +66,9 @@ def extract_fields(text: str, doc_schema: DocSchema, chooser: Chooser | None = N
 
     out: dict[str, FieldValue] = {}
     for spec in doc_schema.fields:
+        if spec.kind == "lab_tests":  # a list: every row's cells, no choice to make
+            out.update(lab_rows(text, spec.name))
+            continue
         if spec.kind == "date":
             cands = dates
         elif spec.kind == "amount":

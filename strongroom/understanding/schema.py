@@ -17,7 +17,7 @@ DOC_TYPES = ("receipt", "invoice", "bank_statement", "payslip", "tax_form", "lab
 class FieldSpec:
     name: str
     label: str
-    kind: str  # name | labelled | address | date | amount | number | currency
+    kind: str  # name | labelled | address | date | amount | number | currency | lab_tests
     keywords: tuple[str, ...] = ()
     avoid: tuple[str, ...] = ()
     prefer: str | None = None  # "largest" | "keyword_only"

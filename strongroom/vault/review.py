@@ -30,8 +30,12 @@ def _document(conn: Any, doc_id: int) -> tuple[str, str]:
 
 
 def _spec_kind(doc_type: str, name: str) -> str:
-    spec = next((f for f in schema(doc_type).fields if f.name == name), None)
-    if spec is None:
+    """The kind of a field, or of a list's cell ("tests.2.value" is read as text)."""
+    base = name.split(".")[0]
+    spec = next((f for f in schema(doc_type).fields if f.name == base), None)
+    if spec is not None and spec.kind == "lab_tests" and name != base:
+        return "labelled"
+    if spec is None or name != base or spec.kind == "lab_tests":
         raise VaultError(f"A {schema(doc_type).label.lower()} has no field {name!r}. "
                          "Nothing was changed.")
     return spec.kind
