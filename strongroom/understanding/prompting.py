@@ -1,8 +1,9 @@
 """Few-shot completion prompts for the pretrained model (not chat turns).
 
-One prompt serves classification and summary: the few-shot block is the same
-for every document and the document follows it, so llama.cpp's KV cache keeps
-the block across documents and the document across the two steps.
+The examples are data, per type and language; the document follows them, so
+llama.cpp's KV cache keeps a type's examples across the documents of that type.
+No example value can reach a stored summary: ``summary.grounded`` keeps only
+sentences whose every number and content word is in the document.
 """
 
 from __future__ import annotations
@@ -27,16 +28,32 @@ TYPE_WORDS = {
 MAX_DOC_CHARS = 2000  # the head of a long document is enough to route and summarise
 
 
+#: Languages with their own examples; anything else reads the English ones.
+LANGS = ("en", "zh")
+
+
+def language(text: str) -> str:
+    """"zh" when at least a fifth of the document's letters are CJK, else "en"."""
+    head = text[:MAX_DOC_CHARS]
+    letters = [ch for ch in head if ch.isalpha()]
+    cjk = sum("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in letters)
+    return "zh" if letters and cjk / len(letters) >= 0.2 else "en"
+
+
 @cache
-def fewshot() -> str:
-    text: str = resource_path("prompts", "fewshot.txt").read_text(encoding="utf-8")
-    return text
-
-
-def document_block(text: str) -> str:
-    head = text[:MAX_DOC_CHARS].strip()
-    return f"{fewshot()}Document:\n{head}\nType:"
+def fewshot(doc_type: str, lang: str = "en") -> str:
+    """The examples for one type in one language (``resources/prompts/fewshot/<lang>/
+    <type>.txt``, data: edit or add files, no code). A type without examples in that
+    language reads the English ones; a type without any reads "other"'s."""
+    for lang_, type_ in ((lang, doc_type), ("en", doc_type), ("en", "other")):
+        path = resource_path("prompts", "fewshot", lang_, f"{type_}.txt")
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise FileNotFoundError("no few-shot examples in resources/prompts/fewshot/en/other.txt")
 
 
 def summary_prompt(text: str, doc_type: str) -> str:
-    return f"{document_block(text)} {TYPE_WORDS[doc_type]}\nSummary:"
+    """Examples of the document's type and language, then the document's head."""
+    head = text[:MAX_DOC_CHARS].strip()
+    return (f"{fewshot(doc_type, language(text))}Document:\n{head}\n"
+            f"Type: {TYPE_WORDS[doc_type]}\nSummary:")

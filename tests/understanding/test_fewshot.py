@@ -1,0 +1,72 @@
+"""Few-shot examples are data, per type and language (issue 12), and none of their
+values can reach a stored summary: the grounding check stops them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from strongroom.resources import path as resource_path
+from strongroom.understanding.fields import extract_fields
+from strongroom.understanding.prompting import LANGS, TYPE_WORDS, fewshot, language
+from strongroom.understanding.router import load as load_router
+from strongroom.understanding.schema import DOC_TYPES, schema
+from strongroom.understanding.summary import grounded, summarize
+
+ZH_DOC = ("鸿运五金店\n2024-03-09\n螺丝刀 1把 18.00\n胶带 2卷 7.00\n合计 25.00\n"
+          "现金 30.00\n找零 5.00\n")
+
+
+def blocks(doc_type: str, lang: str) -> list[str]:
+    return [b for b in fewshot(doc_type, lang).split("\n\n") if b.strip()]
+
+
+def test_every_type_has_examples_in_both_languages() -> None:
+    for doc_type in DOC_TYPES:
+        for lang in LANGS:
+            assert resource_path("prompts", "fewshot", lang, f"{doc_type}.txt").is_file()
+            for block in blocks(doc_type, lang):
+                assert block.startswith("Document:\n"), (doc_type, lang)
+                assert f"\nType: {TYPE_WORDS[doc_type]}\nSummary: " in block, (doc_type, lang)
+
+
+def test_the_language_picks_the_examples() -> None:
+    assert language(ZH_DOC) == "zh" and language("CITY CAFE\nTOTAL 6.25") == "en"
+    assert "福满多" in fewshot("receipt", "zh") and "CITY CAFE" in fewshot("receipt", "en")
+
+
+def example_values(doc_type: str, lang: str) -> set[str]:
+    """Numbers and names the examples' summaries state."""
+    out: set[str] = set()
+    for block in blocks(doc_type, lang):
+        summary = block.split("\nSummary: ", 1)[1]
+        out |= set(re.findall(r"\d[\d,.]*\d", summary))
+        out |= set(re.findall(r"[A-Z][a-z]+(?: [A-Z][a-z]+)+", summary))
+        out |= set(re.findall(r"[\u4e00-\u9fff]{4,}", summary))
+    return out
+
+
+def test_an_example_sentence_copied_into_a_summary_is_refused() -> None:
+    """The control: the check the next test relies on does catch a copied example."""
+    for doc_type in DOC_TYPES:
+        for lang in LANGS:
+            for block in blocks(doc_type, lang):
+                copied = block.split("\nSummary: ", 1)[1]
+                assert not grounded(copied, ZH_DOC if lang == "en" else "CITY CAFE 6.25")
+
+
+@pytest.mark.model
+def test_no_example_value_reaches_a_summary(backend: Any) -> None:
+    docs = [(p.name, p.read_text(encoding="utf-8"))
+            for p in sorted(resource_path("samples").iterdir()) if p.suffix == ".txt"]
+    docs.append(("zh-receipt", ZH_DOC))
+    router = load_router()
+    for name, text in docs:
+        doc_type = router.route(text)[0]
+        fields = extract_fields(text, schema(doc_type))
+        summary, _ = summarize(backend, text, doc_type, fields, max_tokens=32)
+        leaked = {v for v in example_values(doc_type, language(text))
+                  if v not in text and v in summary}
+        assert not leaked, (name, summary, leaked)
