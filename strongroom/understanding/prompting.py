@@ -48,7 +48,8 @@ def fewshot(doc_type: str, lang: str = "en") -> str:
     for lang_, type_ in ((lang, doc_type), ("en", doc_type), ("en", "other")):
         path = resource_path("prompts", "fewshot", lang_, f"{type_}.txt")
         if path.is_file():
-            return path.read_text(encoding="utf-8")
+            examples: str = path.read_text(encoding="utf-8")
+            return examples
     raise FileNotFoundError("no few-shot examples in resources/prompts/fewshot/en/other.txt")
 
 
