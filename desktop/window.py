@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from strongroom import jobs, netguard
 from strongroom.errors import UserError
 from strongroom.jobs import JobEvent, Processor, Understand
+from strongroom.understanding.schema import schema_problems
 
 from . import filedialogs, ops, theme, vaultfiles, vaultkeys
 from .about import show_about
@@ -140,6 +141,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(error_text(exc))
         self._update_empty_state()
         self._update_actions()
+        if problems := schema_problems():  # a person's schema file that could not be used
+            self.statusBar().showMessage(" ".join(problems), 20000)
         self.learn()
         self.idle.restart()
 

@@ -25,7 +25,7 @@ from .ranker import load as load_weights
 from .result import Extraction
 from .router import Router
 from .router import load as load_router
-from .schema import schema
+from .schema import schema, user_type
 from .summary import MAX_TOKENS, summarize
 
 log = logging.getLogger("strongroom.understanding")
@@ -69,7 +69,9 @@ class Understander:
     ) -> Extraction:
         backend = self.backend
         progress(0.05)
-        doc_type, _probabilities = self._router.route(doc.text)
+        # A type from the person's schema files first (its "match" phrases), then the
+        # learned router.
+        doc_type = user_type(doc.text) or self._router.route(doc.text)[0]
         fields = extract_fields(doc.text, schema(doc_type), self._current_chooser())
         fields = checks.assess(schema(doc_type), doc.text, fields)
         if cancel.is_set():

@@ -28,6 +28,12 @@ TYPE_WORDS = {
 MAX_DOC_CHARS = 2000  # the head of a long document is enough to route and summarise
 
 
+def type_words(doc_type: str) -> str:
+    from .schema import schema  # a person's type is written as its label
+
+    return TYPE_WORDS.get(doc_type) or schema(doc_type).label.lower()
+
+
 #: Languages with their own examples; anything else reads the English ones.
 LANGS = ("en", "zh")
 
@@ -57,4 +63,4 @@ def summary_prompt(text: str, doc_type: str) -> str:
     """Examples of the document's type and language, then the document's head."""
     head = text[:MAX_DOC_CHARS].strip()
     return (f"{fewshot(doc_type, language(text))}Document:\n{head}\n"
-            f"Type: {TYPE_WORDS[doc_type]}\nSummary:")
+            f"Type: {type_words(doc_type)}\nSummary:")
