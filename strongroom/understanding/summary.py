@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from strongroom.model import Backend
 
-from .prompting import MAX_DOC_CHARS, summary_prompt
+from .prompting import MAX_DOC_CHARS, language, summary_prompt
 from .result import FieldValue
 from .schema import schema
 
@@ -52,9 +52,39 @@ def grounded(sentence: str, text: str, field_values: list[str] | None = None) ->
     return True
 
 
-def template_summary(doc_type: str, fields: dict[str, FieldValue]) -> str:
+#: How a Chinese summary names the type (a person's own type uses its label).
+ZH_TYPES = {"receipt": "收据", "invoice": "发票", "bank_statement": "银行对账单",
+            "payslip": "工资单", "tax_form": "税务凭证", "lab_report": "检验报告",
+            "clinical_note": "病历记录", "prescription": "处方", "discharge_summary": "出院小结",
+            "other": "文件"}
+
+
+def _zh_template(doc_type: str, fields: dict[str, FieldValue]) -> str:
+    """The Chinese document's summary in Chinese: its type, then the values as
+    printed (names, dates, amounts), without English labels."""
+    sch = schema(doc_type)
+    values: list[str] = []
+    currency = fields.get("currency")
+    code = f"{currency.normalized} " if currency and currency.normalized else ""
+    for kinds in (("name",), ("date",), ("amount",), ("labelled",)):
+        for spec in sch.fields:
+            fv = fields.get(spec.name)
+            if spec.kind in kinds and fv is not None and fv.value and len(values) < 5:
+                text = fv.normalized if spec.kind in ("date", "amount") else fv.value
+                values.append(f"{code if spec.kind == 'amount' else ''}{text}")
+                if kinds != ("labelled",):
+                    break
+    head = ZH_TYPES.get(doc_type, sch.label)
+    return f"{head}：{'，'.join(' '.join(v.split()) for v in values)}。" if values else \
+        f"{head}：未找到详细信息。"
+
+
+def template_summary(doc_type: str, fields: dict[str, FieldValue], lang: str = "en") -> str:
     """One honest sentence from the grounded fields alone: who, when, and up to two
-    amounts and two labelled values (a diagnosis, a closing balance)."""
+    amounts and two labelled values (a diagnosis, a closing balance); in Chinese for
+    a Chinese document."""
+    if lang == "zh":
+        return _zh_template(doc_type, fields)
     sch = schema(doc_type)
     label = sch.label
     parts = [label]
@@ -171,4 +201,4 @@ def summarize(
             kept.append(sentence)
     if kept:
         return " ".join(kept), "model"
-    return template_summary(doc_type, fields), "template"
+    return template_summary(doc_type, fields, language(text)), "template"

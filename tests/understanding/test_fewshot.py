@@ -70,3 +70,12 @@ def test_no_example_value_reaches_a_summary(backend: Any) -> None:
         leaked = {v for v in example_values(doc_type, language(text))
                   if v not in text and v in summary}
         assert not leaked, (name, summary, leaked)
+
+
+def test_a_chinese_document_gets_a_chinese_template_summary() -> None:
+    from strongroom.understanding.summary import template_summary
+
+    fields = extract_fields(ZH_DOC, schema("receipt"))
+    assert template_summary("receipt", fields, language(ZH_DOC)) == (
+        "收据：鸿运五金店，2024-03-09，25.00。")
+    assert template_summary("receipt", fields).startswith("Receipt from 鸿运五金店")
