@@ -117,6 +117,8 @@ def find_amounts(text: str) -> list[Candidate]:
         has_decimals = re.search(r"[.,]\d{2}-?$", value) is not None
         if not has_decimals and not _beside_mark(text, start, end, marks):
             continue
+        if not has_decimals and re.fullmatch(r"\d{7,}", value):
+            continue  # an item or registration code, not a price
         norm = normalize_amount(value)
         if norm is None:
             continue

@@ -41,6 +41,11 @@ _WORDS = {  # generic receipt words, looked for on the label (line and line befo
     "w_disc": r"disc", "w_qty": r"qty|quantity|item", "w_amount": r"amount|amt|nett|net|due",
     "w_rm": r"rm|\$", "w_date": r"date|tarikh", "w_time": r"\d:\d\d",
     "w_invoice": r"invoice|receipt|bill|doc",
+    # Session 3, from the store-disjoint misses: the amount to pay after adjustments,
+    # money handed over, and the rows of a tax summary.
+    "w_payable": r"payable|to be paid|after|adj|final|grand",
+    "w_paid": r"paid|tender\w*|received|accepted",
+    "w_supplies": r"supplies|excl\w*|summary|zero|rated",
 }
 
 
