@@ -59,7 +59,17 @@ ZH_TYPES = {"receipt": "收据", "invoice": "发票", "bank_statement": "银行�
             "other": "文件"}
 
 
-def _zh_template(doc_type: str, fields: dict[str, FieldValue]) -> str:
+#: The same in Traditional characters, for a document written in them.
+ZH_HANT_TYPES = {"receipt": "收據", "invoice": "發票", "bank_statement": "銀行對帳單",
+                 "payslip": "薪資單", "tax_form": "稅務憑證", "lab_report": "檢驗報告",
+                 "clinical_note": "病歷記錄", "prescription": "處方",
+                 "discharge_summary": "出院摘要", "other": "文件"}
+#: Characters only Traditional Chinese writes (their Simplified forms differ).
+_HANT_ONLY = frozenset("這們說過錢銀賬帳總計處藥檢報發單據證稅額號貨費醫診歷餘")
+_HANS_ONLY = frozenset("这们说过钱银账总计处药检报发单据证税额号货费医诊历余")
+
+
+def _zh_template(doc_type: str, fields: dict[str, FieldValue], text: str = "") -> str:
     """The Chinese document's summary in Chinese: its type, then the values as
     printed (names, dates, amounts), without English labels."""
     sch = schema(doc_type)
@@ -70,21 +80,23 @@ def _zh_template(doc_type: str, fields: dict[str, FieldValue]) -> str:
         for spec in sch.fields:
             fv = fields.get(spec.name)
             if spec.kind in kinds and fv is not None and fv.value and len(values) < 5:
-                text = fv.normalized if spec.kind in ("date", "amount") else fv.value
-                values.append(f"{code if spec.kind == 'amount' else ''}{text}")
+                shown = fv.normalized if spec.kind in ("date", "amount") else fv.value
+                values.append(f"{code if spec.kind == 'amount' else ''}{shown}")
                 if kinds != ("labelled",):
                     break
-    head = ZH_TYPES.get(doc_type, sch.label)
+    hant = sum(ch in _HANT_ONLY for ch in text) > sum(ch in _HANS_ONLY for ch in text)
+    head = (ZH_HANT_TYPES if hant else ZH_TYPES).get(doc_type, sch.label)
     return f"{head}：{'，'.join(' '.join(v.split()) for v in values)}。" if values else \
         f"{head}：未找到详细信息。"
 
 
-def template_summary(doc_type: str, fields: dict[str, FieldValue], lang: str = "en") -> str:
+def template_summary(doc_type: str, fields: dict[str, FieldValue], lang: str = "en",
+                     text: str = "") -> str:
     """One honest sentence from the grounded fields alone: who, when, and up to two
     amounts and two labelled values (a diagnosis, a closing balance); in Chinese for
     a Chinese document."""
     if lang == "zh":
-        return _zh_template(doc_type, fields)
+        return _zh_template(doc_type, fields, text)
     sch = schema(doc_type)
     label = sch.label
     parts = [label]
@@ -201,4 +213,4 @@ def summarize(
             kept.append(sentence)
     if kept:
         return " ".join(kept), "model"
-    return template_summary(doc_type, fields, language(text)), "template"
+    return template_summary(doc_type, fields, language(text), text), "template"

@@ -79,3 +79,11 @@ def test_a_chinese_document_gets_a_chinese_template_summary() -> None:
     assert template_summary("receipt", fields, language(ZH_DOC)) == (
         "收据：鸿运五金店，2024-03-09，25.00。")
     assert template_summary("receipt", fields).startswith("Receipt from 鸿运五金店")
+
+
+def test_a_traditional_chinese_document_gets_traditional_type_words() -> None:
+    from strongroom.understanding.summary import template_summary
+
+    text = "好味來麵館\n日期：2024/03/09\n牛肉麵 150\n總計 NT$190\n統一發票號碼 AB12345678\n"
+    summary = template_summary("receipt", extract_fields(text, schema("receipt")), "zh", text)
+    assert summary.startswith("收據：好味來麵館，2024-03-09")
