@@ -17,11 +17,9 @@ from pathlib import Path
 
 from strongroom.evaluate import Row, document_day_first, load_rows, matches
 from strongroom.understanding.artifact import save
-from strongroom.understanding.candidates import Candidate
-from strongroom.understanding.chooser import Chooser, Context, RuleChooser
-from strongroom.understanding.fields import extract_fields
+from strongroom.understanding.chooser import Chooser, RuleChooser
+from strongroom.understanding.personal import offered
 from strongroom.understanding.ranker import RankerChooser, Weights, features
-from strongroom.understanding.schema import FieldSpec, schema
 
 #: Fields with a choice among several candidates, in schema order: the address
 #: runs are weighed against the merchant the ranker chose (fitted first).
@@ -29,39 +27,17 @@ FIELDS = ("merchant", "merchant_address", "date", "total")
 C = 10.0  # inverse regularisation; on store-disjoint folds 10 beat 1 on total (0.925 vs 0.917)
 
 
-class _Recording:
-    """Passes choices through to ``chooser`` and keeps what ``field`` was offered,
-    with the context it was offered in (the fields chosen before it)."""
-
-    def __init__(self, chooser: Chooser, field: str) -> None:
-        self.chooser, self.field = chooser, field
-        self.seen: tuple[list[Candidate], Context, Candidate | None] | None = None
-
-    def choose(self, spec: FieldSpec, candidates: list[Candidate], ctx: Context
-               ) -> Candidate | None:
-        pick = self.chooser.choose(spec, candidates, ctx)
-        if spec.name == self.field:
-            rule_pick = RuleChooser().choose(spec, candidates, ctx)
-            snapshot = Context(ctx.text, ctx.lines, dict(ctx.chosen))
-            self.seen = (list(candidates), snapshot, rule_pick)
-        return pick
-
-
 def examples(rows: Sequence[Row], field: str, chooser: Chooser | None = None
              ) -> tuple[list[dict[str, float]], list[int]]:
     """Features and labels of every candidate for ``field``; the fields before it
     are chosen by ``chooser`` (the rules by default), as they will be in the app."""
-    spec = next(f for f in schema("receipt").fields if f.name == field)
     xs: list[dict[str, float]] = []
     ys: list[int] = []
     for row in rows:
         gold = row.gold.get(field)
         if not gold:
             continue
-        rec = _Recording(chooser or RuleChooser(), field)
-        extract_fields(row.text, schema("receipt"), rec)
-        assert rec.seen is not None
-        cands, ctx, pick = rec.seen
+        spec, cands, ctx, pick = offered(row.text, "receipt", field, chooser or RuleChooser())
         dayfirst = document_day_first(row.text)
         labels = [matches(spec.kind, c.text, c.normalized, gold, dayfirst=dayfirst)
                   for c in cands]

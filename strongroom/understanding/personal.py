@@ -9,7 +9,8 @@ adapts on the user's machine, in two ways that each need only a few labels:
   document holds it verbatim (a shop's name, its address, an account number),
   that span is offered as a candidate and the choice is made among the
   remembered values first. This is what turns an unseen shop into a seen one.
-* **Personal weights.** The shipped weights plus a small delta, fitted on the
+* **Personal weights.** For names and addresses (where layouts differ from shop to
+  shop), the shipped weights plus a small delta, fitted on the
   user's labels by a listwise softmax (the labelled candidate against the others
   offered with it) with an L2 pull of the delta towards zero, so a handful of
   labels nudges the shipped model and never overturns it.
@@ -123,7 +124,10 @@ def fit(base: Weights, labels: Sequence[Label], *, doc_type: str = "receipt",
     out: Weights = {f: dict(w) for f, w in base.items()}
     chooser = RankerChooser(base, doc_type)
     cache = {} if cache is None else cache
+    kinds = {f.name: f.kind for f in schema(doc_type).fields}
     for fname, w in base.items():
+        if kinds.get(fname) not in REMEMBERED_KINDS:
+            continue  # dates and amounts: the shipped weights read them better (measured)
         offers = []
         for lb in labels:
             if lb.field != fname or lb.doc_type != doc_type:
