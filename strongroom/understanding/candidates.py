@@ -194,6 +194,9 @@ def keyword_spans(text: str, keywords: list[str]) -> Iterator[tuple[int, str, Li
 
 #: What separates a label from its value, full-width CJK forms included.
 _LABEL_PUNCT = " \t:：#.-–=|\u3000"
+#: The rest of a longer label after the keyword, up to its colon: "PAYER'S name:",
+#: "Employee Name:", 纳税人"名称："; a few words, no digits (not "12/01 Time:").
+_LABEL_TAIL = re.compile(r"(?:['’][sS])?(?:[^\S\n]*[^\W\d_]+){1,2}[^\S\n]*[:：]")
 
 
 def labelled_candidates(text: str, keywords: list[str], *, number: bool = False
@@ -206,6 +209,8 @@ def labelled_candidates(text: str, keywords: list[str], *, number: bool = False
         m = re.search(rf"(?<![A-Za-z]){re.escape(kw)}(?![A-Za-z])", ln.text, re.IGNORECASE)
         assert m
         rest_at = ln.start + m.end()
+        if tail := _LABEL_TAIL.match(text, rest_at, ln.end):
+            rest_at = tail.end()
         rest = text[rest_at : ln.end]
         lead = len(rest) - len(rest.lstrip(_LABEL_PUNCT))
         start, value = rest_at + lead, rest.lstrip(_LABEL_PUNCT)

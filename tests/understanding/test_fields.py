@@ -146,3 +146,14 @@ def test_a_labelled_value_stops_where_the_next_label_starts():
     assert f["mrn"].value == "00431"
     from strongroom.understanding.candidates import labelled_candidates
     assert [c.text for c in labelled_candidates(text, ["name on card"])] == ["Li Na"]
+
+
+def test_a_value_starts_after_the_rest_of_a_longer_label():
+    from strongroom.understanding.candidates import labelled_candidates
+    text = ("PAYER'S name: Keystone Credit Union, 410 Orchard Ave\n纳税人名称：邓志远\n"
+            "Employee Name: Marco Silva\nPatient Jane Roe MRN: 0043\nDate 12/01/2024 Time: 10:00\n")
+    got = {kw: [c.text for c in labelled_candidates(text, [kw])]
+           for kw in ("payer", "纳税人", "employee", "patient", "date")}
+    assert got == {"payer": ["Keystone Credit Union, 410 Orchard Ave"], "纳税人": ["邓志远"],
+                   "employee": ["Marco Silva"], "patient": ["Jane Roe"],
+                   "date": ["12/01/2024"]}
