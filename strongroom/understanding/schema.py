@@ -39,6 +39,9 @@ class DocSchema:
     label: str
     describe: str
     fields: tuple[FieldSpec, ...] = field(default_factory=tuple)
+    #: Labels of the lines that carry the document's gist ("Assessment:", 结论：):
+    #: the summary quotes the first such line verbatim.
+    gist: tuple[str, ...] = ()
 
 
 KINDS = frozenset({"name", "labelled", "address", "date", "amount", "number", "currency",
@@ -125,7 +128,7 @@ def schema(doc_type: str) -> DocSchema:
     fields = {f["name"]: f for f in raw["fields"]}
     if mine is not None:
         fields.update({f["name"]: f for f in mine.get("fields", [])})
-        raw = {**raw, **{k: v for k, v in mine.items() if k in ("label", "describe")}}
+        raw = {**raw, **{k: v for k, v in mine.items() if k in ("label", "describe", "gist")}}
     label = raw.get("label", doc_type.replace("_", " ").capitalize())
     return DocSchema(doc_type, label, raw.get("describe", label.lower()),
-                     tuple(_spec(f) for f in fields.values()))
+                     tuple(_spec(f) for f in fields.values()), tuple(raw.get("gist", ())))

@@ -3,7 +3,9 @@
 The pretrained model continues the few-shot pattern well but, left free, it
 also copies words from the examples or invents them. So its sentence is kept
 only if every number and every content word in it occurs in the document;
-otherwise the summary is built from the grounded fields (``template``).
+otherwise the summary is built from the grounded fields (``template``). Either
+way the line that carries the document's gist, if its type names one
+("Assessment:", "Interpretation:", 结论：), is quoted after it (``gist``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable
 
 from strongroom.model import Backend
 
+from .candidates import keyword_spans, lines
 from .prompting import MAX_DOC_CHARS, language, summary_prompt
 from .result import FieldValue
 from .schema import schema
@@ -30,26 +33,41 @@ _CONNECTIVES = frozenset({
     "closing", "opening", "summary", "other", "this", "that", "its",
 })
 _WORD = re.compile(r"[^\W_]+(?:[.,'’/:\-][^\W_]+)*", re.UNICODE)
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK_OR_NOT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def grounded(sentence: str, text: str, field_values: list[str] | None = None) -> bool:
     """True when every content word of ``sentence`` is in ``text`` and every
     number is in ``text`` and, if ``field_values`` is given, inside one of them:
-    a line-item price is in the document too, but it is not the total."""
+    a line-item price is in the document too, but it is not the total.
+
+    Chinese has no spaces, so a run of Chinese characters is cut at the words a
+    summary may add (的, 收据, 合计, …) and every piece left must be in ``text``:
+    "福满多便利店的收据" holds if the document prints 福满多便利店."""
     haystack = text.lower()
     words = _WORD.findall(sentence.lower())
-    if len(words) < 3:
+    if len(words) < 3 and not _CJK.search(sentence):
         return False
-    for w in words:
+    pieces = [p for w in words for p in _CJK_OR_NOT.findall(w)]
+    content = 0  # pieces that say something of the document's own
+    for w in pieces:
+        if _CJK.match(w):
+            segments = [seg for seg in _ZH_CONNECTIVES.split(w) if seg]
+            if any(seg not in haystack for seg in segments):
+                return False
+            content += len(segments)
+            continue
         if w in _CONNECTIVES or (len(w) <= 2 and not w.isdigit()):
             continue
+        content += 1
         if w not in haystack:
             return False
         if field_values is not None and any(ch.isdigit() for ch in w) and not any(
             w in v.lower() for v in field_values
         ):
             return False
-    return True
+    return len(pieces) >= 3 and content > 0
 
 
 #: How a Chinese summary names the type (a person's own type uses its label).
@@ -64,9 +82,35 @@ ZH_HANT_TYPES = {"receipt": "收據", "invoice": "發票", "bank_statement": "�
                  "payslip": "薪資單", "tax_form": "稅務憑證", "lab_report": "檢驗報告",
                  "clinical_note": "病歷記錄", "prescription": "處方",
                  "discharge_summary": "出院摘要", "other": "文件"}
+#: Characters a Chinese summary may add: particles, "total", "date", "paid", "issued"
+#: and the type words above.
+_ZH_CONNECTIVES = re.compile("[" + re.escape("".join(sorted(
+    set("的了是在和与與及于於为為共计計合总總金额額日期年月号號张張份项項个個由从從至到"
+        "开開具购購买買付支出入含有次等")
+    | {ch for word in (*ZH_TYPES.values(), *ZH_HANT_TYPES.values()) for ch in word}))) + "]+")
 #: Characters only Traditional Chinese writes (their Simplified forms differ).
 _HANT_ONLY = frozenset("這們說過錢銀賬帳總計處藥檢報發單據證稅額號貨費醫診歷餘")
 _HANS_ONLY = frozenset("这们说过钱银账总计处药检报发单据证税额号货费医诊历余")
+
+
+_ZH_FLAGS = {"high": "偏高", "low": "偏低", "abnormal": "异常"}
+
+
+def out_of_range(fields: dict[str, FieldValue], zh: bool = False, most: int = 3) -> list[str]:
+    """Lab tests flagged high, low or abnormal, printed or computed from their
+    range: "Haemoglobin 11.4 g/dL (low)", "空腹血糖 6.8 mmol/L 偏高"."""
+    out = []
+    n = 1
+    while f"tests.{n}.name" in fields and len(out) < most:
+        flag = fields.get(f"tests.{n}.flag")
+        if flag is not None and flag.normalized not in (None, "normal"):
+            cells = [fields[f"tests.{n}.{c}"].value for c in ("name", "value", "unit")
+                     if f"tests.{n}.{c}" in fields]
+            shown = " ".join(" ".join(str(c).split()) for c in cells if c)
+            word = str(flag.normalized)
+            out.append(f"{shown} {_ZH_FLAGS.get(word, word)}" if zh else f"{shown} ({word})")
+        n += 1
+    return out
 
 
 def _zh_template(doc_type: str, fields: dict[str, FieldValue], text: str = "") -> str:
@@ -86,6 +130,7 @@ def _zh_template(doc_type: str, fields: dict[str, FieldValue], text: str = "") -
                     break
     hant = sum(ch in _HANT_ONLY for ch in text) > sum(ch in _HANS_ONLY for ch in text)
     head = (ZH_HANT_TYPES if hant else ZH_TYPES).get(doc_type, sch.label)
+    values += out_of_range(fields, zh=True)
     return f"{head}：{'，'.join(' '.join(v.split()) for v in values)}。" if values else \
         f"{head}：未找到详细信息。"
 
@@ -119,6 +164,8 @@ def template_summary(doc_type: str, fields: dict[str, FieldValue], lang: str = "
         parts.append(f"{lab.lower()} {code}{fv.normalized}")
     for lab, fv in labelled[:2]:
         parts.append(f"{lab.lower()}: {' '.join((fv.value or '').split())}")
+    if flagged := out_of_range(fields):
+        parts.append("out of range: " + "; ".join(flagged))
     if len(parts) == 1:
         return f"{label}; no details could be found in its text."
     return " ".join(parts[:2]) + (", " + ", ".join(parts[2:]) if parts[2:] else "") + "."
@@ -175,6 +222,34 @@ def _sentence(backend: Backend, chunk: str, doc_type: str, max_tokens: int,
     return sentence
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s|[。！？]")
+GIST_CHARS = 200
+
+
+def gist(text: str, doc_type: str) -> str | None:
+    """The document's own words for its gist: the first line labelled with one of
+    the type's ``gist`` labels ("Assessment: viral URTI, improving."), quoted from
+    the label to the end of its first sentence (the next line when the label
+    stands alone). Extractive, so grounded by construction."""
+    all_lines = lines(text)
+    for _priority, kw, ln in keyword_spans(text, list(schema(doc_type).gist)):
+        m = re.search(rf"(?<![A-Za-z]){re.escape(kw)}(?![A-Za-z])", ln.text, re.IGNORECASE)
+        assert m
+        quote = ln.text[m.start():]
+        if len(_WORD.findall(quote)) <= len(_WORD.findall(kw)):  # the label alone
+            nxt = next((x for x in all_lines if x.no > ln.no), None)
+            if nxt is None or nxt.no > ln.no + 1:
+                continue
+            quote = f"{quote.rstrip(' :：')}: {nxt.text}"
+        if (end := _SENTENCE_END.search(quote)) is not None:
+            quote = quote[:end.end()]
+        if len(quote) > GIST_CHARS:
+            quote = quote[:GIST_CHARS].rsplit(" ", 1)[0] + "…"
+        quote = quote.strip()
+        return quote if quote[-1] in ".。!?！？…" else quote + ("。" if _CJK.search(quote) else ".")
+    return None
+
+
 def _adds(sentence: str, kept: list[str]) -> bool:
     """Whether ``sentence`` says something the kept ones do not (a third of its
     content words new)."""
@@ -211,6 +286,9 @@ def summarize(
         sentence = _sentence(backend, text[start:end], doc_type, max_tokens, cancel, progress)
         if sentence and grounded(sentence, text, values) and _adds(sentence, kept):
             kept.append(sentence)
-    if kept:
-        return " ".join(kept), "model"
-    return template_summary(doc_type, fields, language(text), text), "template"
+    source = "model" if kept else "template"
+    if not kept:
+        kept.append(template_summary(doc_type, fields, language(text), text))
+    if (quote := gist(text, doc_type)) and _adds(quote, kept):
+        kept.append(quote)
+    return " ".join(kept), source
