@@ -19,6 +19,7 @@ import argparse
 import json
 import statistics
 from pathlib import Path
+from typing import Any
 
 FIELDS = {"company": "merchant", "address": "merchant_address", "date": "date",
           "total": "total"}
@@ -44,7 +45,7 @@ def lines(words: list[str], boxes: list[list[float]]) -> list[str]:
     return [" ".join(w for w, _ in sorted(row, key=lambda wb: wb[1][0])) for row in rows]
 
 
-def convert(record: dict) -> dict:
+def convert(record: dict[str, Any]) -> dict[str, Any]:
     text = "\n".join(lines(record["words"], record["bboxes"]))
     gold = {ours: record["entities"].get(theirs) or None for theirs, ours in FIELDS.items()}
     return {"id": record["key"], "doc_type": "receipt", "text": text, "gold": gold}

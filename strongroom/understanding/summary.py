@@ -99,7 +99,7 @@ _ZH_FLAGS = {"high": "偏高", "low": "偏低", "abnormal": "异常"}
 def out_of_range(fields: dict[str, FieldValue], zh: bool = False, most: int = 3) -> list[str]:
     """Lab tests flagged high, low or abnormal, printed or computed from their
     range: "Haemoglobin 11.4 g/dL (low)", "空腹血糖 6.8 mmol/L 偏高"."""
-    out = []
+    out: list[str] = []
     n = 1
     while f"tests.{n}.name" in fields and len(out) < most:
         flag = fields.get(f"tests.{n}.flag")
