@@ -36,9 +36,17 @@ import numpy as np  # noqa: E402
 from llama_cpp.llama_grammar import LlamaGrammar  # noqa: E402
 
 from strongroom.errors import Cancelled, ModelError  # noqa: E402
-from strongroom.model import Backend, Choice, Chunk, Constraint, Grammar  # noqa: E402
+from strongroom.model import (  # noqa: E402
+    Backend,
+    Choice,
+    Chunk,
+    Constraint,
+    Grammar,
+    HiddenStates,
+)
 
 N_BATCH = 256  # prompt chunk: also how often a long prompt checks for cancel
+EMBED_CTX = 1024  # hidden states are read for a document's head only
 
 
 def _check(cancel: threading.Event | None) -> None:
@@ -58,10 +66,14 @@ def choice_grammar(options: Sequence[str]) -> str:
 class LlamaCppBackend(Backend):
     name = "llama.cpp"
     supports_gbnf = True
+    supports_hidden_states = True
 
-    def __init__(self, llm: llama_cpp.Llama) -> None:
+    def __init__(self, llm: llama_cpp.Llama, model_path: Path | None = None,
+                 threads: int = 1) -> None:
         self._llm = llm
         self._n_vocab = llm.n_vocab()
+        self._path, self._threads = model_path, threads
+        self._embedder: llama_cpp.Llama | None = None
 
     # -- loading ------------------------------------------------------------
     @classmethod
@@ -80,7 +92,7 @@ class LlamaCppBackend(Backend):
             )
         except (ValueError, RuntimeError) as exc:
             raise ModelError(f"The model file could not be loaded ({exc}).") from None
-        return cls(llm)
+        return cls(llm, model_path, threads)
 
     @property
     def n_ctx(self) -> int:
@@ -88,6 +100,46 @@ class LlamaCppBackend(Backend):
 
     def close(self) -> None:
         self._llm.close()
+        if self._embedder is not None:
+            self._embedder.close()
+            self._embedder = None
+
+    # -- hidden states ------------------------------------------------------
+    def hidden_states(self, text: str, *, cancel: threading.Event | None = None
+                      ) -> HiddenStates:
+        """A second context, made on first use over the same memory-mapped weights,
+        returns the last layer's state per token (pooling none; no logits), so the
+        generation context's KV cache is left as it was."""
+        if self._embedder is None:
+            if self._path is None:
+                raise ModelError("hidden states need the model's file path")
+            self._embedder = llama_cpp.Llama(
+                model_path=str(self._path), n_ctx=EMBED_CTX, n_batch=EMBED_CTX,
+                n_ubatch=EMBED_CTX, n_threads=self._threads, n_threads_batch=self._threads,
+                embedding=True, pooling_type=llama_cpp.LLAMA_POOLING_TYPE_NONE, verbose=False)
+        llm = self._embedder
+        _check(cancel)
+        raw = text.encode("utf-8")
+        tokens = llm.tokenize(raw, add_bos=True, special=False)
+        if len(tokens) > EMBED_CTX:
+            raise ModelError("The text is too long for the model's context window.")
+        # Byte offsets of each token's piece, then characters.
+        char_at = [i for i, ch in enumerate(text) for _ in ch.encode("utf-8")] + [len(text)]
+        spans: list[tuple[int, int]] = []
+        at = 0
+        for t in tokens:
+            if t == llm.token_bos():
+                continue
+            piece = llm.detokenize([t])
+            spans.append((char_at[at], char_at[min(at + len(piece), len(raw))]))
+            at += len(piece)
+        vectors = np.asarray(llm.embed(text, normalize=False, truncate=False),
+                             dtype=np.float32)
+        if len(vectors) == len(spans) + 1:  # the BOS row
+            vectors = vectors[1:]
+        if len(vectors) != len(spans):
+            raise ModelError("hidden states and tokens disagree")
+        return HiddenStates(spans, vectors)
 
     # -- tokens -------------------------------------------------------------
     def tokenize(self, text: str) -> list[int]:

@@ -304,7 +304,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.chooser == "ranker":
         from .understanding import ranker
 
-        make_chooser = lambda: ranker.RankerChooser(ranker.load())  # noqa: E731
+        make_chooser = lambda: ranker.RankerChooser(ranker.load(), lm=ranker.load_lm())  # noqa: E731
     elif args.chooser == "ranker-fit":
         from .training.chooser import LearnedChooser
 

@@ -61,12 +61,23 @@ class Grammar(Constraint):
     gbnf: str
 
 
+@dataclass(frozen=True)
+class HiddenStates:
+    """The model's last-layer state at every token of a text: ``vectors[i]`` belongs
+    to the token printed at ``text[spans[i][0]:spans[i][1]]``."""
+
+    spans: list[tuple[int, int]]
+    vectors: Any  # numpy array, one row per span
+
+
 class Backend(ABC):
     """A loaded local model. One instance is used from one thread at a time."""
 
     name: ClassVar[str]
     #: Accepts ``Grammar`` constraints (``Choice`` is always supported).
     supports_gbnf: ClassVar[bool] = False
+    #: Implements ``hidden_states``.
+    supports_hidden_states: ClassVar[bool] = False
     #: Option names ``load`` accepts, beyond the model path.
     options: ClassVar[frozenset[str]] = frozenset({"n_ctx", "threads"})
     #: Optional, for ``strongroom bench``: the engine's stock path on the same prompts,
@@ -124,6 +135,12 @@ class Backend(ABC):
     ) -> list[float]:
         """Log-likelihood (natural log, summed over tokens) of each continuation after
         ``prefix``. The prefix is evaluated once, without logits except its last."""
+
+    def hidden_states(self, text: str, *, cancel: threading.Event | None = None
+                      ) -> HiddenStates:
+        """One pass over ``text`` without logits; the state at every token
+        (``supports_hidden_states``). ``text`` must fit the context window."""
+        raise NotImplementedError(f"{self.name} does not expose hidden states")
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the model."""

@@ -58,3 +58,61 @@ def test_no_fixture_line_is_in_the_training_documents():
     training = {ln for d in generate(40, seed=0) for ln in d["text"].splitlines()}
     assert not lines & training
     assert lines & (training | {next(iter(lines))})
+
+
+# -- the model's states as a ranker feature ---------------------------------------------
+def test_the_folded_read_out_is_the_fitted_pipeline():
+    """PCA + logistic regression over standardized states, folded into one vector,
+    scores exactly as the pipeline it replaces."""
+    pytest.importorskip("sklearn")
+    import numpy as np
+    from sklearn.decomposition import PCA
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    from strongroom.training import lmstack
+
+    rng = np.random.default_rng(1)
+    scale = rng.uniform(0.1, 3, 1920)
+    direction = rng.choice([-1.0, 1.0], 1920) * scale  # states vary along a few directions
+    docs = []
+    for i in range(60):
+        vecs = rng.normal(size=(8, 1920)) * scale
+        ys = np.zeros(8, int)
+        ys[i % 8] = 1
+        vecs[i % 8] += 0.5 * direction  # the right candidate stands out along one
+        docs.append(lmstack.Doc(str(i), str(i % 7), [{}] * 8, vecs, ys))
+    bias, vector = lmstack.fit_readout(docs)
+    x = np.concatenate([d.vecs for d in docs])
+    y = np.concatenate([d.ys for d in docs])
+    sc = StandardScaler().fit(x)
+    pca = PCA(lmstack.COMPONENTS, random_state=0).fit(sc.transform(x))
+    lr = LogisticRegression(C=lmstack.LM_C, max_iter=3000).fit(pca.transform(sc.transform(x)), y)
+    want = lr.decision_function(pca.transform(sc.transform(x))) / lmstack.SCALE
+    assert np.allclose(bias + x @ vector, want, atol=1e-6)
+    picked = [int(np.argmax(lmstack.readout(bias, vector, d))) for d in docs]
+    assert sum(p == int(np.argmax(d.ys)) for p, d in zip(picked, docs, strict=True)) >= 50
+
+
+@pytest.mark.slow
+@pytest.mark.model
+@pytest.mark.skipif(not DEV.is_file(), reason="the dev set lives in ../shared (as in CI)")
+def test_retraining_the_read_out_reproduces_the_shipped_one(tmp_path, model_path):
+    """Every dev receipt read by the real model (about 5 minutes), then the repo's
+    command: the ranker and read-out it fits match the shipped ones up to float noise
+    (llama.cpp's states differ in the last bits between CPUs, so no checksum)."""
+    pytest.importorskip("sklearn")
+    import numpy as np
+
+    from strongroom.training.lmstack import main
+
+    states, out = tmp_path / "states.npz", tmp_path / "receipt_lm.json"
+    assert main(["states", str(DEV), str(states), "--model", str(model_path)]) == 0
+    assert main(["fit", str(DEV), str(states), "--out", str(out)]) == 0
+    new = json.loads(out.read_text())["weights"]
+    shipped = json.loads(resource_path("chooser", "receipt_lm.json").read_text())["weights"]
+    for field in ("merchant", "merchant_address"):
+        a, b = (np.asarray(w["lm"][field]["vector"]) for w in (new, shipped))
+        assert a @ b / np.linalg.norm(a) / np.linalg.norm(b) > 0.99, field
+        for name, w in shipped["ranker"][field].items():
+            assert abs(new["ranker"][field][name] - w) < 0.05 + 0.02 * abs(w), (field, name)

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Protocol
+from typing import Any, Protocol
 
 from .candidates import Candidate, Line
 from .schema import FieldSpec
@@ -65,6 +65,8 @@ class Context:
     text: str
     lines: list[Line]
     chosen: dict[str, Candidate | None] = field(default_factory=dict)
+    #: The model's states for the first lines (``lmstates.LineStates``), when read.
+    states: Any = None
 
     @cached_property
     def _positions(self) -> dict[int, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .candidates import (
     Candidate,
     day_first,
@@ -48,15 +50,17 @@ def _address_candidates(spec: FieldSpec, ctx: Context) -> list[Candidate]:
 
 
 def extract_fields(text: str, doc_schema: DocSchema, chooser: Chooser | None = None,
-                   *, trace: dict[str, list[Candidate]] | None = None
-                   ) -> dict[str, FieldValue]:
+                   *, trace: dict[str, list[Candidate]] | None = None,
+                   states: Any = None) -> dict[str, FieldValue]:
     """Every field of ``doc_schema``; a field without a grounded choice is empty.
 
     ``trace``, when given, receives the candidates offered to the chooser per
-    field (``strongroom eval`` measures candidate recall from it).
+    field (``strongroom eval`` measures candidate recall from it); ``states``
+    (``lmstates.LineStates``) are the model's read of the first lines, for a
+    chooser that weighs them.
     """
     chooser = chooser or RuleChooser()
-    ctx = Context(text=text, lines=lines(text))
+    ctx = Context(text=text, lines=lines(text), states=states)
     currencies = find_currencies(text)
     currency = RuleChooser()._choose_currency(FieldSpec("currency", "", "currency"),
                                               currencies, ctx)

@@ -19,8 +19,9 @@ from strongroom.reading.base import Document
 from . import checks
 from .chooser import Chooser
 from .fields import extract_fields
+from .lmstates import LineStates
 from .personal import Label, OfferCache, PersonalChooser
-from .ranker import RankerChooser
+from .ranker import RankerChooser, load_lm
 from .ranker import load as load_weights
 from .result import Extraction
 from .router import Router
@@ -45,7 +46,10 @@ class Understander:
         self._summary_tokens = summary_tokens
         # The learned ranker beat the rules on store-disjoint folds (issue 12).
         self._base = None if chooser else load_weights()
-        self._chooser = chooser or RankerChooser(load_weights())
+        # ... and weighs the model's read of the first lines where that helped (a
+        # chooser given here gets the states if it can weigh them).
+        self._lm = load_lm() if chooser is None else getattr(chooser, "lm", None)
+        self._chooser = chooser or RankerChooser(load_weights(), lm=self._lm)
         self._offers: OfferCache = {}  # personal.fit's cache, kept between fits
         self._labels: Sequence[Label] | None = None  # new labels, not fitted yet
         # The learned router beat the model's label likelihoods (issue 12).
@@ -72,7 +76,11 @@ class Understander:
         # A type from the person's schema files first (its "match" phrases), then the
         # learned router.
         doc_type = user_type(doc.text) or self._router.route(doc.text)[0]
-        fields = extract_fields(doc.text, schema(doc_type), self._current_chooser())
+        states = None
+        if self._lm is not None and doc_type == "receipt":
+            states = LineStates.read(backend, doc.text, cancel)
+        fields = extract_fields(doc.text, schema(doc_type), self._current_chooser(),
+                                states=states)
         fields = checks.assess(schema(doc_type), doc.text, fields)
         if cancel.is_set():
             raise Cancelled
@@ -100,7 +108,8 @@ class Understander:
     def _current_chooser(self) -> Chooser:
         labels, self._labels = self._labels, None
         if labels is not None and self._base is not None:
-            self._chooser = PersonalChooser(self._base, labels, cache=self._offers)
+            self._chooser = PersonalChooser(self._base, labels, cache=self._offers,
+                                            lm=self._lm)
         return self._chooser
 
     def close(self) -> None:

@@ -31,6 +31,7 @@ from .chooser import (
     Context,
     RuleChooser,
 )
+from .lmstates import Stack
 from .schema import FieldSpec, schema
 
 Weights = dict[str, dict[str, float]]  # field -> feature -> weight ("bias" included)
@@ -272,11 +273,31 @@ def confidence(scores: list[float], best: int) -> float:
     return round(1.0 / sum(math.exp(s - top) for s in scores) * math.exp(scores[best] - top), 3)
 
 
+@dataclass(frozen=True)
+class LmRanker:
+    """Weights for a few fields that also weigh the model's read of a candidate
+    (feature ``lm``, from ``stack``); used when the document's states were read."""
+
+    weights: Weights
+    stack: Stack
+
+    def plus(self, delta: Weights) -> LmRanker:
+        """With a person's weight changes added (``personal.fit``)."""
+        w = {f: {k: v + delta.get(f, {}).get(k, 0.0) for k, v in fw.items()}
+             for f, fw in self.weights.items()}
+        for f, d in delta.items():
+            if f in w:
+                w[f].update({k: v for k, v in d.items() if k not in w[f]})
+        return LmRanker(w, self.stack)
+
+
 class RankerChooser:
     """Picks the best-scored candidate for fields with weights; rules elsewhere."""
 
-    def __init__(self, weights: Weights, doc_type: str = "receipt") -> None:
+    def __init__(self, weights: Weights, doc_type: str = "receipt",
+                 lm: LmRanker | None = None) -> None:
         self.weights = weights
+        self.lm = lm
         self.rules = RuleChooser()
         # Weights belong to this type's fields: an invoice's "total" is another spec.
         self.specs = set(schema(doc_type).fields)
@@ -288,10 +309,24 @@ class RankerChooser:
         if w is None or not candidates or spec not in self.specs:
             return rule_pick
         amounts = _Amounts.of(spec, candidates, ctx) if spec.kind == "amount" else None
-        scores = [score(w, features(spec, c, candidates, ctx, rule_pick, amounts))
-                  for c in candidates]
+        feats = [features(spec, c, candidates, ctx, rule_pick, amounts) for c in candidates]
+        if self.lm is not None and ctx.states is not None and spec.name in self.lm.weights:
+            w = self.lm.weights[spec.name]
+            for f, c in zip(feats, candidates, strict=True):
+                f["lm"] = self.lm.stack.score(spec.name, ctx.states, c) or 0.0
+        scores = [score(w, f) for f in feats]
         best = max(range(len(candidates)), key=scores.__getitem__)
         return dataclasses.replace(candidates[best], confidence=confidence(scores, best))
+
+
+@cache
+def load_lm(doc_type: str = "receipt") -> LmRanker | None:
+    """The ranker that reads the model's states (``<type>_lm.json``), if shipped."""
+    path = resource_path("chooser", f"{doc_type}_lm.json")
+    if not path.is_file():
+        return None
+    data = artifact.read(path, "chooser weights")
+    return LmRanker(data["ranker"], Stack.of(data["lm"]))
 
 
 @cache

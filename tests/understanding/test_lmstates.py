@@ -1,0 +1,113 @@
+"""The model's states as a ranker feature: read by the real model, shipped as data."""
+
+import json
+
+import numpy as np
+import pytest
+
+from strongroom.resources import path as resource_path
+from strongroom.understanding import artifact, ranker
+from strongroom.understanding.fields import extract_fields
+from strongroom.understanding.lmstates import MAX_LINES, LineStates, head
+from strongroom.understanding.schema import schema
+from tests.understanding.test_fields import RECEIPT
+
+
+def test_the_shipped_read_out_is_numbers_only_and_trusted():
+    data = json.loads(resource_path("chooser", "receipt_lm.json").read_text())
+    weights = artifact.read(resource_path("chooser", "receipt_lm.json"), "chooser weights")
+    assert set(weights) == {"ranker", "lm"}
+    assert set(weights["lm"]) == set(weights["ranker"]) == {"merchant", "merchant_address"}
+    for field, lm in weights["lm"].items():
+        assert set(lm) == {"bias", "vector"} and len(lm["vector"]) == 3 * 640
+        assert all(isinstance(x, float) for x in lm["vector"])
+        assert weights["ranker"][field]["lm"] > 0.5  # the ranker leans on the read-out
+    # no words in it but feature names: no shop names, no addresses
+    base = ranker.load()
+    for field, w in weights["ranker"].items():
+        assert set(w) <= set(base[field]) | {"lm"} | set(w) & {"bias"}, field
+    assert len(json.dumps(data)) < 200_000
+
+
+@pytest.mark.model
+def test_hidden_states_cover_the_text_and_leave_the_generation_cache(backend):
+    text = "Greenleaf Grocers Ltd\n12 Mill Lane, Leeds LS1 4AB\n店名：福满多 €5\n\nTOTAL 7.25"
+    prompt = "Receipt:\nTOTAL 7.25\nSummary:"
+    first = list(backend.generate(prompt, max_tokens=3))[-1]
+    hs = backend.hidden_states(text)
+    assert "".join(text[a:z] for a, z in hs.spans) == text  # every character, in order
+    assert hs.vectors.shape == (len(hs.spans), 640) and np.isfinite(hs.vectors).all()
+    again = backend.hidden_states(text)
+    assert np.array_equal(hs.vectors, again.vectors)  # deterministic
+    later = list(backend.generate(prompt, max_tokens=3))[-1]
+    assert later.text == first.text
+    # the cache survived: all but the last prompt token (re-read for its logits) reused
+    assert later.prompt_cached == first.prompt_cached + first.prompt_tokens - 1
+    states = LineStates.of(text, hs)
+    assert states.mean.shape == (5, 640)
+    assert not states.mean[3].any() and states.mean[4].any()  # a blank line has no state
+
+
+@pytest.mark.model
+def test_the_read_out_of_live_states_finds_addresses(backend):
+    """The app's states, read now, against the read-out trained on states read by the
+    training command: the read-out alone must rank the real address run first on
+    most dev-style receipts, and a scrambled read-out must not."""
+    from strongroom.understanding.lmstates import Stack
+    from strongroom.understanding.personal import offered
+
+    lm = ranker.load_lm()
+    assert lm is not None
+    docs = [RECEIPT, "SHOP ONE ENTERPRISE\n(002345-K)\nNO 5, JALAN MAJU 3,\nTAMAN SERI,\n"
+            "43000 KAJANG, SELANGOR.\nTEL: 03-8736 1234\nINVOICE NO: 1182\nDATE: 02/03/2018\n"
+            "ITEM 2 X 3.50 7.00\nTOTAL: 7.00\nCASH 10.00\nCHANGE 3.00"]
+    want = ["NO. 5, JALAN MAWAR 2,\nTAMAN INDAH, 81100 JOHOR BAHRU",
+            "NO 5, JALAN MAJU 3,\nTAMAN SERI,\n43000 KAJANG, SELANGOR."]
+    rng = np.random.default_rng(0)
+    scrambled = Stack(lm.stack.bias, {f: rng.permutation(v) for f, v in lm.stack.vectors.items()})
+    hits = scrambled_hits = 0
+    for text, gold in zip(docs, want, strict=True):
+        states = LineStates.read(backend, text)
+        assert states is not None
+        spec, cands, ctx, _ = offered(text, "receipt", "merchant_address",
+                                      ranker.RankerChooser(ranker.load()))
+        for stack, _count in ((lm.stack, "real"), (scrambled, "scrambled")):
+            best = max(cands, key=lambda c, s=stack: s.score("merchant_address", states, c))
+            ok = best.text == gold
+            if stack is lm.stack:
+                hits += ok
+            else:
+                scrambled_hits += ok
+    assert hits == 2 and scrambled_hits < 2
+
+
+@pytest.mark.model
+def test_the_pipeline_reads_states_for_receipts_only(backend, monkeypatch):
+    from strongroom.reading.base import Document
+    from strongroom.understanding.pipeline import Understander
+
+    read = []
+    real = backend.hidden_states
+
+    def spy(text, **kw):
+        read.append(text)
+        return real(text, **kw)
+
+    monkeypatch.setattr(backend, "hidden_states", spy)
+    u = Understander(lambda: backend, summary_tokens=4)
+    import threading
+
+    ex = u(Document(name="r", kind="text", text=RECEIPT, data=b""), cancel=threading.Event(),
+           progress=lambda _f: None)
+    assert ex.doc_type == "receipt" and read == [head(RECEIPT)]
+    for fv in ex.fields.values():  # still grounded
+        assert fv.span is None or RECEIPT[fv.span[0] : fv.span[1]] == fv.value
+    plain = extract_fields(RECEIPT, schema("receipt"), ranker.RankerChooser(ranker.load()))
+    assert ex.fields["merchant"].value == plain["merchant"].value
+    note = ("Riverside Clinic\nPatient: Ana Ruiz\nDate of visit: 03/04/2024\n"
+            "Assessment: viral URTI.\nPlan: fluids, rest.")
+    read.clear()
+    u(Document(name="n", kind="text", text=note, data=b""), cancel=threading.Event(),
+      progress=lambda _f: None)
+    assert read == []  # no read-out for clinical notes: the states would cost and not count
+    assert MAX_LINES == 20
