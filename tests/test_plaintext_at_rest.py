@@ -84,8 +84,9 @@ def write_documents(folder: Path, c: Canaries, sample: int) -> dict[str, Path]:
         "Total Due                     $2,340.00\n", encoding="utf-8")
     docs["body"].write_bytes(make_docx([
         "Riverside Clinic", "Visit date: 2024-04-01", "Patient: Jane Doe",
-        "Seen for a rash on both arms.",
-        f"Plan: apply {c.body} cream twice daily; review in two weeks."]))
+        # body text only: not on the "Plan:" line, which the summary quotes
+        f"Seen for a rash on both arms after using {c.body} soap.",
+        "Plan: apply cream twice daily; review in two weeks."]))
     docs["name"].write_bytes(make_pdf([
         f"City Lab\nLab report\nSample no. {sample}\nDate: 2024-02-10\n"
         "Hemoglobin 13.5 g/dL (12.0-15.5)\n"
