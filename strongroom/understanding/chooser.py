@@ -58,6 +58,10 @@ _STOP_ADDRESS = re.compile(
 )
 
 
+#: Labels of a person's date of birth.
+_BIRTH = ("dob", "d.o.b", "date of birth", "birth date", "birthdate", "born", "出生", "生日")
+
+
 @dataclass
 class Context:
     """What a chooser may look at besides the candidates."""
@@ -124,9 +128,14 @@ class RuleChooser:
     def _choose_date(self, spec: FieldSpec, cands: list[Candidate], ctx: Context
                      ) -> Candidate | None:
         scored = []
+        about_birth = _has_word(" ".join(spec.keywords), _BIRTH) is not None
         for c in cands:
             label = self._label(c, ctx)
             if spec.avoid and _has_word(label, spec.avoid) is not None:
+                continue
+            # A birth date is a person's, never the document's (a "DOB 1978-11-02"
+            # beside the patient's name is not when the sample was collected).
+            if not about_birth and _has_word(label, _BIRTH) is not None:
                 continue
             kw = _has_word(label, spec.keywords)
             scored.append((kw if kw is not None else len(spec.keywords), c.start, c))

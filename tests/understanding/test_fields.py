@@ -157,3 +157,11 @@ def test_a_value_starts_after_the_rest_of_a_longer_label():
     assert got == {"payer": ["Keystone Credit Union, 410 Orchard Ave"], "纳税人": ["邓志远"],
                    "employee": ["Marco Silva"], "patient": ["Jane Roe"],
                    "date": ["12/01/2024"]}
+
+
+def test_a_date_of_birth_is_never_the_documents_date():
+    text = ("Westbrook Pathology\nPatient: Oliver Grant   DOB 1978-11-02\n"
+            "Reported: 2024-05-06 15:42\nHemoglobin   11.4  g/dL      (13.5-17.5)  L\n")
+    f = extract_fields(text, schema("lab_report"))
+    assert f["report_date"].normalized == "2024-05-06"
+    assert f["collection_date"].normalized != "1978-11-02"  # not the birthday
