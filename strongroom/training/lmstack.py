@@ -28,7 +28,13 @@ from strongroom.evaluate import Row, document_day_first, group_folds, load_rows,
 from strongroom.understanding.artifact import save
 from strongroom.understanding.lmstates import LineStates
 from strongroom.understanding.personal import offered
-from strongroom.understanding.ranker import RankerChooser, Weights, features
+from strongroom.understanding.ranker import (
+    NONE_BELOW,
+    NONE_BELOW_LM,
+    RankerChooser,
+    Weights,
+    features,
+)
 
 from .chooser import C, fit_weights
 
@@ -141,13 +147,19 @@ def fit_field(train: Sequence[Doc]) -> tuple[dict[str, float], float, np.ndarray
     return w, bias, vector
 
 
-def _right(w: dict[str, float], d: Doc, lm: np.ndarray | None) -> int:
+def _right(w: dict[str, float], d: Doc, lm: np.ndarray | None, field: str) -> int:
+    """Whether the ranker's pick is right ("none" below ``NONE_BELOW`` is wrong here:
+    every document in these sets has the field)."""
     if not len(d.ys):
         return 0
     scores = [w.get("bias", 0.0) + sum(w.get(k, 0.0) * x for k, x in f.items())
               + (w.get("lm", 0.0) * lm[i] if lm is not None else 0.0)
               for i, f in enumerate(d.feats)]
-    return int(d.ys[int(np.argmax(scores))])
+    best = int(np.argmax(scores))
+    none_below = (NONE_BELOW if lm is None else NONE_BELOW_LM).get(field, 0.0)
+    if 1 / (1 + np.exp(-scores[best])) < none_below:
+        return 0
+    return int(d.ys[best])
 
 
 def compare(train_rows: Sequence[Row], test_rows: Sequence[Row],
@@ -158,8 +170,8 @@ def compare(train_rows: Sequence[Row], test_rows: Sequence[Row],
     for field in FIELDS:
         train, test = docs(train_rows, field, states, base), docs(test_rows, field, states, base)
         w, b, v = fit_field(train)
-        plain = sum(_right(base[field], d, None) for d in test)
-        stacked = sum(_right(w, d, readout(b, v, d)) for d in test)
+        plain = sum(_right(base[field], d, None, field) for d in test)
+        stacked = sum(_right(w, d, readout(b, v, d), field) for d in test)
         out[field] = (plain, stacked, len(test))
     return out
 

@@ -181,7 +181,7 @@ def number_checks(fields: Mapping[str, FieldValue]) -> Iterator[Finding]:
 # -- addresses ------------------------------------------------------------------------
 #: What an address never holds: a time, a price, a receipt's own words. None of the
 #: 626 dev receipts' addresses has one.
-_NOT_ADDRESS = re.compile(
+NOT_ADDRESS = re.compile(
     r"\b\d{1,2}:\d\d\b|\b\d+\.\d\d\b|\b(total|amount|paid|cash|change|qty|price|ticket|"
     r"invoice|receipt|tel|fax|gst|date)\b", re.IGNORECASE)
 
@@ -189,7 +189,7 @@ _NOT_ADDRESS = re.compile(
 def address_checks(fields: Mapping[str, FieldValue], schema: DocSchema) -> Iterator[Finding]:
     for spec in schema.fields:
         fv = fields.get(spec.name)
-        if spec.kind == "address" and fv is not None and fv.value and _NOT_ADDRESS.search(
+        if spec.kind == "address" and fv is not None and fv.value and NOT_ADDRESS.search(
                 fv.value):
             yield Finding((spec.name,), False,
                           "It holds a time, a price or a receipt's words: not an address.")

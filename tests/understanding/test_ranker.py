@@ -77,3 +77,22 @@ def test_work_grows_linearly_with_a_long_receipt(monkeypatch):
 
     small, large = work(100), work(400)
     assert large < 6 * small  # linear: ~4x; the quadratic version did ~16x
+
+
+def test_none_is_an_answer_when_no_run_looks_like_an_address():
+    chooser = ranker.RankerChooser(ranker.load())
+    whole = extract_fields(RECEIPT, schema("receipt"), chooser)
+    assert whole["merchant_address"].value.startswith("NO. 5, JALAN MAWAR 2,\nTAMAN INDAH")
+    torn = "\n".join(ln for i, ln in enumerate(RECEIPT.split("\n")) if i not in (2, 3))
+    f = extract_fields(torn, schema("receipt"), chooser)
+    assert f["merchant_address"].value is None  # not the item lines below it
+    assert f["merchant"].value == whole["merchant"].value and f["total"].value == "22.65"
+    zh = "福满多便利店\n2023-06-18 08:12\n豆浆 3.50\n包子 x2 6.00\n合计 9.50\n微信支付 9.50\n"
+    assert extract_fields(zh, schema("receipt"), chooser)["merchant_address"].value is None
+    # the threshold is what says none: without it the same receipt gets a run
+    low = dict(ranker.NONE_BELOW)
+    ranker.NONE_BELOW.clear()
+    try:
+        assert extract_fields(torn, schema("receipt"), chooser)["merchant_address"].value
+    finally:
+        ranker.NONE_BELOW.update(low)
