@@ -34,6 +34,7 @@ from strongroom.understanding.ranker import (
     RankerChooser,
     Weights,
     features,
+    score,
 )
 
 from .chooser import C, fit_weights
@@ -152,8 +153,7 @@ def _right(w: dict[str, float], d: Doc, lm: np.ndarray | None, field: str) -> in
     every document in these sets has the field)."""
     if not len(d.ys):
         return 0
-    scores = [w.get("bias", 0.0) + sum(w.get(k, 0.0) * x for k, x in f.items())
-              + (w.get("lm", 0.0) * lm[i] if lm is not None else 0.0)
+    scores = [score(w, f if lm is None else {**f, "lm": float(lm[i])})
               for i, f in enumerate(d.feats)]
     best = int(np.argmax(scores))
     none_below = (NONE_BELOW if lm is None else NONE_BELOW_LM).get(field, 0.0)

@@ -182,14 +182,15 @@ def line_candidates(text: str, *, first: int = 10) -> list[Candidate]:
     return out
 
 
-def keyword_spans(text: str, keywords: list[str]) -> Iterator[tuple[int, str, Line]]:
-    """(priority, keyword, line) for each line holding a keyword, in keyword order."""
+def keyword_spans(text: str, keywords: list[str]) -> Iterator[tuple[Line, re.Match[str]]]:
+    """(line, where the keyword is on it) for each line holding a keyword, in
+    keyword order."""
     all_lines = lines(text)
-    for priority, kw in enumerate(keywords):
+    for kw in keywords:
         pattern = re.compile(rf"(?<![A-Za-z]){re.escape(kw)}(?![A-Za-z])", re.IGNORECASE)
         for ln in all_lines:
-            if pattern.search(ln.text):
-                yield priority, kw, ln
+            if m := pattern.search(ln.text):
+                yield ln, m
 
 
 #: What separates a label from its value, full-width CJK forms included.
@@ -205,9 +206,7 @@ def labelled_candidates(text: str, keywords: list[str], *, number: bool = False
     on the same line, or on the next line when the label stands alone."""
     all_lines = lines(text)
     out: list[Candidate] = []
-    for _priority, kw, ln in keyword_spans(text, keywords):
-        m = re.search(rf"(?<![A-Za-z]){re.escape(kw)}(?![A-Za-z])", ln.text, re.IGNORECASE)
-        assert m
+    for ln, m in keyword_spans(text, keywords):
         rest_at = ln.start + m.end()
         if tail := _LABEL_TAIL.match(text, rest_at, ln.end):
             rest_at = tail.end()

@@ -266,10 +266,10 @@ def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context
 #: "None" is an answer: below this probability (the logistic score of the best
 #: candidate) the field is left empty. Measured on store-disjoint folds of the dev
 #: receipts with each receipt's address lines torn off: at 0.05 the ranker says
-#: none for 542 of 586 such receipts, while on the intact ones it loses 4 right
-#: addresses of 489 and empties 24 wrong ones (ARCHITECTURE.md). The ranker that
+#: none for 553 of 586 such receipts, while on the intact ones it loses 6 right
+#: addresses of 489 and empties 22 wrong ones (ARCHITECTURE.md). The ranker that
 #: reads the model's states puts lower probabilities on right answers: at 0.05 it
-#: would lose 21 of 522, at 0.005 it loses 1 (and empties 3 wrong ones).
+#: would lose 21 of 522, at 0.005 it loses 1 (and says none for 483 of 586 torn).
 NONE_BELOW = {"merchant_address": 0.05}
 NONE_BELOW_LM = {"merchant_address": 0.005}
 

@@ -232,11 +232,9 @@ def gist(text: str, doc_type: str) -> str | None:
     the label to the end of its first sentence (the next line when the label
     stands alone). Extractive, so grounded by construction."""
     all_lines = lines(text)
-    for _priority, kw, ln in keyword_spans(text, list(schema(doc_type).gist)):
-        m = re.search(rf"(?<![A-Za-z]){re.escape(kw)}(?![A-Za-z])", ln.text, re.IGNORECASE)
-        assert m
+    for ln, m in keyword_spans(text, list(schema(doc_type).gist)):
         quote = ln.text[m.start():]
-        if len(_WORD.findall(quote)) <= len(_WORD.findall(kw)):  # the label alone
+        if len(_WORD.findall(quote)) <= len(_WORD.findall(m.group(0))):  # the label alone
             nxt = next((x for x in all_lines if x.no > ln.no), None)
             if nxt is None or nxt.no > ln.no + 1:
                 continue
