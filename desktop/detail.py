@@ -72,6 +72,19 @@ def status_cell(fv: FieldValue) -> str:
     return text
 
 
+def list_cell(name: str) -> tuple[str, int, str] | None:
+    """``tests.2.value`` → ("tests", 2, "value"): a cell of a list field; else None."""
+    parts = name.split(".")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    return parts[0], int(parts[1]), parts[2]
+
+
+#: Column headings of a list's table (lab tests); other columns read as their names.
+LIST_HEADINGS = {"name": "Test", "value": "Result", "unit": "Unit",
+                 "range": "Reference range", "flag": "Flag"}
+
+
 def field_label(name: str) -> str:
     """``total_due`` → "Total due"; a list's cell ``tests.2.value`` → "Test 2 · value"."""
     if name.count(".") == 2:
@@ -159,6 +172,20 @@ class DetailPane(QStackedWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.fields_table.itemSelectionChanged.connect(self._field_selected)
+        # A list field (a lab report's tests) is a table of its own: one row a test.
+        self.list_title = _section("Tests")
+        self.list_table = QTableWidget(0, 0)
+        self.list_table.verticalHeader().hide()
+        self.list_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.list_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list_table.setAlternatingRowColors(True)
+        self.list_table.setShowGrid(False)
+        self.list_table.itemSelectionChanged.connect(self._cell_selected)
+        for table in (self.fields_table, self.list_table):
+            table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+            table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self._selected: str | None = None
         self.hint = QLabel()
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
@@ -190,7 +217,10 @@ class DetailPane(QStackedWidget):
         top_layout.setContentsMargins(0, 6, 0, 0)
         top_layout.addWidget(_section("Fields"))
         top_layout.addWidget(self.fields_table)
+        top_layout.addWidget(self.list_title)
+        top_layout.addWidget(self.list_table)
         top_layout.addLayout(review_row)
+        top_layout.addStretch(1)  # tables as tall as their rows, spare room below
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 6, 0, 0)
@@ -200,7 +230,7 @@ class DetailPane(QStackedWidget):
         self.splitter.addWidget(top)
         self.splitter.addWidget(bottom)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([260, 340])
+        self.splitter.setSizes([300, 300])
         layout.addWidget(self.splitter, 1)
         self.document_page = page
         self.addWidget(page)
@@ -222,10 +252,12 @@ class DetailPane(QStackedWidget):
             label.clear()
         self.text_view.setExtraSelections([])
         self.text_view.setPlainText("")  # also drops the undo history
-        self.fields_table.blockSignals(True)
-        self.fields_table.clearContents()
-        self.fields_table.setRowCount(0)
-        self.fields_table.blockSignals(False)
+        for table in (self.fields_table, self.list_table):
+            table.blockSignals(True)
+            table.clearContents()
+            table.setRowCount(0)
+            table.blockSignals(False)
+        self._selected = None
 
     def show_message(self, name: str, title: str, message: str, *, failed: bool = False) -> None:
         """An unfinished or failed job: its name and what happened, in words."""
@@ -255,11 +287,13 @@ class DetailPane(QStackedWidget):
         self.setCurrentWidget(self.document_page)
 
     def _fill_fields(self, doc: StoredDocument) -> None:
+        self._selected = None
+        plain = {n: fv for n, fv in doc.fields.items() if list_cell(n) is None}
         table = self.fields_table
         table.blockSignals(True)
         table.clearContents()
-        table.setRowCount(len(doc.fields))
-        for row, (name, fv) in enumerate(doc.fields.items()):
+        table.setRowCount(len(plain))
+        for row, (name, fv) in enumerate(plain.items()):
             cells = [
                 QTableWidgetItem(field_label(name)),
                 QTableWidgetItem(fv.value if fv.value is not None else NOT_FOUND),
@@ -273,6 +307,8 @@ class DetailPane(QStackedWidget):
                 cells[1].setToolTip("Not found in this document")
             elif fv.inferred:
                 cells[1].setToolTip("Inferred, not quoted from the text")
+            else:
+                cells[1].setToolTip(fv.value)  # a long value is elided in its cell
             for column, item in enumerate(cells):
                 if fv.value is None or fv.inferred:
                     item.setForeground(_QUIET)
@@ -283,7 +319,75 @@ class DetailPane(QStackedWidget):
             if fv.status in _STATUS_COLOR:
                 cells[3].setForeground(_STATUS_COLOR[fv.status or ""])
         table.blockSignals(False)
+        self._fill_list(doc)
+        self._fit_tables()
         self._update_review_buttons()
+
+    def _fill_list(self, doc: StoredDocument) -> None:
+        """The cells of list fields (``tests.<n>.<column>``) as a table of rows."""
+        cells = {n: c for n in doc.fields if (c := list_cell(n)) is not None}
+        lists = list(dict.fromkeys(c[0] for c in cells.values()))
+        table = self.list_table
+        table.blockSignals(True)
+        table.clearContents()
+        shown = bool(lists)
+        self.list_title.setVisible(shown)
+        table.setVisible(shown)
+        if not shown:
+            table.setRowCount(0)
+            table.blockSignals(False)
+            return
+        field = lists[0]  # one list per schema today (a lab report's tests)
+        self.list_title.setText(field_label(field))
+        columns = list(dict.fromkeys(c[2] for c in cells.values() if c[0] == field))
+        rows = sorted({c[1] for c in cells.values() if c[0] == field})
+        table.setColumnCount(len(columns))
+        table.setHorizontalHeaderLabels([LIST_HEADINGS.get(c, field_label(c)) for c in columns])
+        table.setRowCount(len(rows))
+        for r, number in enumerate(rows):
+            for k, column in enumerate(columns):
+                name = f"{field}.{number}.{column}"
+                fv = doc.fields.get(name)
+                item = QTableWidgetItem()
+                item.setData(Qt.ItemDataRole.UserRole, name)
+                if fv is None:
+                    item.setFlags(Qt.ItemFlag.NoItemFlags)
+                elif fv.value is None:
+                    item.setText(fv.normalized or "")
+                    item.setForeground(_QUIET)
+                    font = item.font()
+                    font.setItalic(True)
+                    item.setFont(font)
+                    item.setToolTip(fv.note or "Inferred, not quoted from the text")
+                else:
+                    item.setText(fv.value)
+                    tip = STATUS_TEXT.get(fv.status or "", "")
+                    item.setToolTip(" — ".join(t for t in (tip, fv.note or "") if t))
+                if fv is not None and fv.status in _STATUS_COLOR and column == "flag":
+                    item.setForeground(_STATUS_COLOR[fv.status or ""])
+                table.setItem(r, k, item)
+        header = table.horizontalHeader()
+        for k in range(len(columns)):
+            header.setSectionResizeMode(k, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.blockSignals(False)
+
+    def _fit_tables(self) -> None:
+        """Each table as tall as its rows (the fields part of the splitter up to
+        seven tenths of it); the document text takes the rest."""
+        want = 0
+        for table in (self.fields_table, self.list_table):
+            if table.isHidden():
+                continue
+            rows = table.rowCount()
+            height = (table.horizontalHeader().sizeHint().height()
+                      + rows * table.verticalHeader().defaultSectionSize()
+                      + 2 * table.frameWidth() + 2)
+            table.setMaximumHeight(height)
+            want += height + 30  # the section title
+        total = sum(self.splitter.sizes()) or 600
+        top = min(want + 40, int(total * 0.7))  # the review row
+        self.splitter.setSizes([top, total - top])
 
     # -- fields ↔ text ---------------------------------------------------------
     def select_field(self, name: str) -> None:
@@ -292,15 +396,44 @@ class DetailPane(QStackedWidget):
             if item is not None and item.data(Qt.ItemDataRole.UserRole) == name:
                 self.fields_table.selectRow(row)
                 return
+        table = self.list_table
+        for row in range(table.rowCount()):
+            for column in range(table.columnCount()):
+                item = table.item(row, column)
+                if item is not None and item.data(Qt.ItemDataRole.UserRole) == name:
+                    table.setCurrentCell(row, column)
+                    return
         raise KeyError(name)
 
     def _field_selected(self) -> None:
-        doc, rows = self._doc, self.fields_table.selectionModel().selectedRows()
-        if doc is None or not rows:
+        rows = self.fields_table.selectionModel().selectedRows()
+        name = (self.fields_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+                if rows else None)
+        if name is not None:
+            self._clear_selection(self.list_table)
+        self._show_field(name)
+
+    def _cell_selected(self) -> None:
+        items = self.list_table.selectedItems()
+        name = items[0].data(Qt.ItemDataRole.UserRole) if items else None
+        if name is not None:
+            self._clear_selection(self.fields_table)
+        self._show_field(name)
+
+    @staticmethod
+    def _clear_selection(table: QTableWidget) -> None:
+        table.blockSignals(True)
+        table.clearSelection()
+        table.blockSignals(False)
+
+    def _show_field(self, name: str | None) -> None:
+        doc = self._doc
+        self._selected = name if doc is not None and name in doc.fields else None
+        if doc is None or self._selected is None:
             self.text_view.setExtraSelections([])
+            self._update_review_buttons()
             return
-        name = self.fields_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
-        fv = doc.fields[name]
+        fv = doc.fields[self._selected]
         hint = _where(doc, fv)
         if fv.note and fv.value is not None:
             hint += f" {fv.note}"
@@ -319,11 +452,8 @@ class DetailPane(QStackedWidget):
 
     # -- review ----------------------------------------------------------------
     def selected_field(self) -> str | None:
-        rows = self.fields_table.selectionModel().selectedRows()
-        if self._doc is None or not rows:
-            return None
-        name = self.fields_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
-        return str(name)
+        """The field (or list cell) selected in either table."""
+        return self._selected if self._doc is not None else None
 
     def _update_review_buttons(self) -> None:
         name, doc = self.selected_field(), self._doc

@@ -53,3 +53,40 @@ def test_pages_and_inferred_values_are_explained(qtbot) -> None:
     assert pane.text_view.extraSelections() == []
     assert pane.hint.text() == "Inferred: not quoted from the text, so nothing to highlight."
     assert pane.fields_table.item(1, 1).toolTip() == "Inferred, not quoted from the text"
+
+
+def test_lab_tests_are_a_table_of_their_own(qtbot) -> None:
+    from strongroom.understanding.labtests import lab_rows
+
+    text = ("Westbrook Pathology\nPatient: A. Person\n"
+            "Hemoglobin   11.4  g/dL   (13.5-17.5)  L\n"
+            "Sodium   150  mmol/L   135-145\n")
+    fields = {"laboratory": span_field(text, "Westbrook Pathology"), **lab_rows(text)}
+    pane = DetailPane()
+    qtbot.add_widget(pane)
+    pane.resize(600, 700)
+    pane.show()
+    pane.show_document(stored(text, fields))
+    # the fields table keeps plain fields; the tests are rows of their own table
+    assert pane.fields_table.rowCount() == 1
+    table = pane.list_table
+    assert pane.list_title.text() == "Tests" and table.isVisible()
+    headers = [table.horizontalHeaderItem(k).text() for k in range(table.columnCount())]
+    assert headers == ["Test", "Result", "Unit", "Reference range", "Flag"]
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["Hemoglobin", "Sodium"]
+    assert table.item(1, 4).text() == "high" and table.item(1, 4).font().italic()  # computed
+    # a cell is a field: it highlights its span, and review acts on it
+    pane.select_field("tests.2.range")
+    assert pane.selected_field() == "tests.2.range"
+    assert pane.fields_table.selectedItems() == []
+    (mark,) = pane.text_view.extraSelections()
+    assert mark.cursor.selectedText() == "135-145"
+    assert pane.confirm_button.isEnabled()
+    pane.select_field("laboratory")
+    assert pane.selected_field() == "laboratory" and table.selectedItems() == []
+    # every row of both tables is visible without scrolling
+    assert table.maximumHeight() >= table.rowCount() * table.verticalHeader().defaultSectionSize()
+    # a document without a list hides the table
+    pane.show_document(stored("Seen 2024-04-01.", {"date": span_field("Seen 2024-04-01.",
+                                                                      "2024-04-01")}))
+    assert not table.isVisible() and not pane.list_title.isVisible()
