@@ -164,4 +164,8 @@ def test_a_date_of_birth_is_never_the_documents_date():
             "Reported: 2024-05-06 15:42\nHemoglobin   11.4  g/dL      (13.5-17.5)  L\n")
     f = extract_fields(text, schema("lab_report"))
     assert f["report_date"].normalized == "2024-05-06"
-    assert f["collection_date"].normalized != "1978-11-02"  # not the birthday
+    # Not the birthday, and not the report date either: the report names no collection.
+    assert f["collection_date"].value is None
+    labelled = extract_fields(text.replace("Reported:", "Collected: 2024-05-05\nReported:"),
+                              schema("lab_report"))
+    assert labelled["collection_date"].normalized == "2024-05-05"
