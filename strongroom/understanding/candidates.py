@@ -74,15 +74,23 @@ def line_at(all_lines: list[Line], offset: int) -> Line | None:
     return None
 
 
-def day_first(text: str, currency: str | None) -> bool:
-    """Settle 03/04 as day-first or month-first from the document's own dates."""
+def order_clue(text: str) -> bool | None:
+    """Whether the document's own dates settle 03/04 as day-first (True) or
+    month-first (False): one of them has a day over 12. None when none does."""
     for m in re.finditer(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}", text):
         a, b = int(m.group(1)), int(m.group(2))
         if a > 12 >= b:
             return True
         if b > 12 >= a:
             return False
-    return currency != "USD"
+    return None
+
+
+def day_first(text: str, currency: str | None) -> bool:
+    """Settle 03/04 as day-first or month-first: the document's own dates, else its
+    currency (dollars month-first), else day-first as most of the world writes it."""
+    clue = order_clue(text)
+    return clue if clue is not None else currency != "USD"
 
 
 def find_dates(text: str, *, dayfirst: bool = True) -> list[Candidate]:

@@ -8,7 +8,8 @@ checks here compare fields with each other and with the rest of the document:
   cash handed over − change is the total;
 * a tax amount is its printed rate of the taxable amount;
 * dates exist, are not in the future and not before 1900; a due date is not before
-  the invoice date;
+  the invoice date; a date like 03/04/2024 that nothing in the document settles as
+  day-first or month-first (no other date, no currency) is shown both ways;
 * IBANs pass ISO 13616's mod-97 and card numbers Luhn's check (``python-stdnum``);
 * an address holds no time, price or receipt words;
 * a lab value against its printed reference range (``lab_flag``).
@@ -30,7 +31,7 @@ from decimal import Decimal, InvalidOperation
 
 from stdnum import iban, luhn
 
-from .candidates import find_amounts, lines
+from .candidates import find_amounts, lines, order_clue
 from .result import FieldValue
 from .schema import DocSchema
 
@@ -161,6 +162,40 @@ def date_checks(fields: Mapping[str, FieldValue], schema: DocSchema, today: date
         yield Finding(("due_date",), False, "It is before the invoice date.")
 
 
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}\s*")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _spoken(d: date) -> str:
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def order_checks(text: str, fields: Mapping[str, FieldValue], schema: DocSchema
+                 ) -> Iterator[Finding]:
+    """A date such as 03/04/2024 is 3 April or 4 March. When no other date in the
+    document has a day over 12 and no currency hints at a country, the reading
+    (day first) is a guess: say so, with both readings."""
+    currency = fields.get("currency")
+    if order_clue(text) is not None or (currency is not None and currency.normalized):
+        return
+    for spec in schema.fields:
+        fv = fields.get(spec.name)
+        if spec.kind != "date" or fv is None or not fv.value or not fv.normalized:
+            continue
+        m = _NUMERIC_DATE.fullmatch(fv.value)
+        if m is None or not (int(m[1]) <= 12 and int(m[2]) <= 12 and int(m[1]) != int(m[2])):
+            continue
+        try:
+            read = date.fromisoformat(fv.normalized)
+            other = date(read.year, read.day, read.month)
+        except ValueError:
+            continue
+        yield Finding((spec.name,), False, (
+            f"Read as {_spoken(read)}; it could be {_spoken(other)}: nothing else in the "
+            "document says whether the day or the month comes first."))
+
+
 # -- account and card numbers --------------------------------------------------------
 def number_checks(fields: Mapping[str, FieldValue]) -> Iterator[Finding]:
     for name, fv in fields.items():
@@ -231,6 +266,7 @@ def run(schema: DocSchema, text: str, fields: Mapping[str, FieldValue], *,
         if tax_name and fields.get(tax_name) and fields[tax_name].value:
             out += tax_rate_check(text, tax_name, fields[tax_name], fields[total_name])
     out += date_checks(fields, schema, today or date.today())
+    out += order_checks(text, fields, schema)
     out += number_checks(fields)
     out += address_checks(fields, schema)
     return out

@@ -17,7 +17,7 @@ from strongroom.understanding.schema import schema
 TODAY = date(2026, 11, 24)
 RECEIPT = """CORNER PANTRY
 12 MILL ROAD
-DATE: 02/05/2025
+DATE: 22/05/2025
 BREAD            3.20
 MILK             2.40
 APPLES           4.90
@@ -61,7 +61,7 @@ def test_a_wrong_total_gets_no_agreement() -> None:
 
 
 def test_dates_that_cannot_be_right_disagree() -> None:
-    text = "Invoice date: 05/03/2024\nDue: 01/02/2024\n"
+    text = "Invoice date: 05/03/2024\nDue: 01/02/2024\nPrinted 25/01/2024\n"  # day first
     fields = {"invoice_date": span(text, "05/03/2024", normalized="2024-03-05"),
               "due_date": span(text, "01/02/2024", normalized="2024-02-01")}
     assert [(f.fields, f.ok) for f in findings(text, fields, "invoice")] == [
@@ -153,3 +153,26 @@ def test_an_address_with_a_time_or_a_price_is_not_one() -> None:
     text = "KEDAI MAJU\nNO. 3, JALAN MERAK 2,\n41200 KLANG\n"
     right = {"merchant_address": span(text, "NO. 3, JALAN MERAK 2,\n41200 KLANG")}
     assert findings(text, right) == []
+
+
+def test_a_date_nothing_settles_is_shown_both_ways() -> None:
+    note = "Riverside Clinic\nDate of visit: 03/04/2024\nSeen for a sore throat.\n"
+    fields = extract_fields(note, schema("clinical_note"))
+    assessed = checks.assess(schema("clinical_note"), note, fields, today=TODAY)
+    visit = assessed["visit_date"]
+    assert (visit.normalized, visit.status) == ("2024-04-03", checks.NEEDS_REVIEW)
+    assert visit.note == ("Read as 3 April 2024; it could be 4 March 2024: nothing else in "
+                          "the document says whether the day or the month comes first.")
+    # another date with a day over 12 settles it; so does a currency
+    settled = note + "Follow-up booked 17/04/2024.\n"
+    assert checks.assess(schema("clinical_note"), settled,
+                         extract_fields(settled, schema("clinical_note")),
+                         today=TODAY)["visit_date"].status == checks.GROUNDED
+    priced = "CORNER PANTRY\nDATE: 02/05/2025\nTOTAL RM 11.13\n"
+    assert not [f for f in findings(priced, extract_fields(priced, schema("receipt")))
+                if "could be" in f.message]
+    # 04/04 reads the same either way
+    same = note.replace("03/04", "04/04")
+    assert not [f for f in checks.run(schema("clinical_note"), same,
+                                      extract_fields(same, schema("clinical_note")), today=TODAY)
+                if "could be" in f.message]
