@@ -116,3 +116,27 @@ def test_retraining_the_read_out_reproduces_the_shipped_one(tmp_path, model_path
         assert a @ b / np.linalg.norm(a) / np.linalg.norm(b) > 0.99, field
         for name, w in shipped["ranker"][field].items():
             assert abs(new["ranker"][field][name] - w) < 0.05 + 0.02 * abs(w), (field, name)
+
+
+def test_torn_receipts_lose_exactly_their_address_lines():
+    from strongroom.evaluate import Row
+    from strongroom.training.lmstack import TORN, torn
+
+    text = ("KEDAI RUNCIT MAJU SDN BHD\nNO 8, JALAN BUKIT 3,\n47000 SUNGAI BULOH, SELANGOR\n"
+            "DATE: 12/03/2019\nMILO 2 x 4.50 9.00\nTOTAL 9.00\n")
+    gold = {"merchant": "KEDAI RUNCIT MAJU SDN BHD", "date": "12/03/2019", "total": "9.00",
+            "merchant_address": "NO 8, JALAN BUKIT 3, 47000 SUNGAI BULOH, SELANGOR"}
+    (row,) = torn([Row("a", text, "receipt", gold),
+                   Row("b", text, "receipt", {**gold, "merchant_address": "NOT PRINTED"})])
+    assert row.id == "a" + TORN and row.gold["merchant_address"] is None
+    assert row.text == "KEDAI RUNCIT MAJU SDN BHD\nDATE: 12/03/2019\nMILO 2 x 4.50 9.00\nTOTAL 9.00\n"
+    assert row.gold["merchant"] == gold["merchant"]
+
+
+def test_likelihood_features_compare_the_scored_candidates():
+    from strongroom.training.lmlike import ll_features
+
+    feats = ll_features([[0, 5, -4.0, 4], [6, 9, -9.0, 3]], [(0, 5), (6, 9), (10, 12)])
+    assert feats[0] == {"ll_rel": 0.0, "ll_tok": -0.2, "ll_top": 1.0}
+    assert feats[1]["ll_rel"] == -0.5 and feats[1]["ll_top"] == 0.0
+    assert feats[2] == {"ll_none": 1.0}  # not among the ranker's top candidates

@@ -1,8 +1,9 @@
 """The model's states as a ranker feature: read, measure, fit (issue 12).
 
-    python -m strongroom.training.lmstack states DATASET.jsonl OUT.npz [--model GGUF]
-    python -m strongroom.training.lmstack cv DATASET.jsonl STATES.npz [--test T.jsonl]
-    python -m strongroom.training.lmstack fit DATASET.jsonl STATES.npz [--out FILE]
+    python -m strongroom.training.lmstack torn DATASET.jsonl TORN.jsonl
+    python -m strongroom.training.lmstack states DATASET.jsonl [MORE.jsonl] OUT.npz [--model GGUF]
+    python -m strongroom.training.lmstack cv DATASET.jsonl STATES.npz [--torn T.jsonl] [--test X]
+    python -m strongroom.training.lmstack fit DATASET.jsonl STATES.npz [--torn T.jsonl] [--out F]
 
 ``states`` runs Gemma once over each document's first lines (``lmstates``) and
 keeps the per-line states (float16). ``fit`` trains, for the merchant and the
@@ -12,11 +13,20 @@ ranker is then refitted with that read-out as an extra feature ``lm``. The
 ranker's ``lm`` values for its own training rows are out-of-fold (4 folds by
 store), so it learns how far to trust the read-out on shops it has not seen.
 ``cv`` prints both rankers on store-disjoint folds. Needs scikit-learn.
+
+"None" is an answer: ``torn`` writes each receipt again with its address's lines
+torn off. With ``--torn`` (their states read into the same STATES file), ``cv``
+also counts how many torn receipts each ranker leaves without an address, and
+``fit`` trains the address on them too, every run of a torn receipt a negative:
+the ranker then learns how low a receipt's best run scores when no address is
+printed, and its probability can say "none".
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +36,7 @@ import numpy as np
 
 from strongroom.evaluate import Row, document_day_first, group_folds, load_rows, matches, text_key
 from strongroom.understanding.artifact import save
+from strongroom.understanding.checks import NOT_ADDRESS
 from strongroom.understanding.lmstates import LineStates
 from strongroom.understanding.personal import offered
 from strongroom.understanding.ranker import (
@@ -70,6 +81,34 @@ def load_states(path: Path) -> dict[str, LineStates]:
             for i in ids}
 
 
+TORN = "~torn"  # a torn receipt's id: the intact one's and this
+
+
+def torn(rows: Sequence[Row]) -> list[Row]:
+    """Each receipt whose gold address is one of its candidates, with those lines
+    removed and the address's gold set to none."""
+    out = []
+    for row in rows:
+        gold = row.gold.get("merchant_address")
+        if not gold or (row.doc_type or "receipt") != "receipt":
+            continue
+        spec, cands, _, _ = offered(row.text, "receipt", "merchant_address", RankerChooser({}))
+        dayfirst = document_day_first(row.text)
+        hit = next((c for c in cands
+                    if matches(spec.kind, c.text, c.normalized, gold, dayfirst=dayfirst)), None)
+        if hit is None:
+            continue
+        gone = range(hit.line, hit.line + hit.text.count("\n") + 1)
+        text = "\n".join(ln for i, ln in enumerate(row.text.split("\n")) if i not in gone)
+        out.append(Row(row.id + TORN, text, "receipt", {**row.gold, "merchant_address": None}))
+    return out
+
+
+def _for(rows: Sequence[Row], field: str) -> list[Row]:
+    """The rows that speak for ``field``: intact ones, and torn ones where it is torn off."""
+    return [r for r in rows if not r.id.endswith(TORN) or r.gold.get(field) is None]
+
+
 @dataclass
 class Doc:
     """One document's candidates for one field: features, state vectors, labels."""
@@ -79,25 +118,32 @@ class Doc:
     feats: list[dict[str, float]]
     vecs: np.ndarray
     ys: np.ndarray
+    spans: tuple[tuple[int, int], ...] = ()  # each candidate's (start, end)
 
 
-def docs(rows: Sequence[Row], field: str, states: dict[str, LineStates], base: Weights
-         ) -> list[Doc]:
-    """Candidates as the app offers them; the address follows the base ranker's merchant."""
+def docs(rows: Sequence[Row], field: str, states: dict[str, LineStates], base: Weights,
+         *, negatives: bool = False) -> list[Doc]:
+    """Candidates as the app offers them (an address's after ``NOT_ADDRESS``); the
+    address follows the base ranker's merchant. With ``negatives``, documents whose
+    gold is none come too, every candidate wrong (torn receipts)."""
     chooser = RankerChooser({"merchant": base["merchant"]} if "merchant" in base else {})
     out = []
     for row in rows:
         gold = row.gold.get(field)
-        if not gold or row.id not in states:
+        if (not gold and not negatives) or row.id not in states:
             continue
         spec, cands, ctx, pick = offered(row.text, "receipt", field, chooser)
+        if spec.kind == "address":
+            cands = [c for c in cands if not NOT_ADDRESS.search(c.text)]
         dayfirst = document_day_first(row.text)
-        ys = np.array([matches(spec.kind, c.text, c.normalized, gold, dayfirst=dayfirst)
+        ys = np.array([bool(gold) and matches(spec.kind, c.text, c.normalized, gold or "",
+                                              dayfirst=dayfirst)
                        for c in cands], dtype=int)
         vecs = (np.stack([states[row.id].vector(c) for c in cands]) if cands
                 else np.zeros((0, 1)))
         out.append(Doc(row.id, text_key(row.gold.get("merchant") or row.id),
-                       [features(spec, c, cands, ctx, pick) for c in cands], vecs, ys))
+                       [features(spec, c, cands, ctx, pick) for c in cands], vecs, ys,
+                       tuple((c.start, c.end) for c in cands)))
     return out
 
 
@@ -128,7 +174,7 @@ def fit_field(train: Sequence[Doc]) -> tuple[dict[str, float], float, np.ndarray
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    train = [d for d in train if d.ys.any()]
+    train = [d for d in train if d.ys.any() or d.id.endswith(TORN)]
     inner = group_folds([d.group for d in train], INNER_FOLDS)
     lm: dict[int, np.ndarray] = {}
     for k in range(INNER_FOLDS):
@@ -148,66 +194,125 @@ def fit_field(train: Sequence[Doc]) -> tuple[dict[str, float], float, np.ndarray
     return w, bias, vector
 
 
-def _right(w: dict[str, float], d: Doc, lm: np.ndarray | None, field: str) -> int:
-    """Whether the ranker's pick is right ("none" below ``NONE_BELOW`` is wrong here:
-    every document in these sets has the field)."""
+def _pick(w: dict[str, float], d: Doc, lm: np.ndarray | None
+          ) -> tuple[float, int, list[float]]:
+    """(the pick's own probability, whether it is right, every candidate's score)."""
     if not len(d.ys):
-        return 0
+        return 0.0, 0, []
     scores = [score(w, f if lm is None else {**f, "lm": float(lm[i])})
               for i, f in enumerate(d.feats)]
     best = int(np.argmax(scores))
-    none_below = (NONE_BELOW if lm is None else NONE_BELOW_LM).get(field, 0.0)
-    if 1 / (1 + np.exp(-scores[best])) < none_below:
-        return 0
-    return int(d.ys[best])
+    return float(1 / (1 + np.exp(-scores[best]))), int(d.ys[best]), scores
+
+
+@dataclass
+class Outcome:
+    """One ranker on test documents: each intact document's (probability, right) and
+    its candidates' scores, each torn one's probability; "none" below a threshold."""
+
+    intact: list[tuple[float, int]]
+    torn: list[float]
+    scores: list[list[float]] = dataclasses.field(default_factory=list)  # intact ones
+
+    def right(self, none_below: float) -> int:
+        return sum(r for p, r in self.intact if p >= none_below)
+
+    def none(self, none_below: float) -> int:
+        return sum(p < none_below for p in self.torn)
+
+    def __add__(self, other: Outcome) -> Outcome:
+        return Outcome(self.intact + other.intact, self.torn + other.torn,
+                       self.scores + other.scores)
+
+
+VARIANTS = ("ranker", "+ model states", "+ model states, trained on torn receipts")
 
 
 def compare(train_rows: Sequence[Row], test_rows: Sequence[Row],
-            states: dict[str, LineStates]) -> dict[str, tuple[int, int, int]]:
-    """field -> (right without states, right with them, documents)."""
-    base = fit_weights(train_rows)
-    out = {}
+            states: dict[str, LineStates]) -> dict[str, dict[str, Outcome]]:
+    """field -> variant -> outcome. Rows whose id ends in ``TORN`` are torn receipts:
+    scored for "none", and trained on by the last variant only."""
+    base = fit_weights([r for r in train_rows if not r.id.endswith(TORN)])
+    out: dict[str, dict[str, Outcome]] = {}
     for field in FIELDS:
-        train, test = docs(train_rows, field, states, base), docs(test_rows, field, states, base)
-        w, b, v = fit_field(train)
-        plain = sum(_right(base[field], d, None, field) for d in test)
-        stacked = sum(_right(w, d, readout(b, v, d), field) for d in test)
-        out[field] = (plain, stacked, len(test))
+        train = docs(_for(train_rows, field), field, states, base, negatives=True)
+        test = docs(_for(test_rows, field), field, states, base, negatives=True)
+        intact = [d for d in train if not d.id.endswith(TORN)]
+
+        def run(w: dict[str, float], readout_: tuple[float, np.ndarray] | None,
+                test: list[Doc] = test) -> Outcome:
+            got = Outcome([], [])
+            for d in test:
+                lm = readout(*readout_, d) if readout_ else None
+                p, r, scores = _pick(w, d, lm)
+                got = got + (Outcome([], [p]) if d.id.endswith(TORN)
+                             else Outcome([(p, r)], [], [scores]))
+            return got
+
+        w, b, v = fit_field(intact)
+        out[field] = {"ranker": run(base[field], None), "+ model states": run(w, (b, v))}
+        if len(intact) < len(train):
+            w, b, v = fit_field(train)
+            out[field][VARIANTS[2]] = run(w, (b, v))
     return out
 
 
-def cross_validate(rows: Sequence[Row], states: dict[str, LineStates], k: int = 5
-                   ) -> dict[str, tuple[int, int, int]]:
+def cross_validate(rows: Sequence[Row], states: dict[str, LineStates], k: int = 5,
+                   torn_rows: Sequence[Row] = ()) -> dict[str, dict[str, Outcome]]:
+    """Store-disjoint folds; a torn receipt goes where its intact one does."""
     fold = group_folds([text_key(r.gold.get("merchant") or r.id) for r in rows], k)
-    total = {f: (0, 0, 0) for f in FIELDS}
+    fold_of = {r.id: f for r, f in zip(rows, fold, strict=True)}
+    torn_fold = [fold_of[r.id.removesuffix(TORN)] for r in torn_rows]
+    total: dict[str, dict[str, Outcome]] = {}
     for i in range(k):
-        got = compare([r for r, f in zip(rows, fold, strict=True) if f != i],
-                      [r for r, f in zip(rows, fold, strict=True) if f == i], states)
-        total = {f: (total[f][0] + got[f][0], total[f][1] + got[f][1], total[f][2] + got[f][2])
-                 for f in FIELDS}
+        got = compare(
+            [r for r, f in zip(rows, fold, strict=True) if f != i]
+            + [r for r, f in zip(torn_rows, torn_fold, strict=True) if f != i],
+            [r for r, f in zip(rows, fold, strict=True) if f == i]
+            + [r for r, f in zip(torn_rows, torn_fold, strict=True) if f == i], states)
+        for field, variants in got.items():
+            for name, o in variants.items():
+                total.setdefault(field, {})
+                total[field][name] = total[field].get(name, Outcome([], [])) + o
     return total
 
 
-def fit(rows: Sequence[Row], states: dict[str, LineStates]) -> dict[str, Any]:
+def fit(rows: Sequence[Row], states: dict[str, LineStates], torn_rows: Sequence[Row] = ()
+        ) -> dict[str, Any]:
     base = fit_weights(rows)
     ranker, lm = {}, {}
     for field in FIELDS:
-        w, b, v = fit_field(docs(rows, field, states, base))
+        w, b, v = fit_field(docs(_for([*rows, *torn_rows], field), field, states, base,
+                                 negatives=True))
         ranker[field] = w
         lm[field] = {"bias": round(b, 6), "vector": [round(float(x), 6) for x in v]}
     return {"ranker": ranker, "lm": lm}
 
 
-def _report(title: str, got: dict[str, tuple[int, int, int]]) -> None:
+#: Thresholds the report shows "none" at (the shipped ones among them).
+SWEEP = (0.005, 0.01, 0.02, 0.05, 0.1)
+
+
+def _report(title: str, got: dict[str, dict[str, Outcome]]) -> None:
     print(title)
-    for f, (plain, stacked, n) in got.items():
-        print(f"  {f:18} ranker {plain / n:.3f}   + model states {stacked / n:.3f}   "
-              f"({plain} -> {stacked} of {n})")
+    for field, variants in got.items():
+        print(f"  {field}")
+        for name, o in variants.items():
+            n = len(o.intact)
+            shipped = (NONE_BELOW if name == "ranker" else NONE_BELOW_LM).get(field, 0.0)
+            line = f"    {name:42} {o.right(shipped) / n:.3f} ({o.right(shipped)} of {n})"
+            if o.torn:
+                line += "; none for torn, right kept: " + ", ".join(
+                    f"{t:g}: {o.none(t)}/{len(o.torn)}, {o.right(t)}" for t in SWEEP)
+            print(line)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m strongroom.training.lmstack")
     sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("torn")
+    t.add_argument("dataset", type=Path)
+    t.add_argument("out", type=Path)
     s = sub.add_parser("states")
     s.add_argument("dataset", type=Path, nargs="+")
     s.add_argument("out", type=Path)
@@ -216,30 +321,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         p = sub.add_parser(name)
         p.add_argument("dataset", type=Path)
         p.add_argument("states", type=Path)
+        p.add_argument("--torn", type=Path, help="receipts with the address torn off "
+                       "(from `torn`; their states in STATES)")
     sub.choices["cv"].add_argument("--test", type=Path, help="also fit on all, score this set")
     sub.choices["fit"].add_argument(
         "--out", type=Path,
         default=Path(__file__).resolve().parents[2] / "resources" / "chooser" / "receipt_lm.json")
     args = ap.parse_args(argv)
+    if args.cmd == "torn":
+        out = torn(load_rows(args.dataset))
+        args.out.write_text("".join(json.dumps({"id": r.id, "doc_type": r.doc_type,
+                                                "text": r.text, "gold": r.gold},
+                                               ensure_ascii=False) + "\n" for r in out),
+                            encoding="utf-8")
+        print(f"{args.out}: {len(out)} receipts with the address torn off")
+        return 0
     if args.cmd == "states":
         rows = [r for d in args.dataset for r in load_rows(d)]
         np.savez_compressed(args.out, **read_states(rows, args.model))  # type: ignore[arg-type]
         print(f"{args.out}: states of {len(rows)} documents")
         return 0
     rows = [r for r in load_rows(args.dataset) if (r.doc_type or "receipt") == "receipt"]
+    torn_rows = load_rows(args.torn) if args.torn else []
     states = load_states(args.states)
     if args.cmd == "cv":
-        _report(f"store-disjoint, 5 folds, {len(rows)} documents", cross_validate(rows, states))
+        _report(f"store-disjoint, 5 folds, {len(rows)} documents"
+                + (f" and {len(torn_rows)} torn" if torn_rows else ""),
+                cross_validate(rows, states, torn_rows=torn_rows))
         if args.test:
             _report(f"fitted on all, scored on {args.test.name}",
-                    compare(rows, load_rows(args.test), states))
+                    compare([*rows, *torn_rows], load_rows(args.test), states))
         return 0
-    weights = fit(rows, states)
+    weights = fit(rows, states, torn_rows)
     save(weights, args.out, {"doc_type": "receipt", "trained_on": args.dataset.name,
-                             "documents": len(rows), "model": "logistic regression over "
-                             "ranker features + a read-out of Gemma 3 270M's states",
+                             "documents": len(rows), "torn_receipts": len(torn_rows),
+                             "model": "logistic regression over ranker features + a "
+                             "read-out of Gemma 3 270M's states",
                              "components": COMPONENTS, "C": C, "lm_C": LM_C}, compact=True)
-    print(f"{args.out}: {', '.join(FIELDS)} from {len(rows)} documents")
+    print(f"{args.out}: {', '.join(FIELDS)} from {len(rows)} documents"
+          + (f" and {len(torn_rows)} torn receipts" if torn_rows else ""))
     return 0
 
 
