@@ -304,7 +304,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.chooser == "ranker":
         from .understanding import ranker
 
-        make_chooser = lambda: ranker.RankerChooser(ranker.load(), lm=ranker.load_lm())  # noqa: E731
+        make_chooser = lambda: ranker.RankerChooser(  # noqa: E731
+            ranker.load(), lm=ranker.load_lm(), temperatures=ranker.load_temperatures())
     elif args.chooser == "ranker-fit":
         from .training.chooser import LearnedChooser
 

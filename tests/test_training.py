@@ -94,21 +94,30 @@ def test_the_folded_read_out_is_the_fitted_pipeline():
     assert sum(p == int(np.argmax(d.ys)) for p, d in zip(picked, docs, strict=True)) >= 50
 
 
+@pytest.fixture(scope="module")
+def dev_states(tmp_path_factory, model_path):
+    """Every dev receipt read by the real model (about 5 minutes), by the repo's command."""
+    from strongroom.training.lmstack import main
+
+    states = tmp_path_factory.mktemp("states") / "states.npz"
+    assert main(["states", str(DEV), str(states), "--model", str(model_path)]) == 0
+    return states
+
+
 @pytest.mark.slow
 @pytest.mark.model
 @pytest.mark.skipif(not DEV.is_file(), reason="the dev set lives in ../shared (as in CI)")
-def test_retraining_the_read_out_reproduces_the_shipped_one(tmp_path, model_path):
-    """Every dev receipt read by the real model (about 5 minutes), then the repo's
-    command: the ranker and read-out it fits match the shipped ones up to float noise
-    (llama.cpp's states differ in the last bits between CPUs, so no checksum)."""
+def test_retraining_the_read_out_reproduces_the_shipped_one(tmp_path, dev_states):
+    """The ranker and read-out the repo's command fits match the shipped ones up to
+    float noise (llama.cpp's states differ in the last bits between CPUs, so no
+    checksum)."""
     pytest.importorskip("sklearn")
     import numpy as np
 
     from strongroom.training.lmstack import main
 
-    states, out = tmp_path / "states.npz", tmp_path / "receipt_lm.json"
-    assert main(["states", str(DEV), str(states), "--model", str(model_path)]) == 0
-    assert main(["fit", str(DEV), str(states), "--out", str(out)]) == 0
+    out = tmp_path / "receipt_lm.json"
+    assert main(["fit", str(DEV), str(dev_states), "--out", str(out)]) == 0
     new = json.loads(out.read_text())["weights"]
     shipped = json.loads(resource_path("chooser", "receipt_lm.json").read_text())["weights"]
     for field in ("merchant", "merchant_address"):
@@ -116,6 +125,24 @@ def test_retraining_the_read_out_reproduces_the_shipped_one(tmp_path, model_path
         assert a @ b / np.linalg.norm(a) / np.linalg.norm(b) > 0.99, field
         for name, w in shipped["ranker"][field].items():
             assert abs(new["ranker"][field][name] - w) < 0.05 + 0.02 * abs(w), (field, name)
+
+
+@pytest.mark.slow
+@pytest.mark.model
+@pytest.mark.skipif(not DEV.is_file(), reason="the dev set lives in ../shared (as in CI)")
+def test_refitting_the_temperatures_reproduces_the_shipped_ones(tmp_path, dev_states):
+    """Store-disjoint folds of both rankers, a temperature per field, by the repo's
+    command (about 8 minutes): within two steps of its grid of the shipped file."""
+    pytest.importorskip("sklearn")
+    from strongroom.training.calibration import main
+
+    out = tmp_path / "receipt_calibration.json"
+    assert main(["fit", str(DEV), str(dev_states), "--out", str(out)]) == 0
+    new = json.loads(out.read_text())["weights"]
+    shipped = json.loads(resource_path("chooser", "receipt_calibration.json").read_text())
+    for ranker_, fields in shipped["weights"].items():
+        for field, t in fields.items():
+            assert abs(new[ranker_][field] - t) <= 0.08 * t, (ranker_, field)  # 2 grid steps
 
 
 def test_torn_receipts_lose_exactly_their_address_lines():
@@ -129,7 +156,8 @@ def test_torn_receipts_lose_exactly_their_address_lines():
     (row,) = torn([Row("a", text, "receipt", gold),
                    Row("b", text, "receipt", {**gold, "merchant_address": "NOT PRINTED"})])
     assert row.id == "a" + TORN and row.gold["merchant_address"] is None
-    assert row.text == "KEDAI RUNCIT MAJU SDN BHD\nDATE: 12/03/2019\nMILO 2 x 4.50 9.00\nTOTAL 9.00\n"
+    assert row.text == ("KEDAI RUNCIT MAJU SDN BHD\nDATE: 12/03/2019\nMILO 2 x 4.50 9.00\n"
+                        "TOTAL 9.00\n")
     assert row.gold["merchant"] == gold["merchant"]
 
 

@@ -32,7 +32,7 @@ import numpy as np
 from .candidates import Candidate
 from .chooser import Chooser, Context, RuleChooser
 from .fields import extract_fields
-from .ranker import LmRanker, RankerChooser, Weights, features
+from .ranker import LmRanker, RankerChooser, Temperatures, Weights, features
 from .schema import FieldSpec, schema
 
 #: Kinds whose values recur from one document to the next (a shop's name, an
@@ -222,13 +222,14 @@ class PersonalChooser:
 
     def __init__(self, base: Weights, labels: Sequence[Label], doc_type: str = "receipt",
                  *, l2: float | None = None, cache: OfferCache | None = None,
-                 lm: LmRanker | None = None) -> None:
+                 lm: LmRanker | None = None, temperatures: Temperatures | None = None
+                 ) -> None:
         self.memory = Memory.of(labels)
         weights = fit(base, labels, doc_type=doc_type, l2=l2, cache=cache) if labels else base
         if lm is not None:  # the person's changes apply to the state-reading weights too
             lm = lm.plus({f: {k: v - base.get(f, {}).get(k, 0.0) for k, v in fw.items()}
                           for f, fw in weights.items()})
-        self.ranker = RankerChooser(weights, doc_type, lm)
+        self.ranker = RankerChooser(weights, doc_type, lm, temperatures)
 
     def choose(self, spec: FieldSpec, candidates: list[Candidate], ctx: Context
                ) -> Candidate | None:

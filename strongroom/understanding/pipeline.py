@@ -21,7 +21,7 @@ from .chooser import Chooser
 from .fields import extract_fields
 from .lmstates import LineStates
 from .personal import Label, OfferCache, PersonalChooser
-from .ranker import RankerChooser, load_lm
+from .ranker import RankerChooser, load_lm, load_temperatures
 from .ranker import load as load_weights
 from .result import Extraction
 from .router import Router
@@ -49,7 +49,8 @@ class Understander:
         # ... and weighs the model's read of the first lines where that helped (a
         # chooser given here gets the states if it can weigh them).
         self._lm = load_lm() if chooser is None else getattr(chooser, "lm", None)
-        self._chooser = chooser or RankerChooser(load_weights(), lm=self._lm)
+        self._chooser = chooser or RankerChooser(load_weights(), lm=self._lm,
+                                                 temperatures=load_temperatures())
         self._offers: OfferCache = {}  # personal.fit's cache, kept between fits
         self._labels: Sequence[Label] | None = None  # new labels, not fitted yet
         # The learned router beat the model's label likelihoods (issue 12).
@@ -109,7 +110,7 @@ class Understander:
         labels, self._labels = self._labels, None
         if labels is not None and self._base is not None:
             self._chooser = PersonalChooser(self._base, labels, cache=self._offers,
-                                            lm=self._lm)
+                                            lm=self._lm, temperatures=load_temperatures())
         return self._chooser
 
     def close(self) -> None:

@@ -111,3 +111,19 @@ def test_the_pipeline_reads_states_for_receipts_only(backend, monkeypatch):
       progress=lambda _f: None)
     assert read == []  # no read-out for clinical notes: the states would cost and not count
     assert MAX_LINES == 20
+
+
+@pytest.mark.model
+def test_with_the_states_a_torn_receipt_has_no_address(backend):
+    """The state-reading ranker keeps the address of an intact receipt and answers
+    none for the same receipt with its address lines torn off (live states)."""
+    lm = ranker.load_lm()
+    chooser = ranker.RankerChooser(ranker.load(), lm=lm)
+    torn = "\n".join(ln for i, ln in enumerate(RECEIPT.split("\n")) if i not in (2, 3))
+    got = {}
+    for name, text in (("whole", RECEIPT), ("torn", torn)):
+        states = LineStates.read(backend, text)
+        got[name] = extract_fields(text, schema("receipt"), chooser, states=states)
+    assert got["whole"]["merchant_address"].value.startswith("NO. 5, JALAN MAWAR 2,")
+    assert got["torn"]["merchant_address"].value is None
+    assert got["torn"]["merchant"].value == got["whole"]["merchant"].value

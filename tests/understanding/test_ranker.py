@@ -96,3 +96,24 @@ def test_none_is_an_answer_when_no_run_looks_like_an_address():
         assert extract_fields(torn, schema("receipt"), chooser)["merchant_address"].value
     finally:
         ranker.NONE_BELOW.update(low)
+
+
+def test_a_temperature_softens_the_confidence_and_keeps_the_pick():
+    scores = [2.0, 0.5, -1.0]
+    sharp, plain, soft = (ranker.confidence(scores, 0, t) for t in (0.5, 1.0, 2.0))
+    assert 1.0 > sharp > plain > soft > 1 / 3
+    assert plain == ranker.confidence(scores, 0)
+    whole = extract_fields(RECEIPT, schema("receipt"), ranker.RankerChooser(ranker.load()))
+    softened = extract_fields(RECEIPT, schema("receipt"), ranker.RankerChooser(
+        ranker.load(), temperatures={"ranker": {"merchant": 3.0}}))
+    assert softened["merchant"].value == whole["merchant"].value
+    assert softened["merchant"].score < whole["merchant"].score
+    assert softened["total"].score == whole["total"].score  # no temperature: T = 1
+
+
+def test_the_shipped_temperatures_are_checksummed_and_sane():
+    temperatures = ranker.load_temperatures("receipt")
+    assert set(temperatures) == {"ranker", "lm"}
+    assert set(temperatures["lm"]) == {"merchant", "merchant_address"}
+    assert all(0.25 <= t <= 8 for fields in temperatures.values() for t in fields.values())
+    assert ranker.load_temperatures("invoice") == {}  # none shipped: T = 1
