@@ -158,14 +158,8 @@ class DetailPane(QStackedWidget):
         for widget in (self.title, self.meta, self.summary):
             layout.addWidget(widget)
 
-        self.fields_table = QTableWidget(0, 4)
+        self.fields_table = _table(4, QAbstractItemView.SelectionBehavior.SelectRows)
         self.fields_table.setHorizontalHeaderLabels(["Field", "Value", "Normalized", "Check"])
-        self.fields_table.verticalHeader().hide()
-        self.fields_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.fields_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.fields_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.fields_table.setAlternatingRowColors(True)
-        self.fields_table.setShowGrid(False)
         header = self.fields_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -174,17 +168,8 @@ class DetailPane(QStackedWidget):
         self.fields_table.itemSelectionChanged.connect(self._field_selected)
         # A list field (a lab report's tests) is a table of its own: one row a test.
         self.list_title = _section("Tests")
-        self.list_table = QTableWidget(0, 0)
-        self.list_table.verticalHeader().hide()
-        self.list_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.list_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list_table.setAlternatingRowColors(True)
-        self.list_table.setShowGrid(False)
+        self.list_table = _table(0, QAbstractItemView.SelectionBehavior.SelectItems)
         self.list_table.itemSelectionChanged.connect(self._cell_selected)
-        for table in (self.fields_table, self.list_table):
-            table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-            table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._selected: str | None = None
         self.hint = QLabel()
         self.hint.setObjectName("hint")
@@ -508,6 +493,20 @@ def _where(doc: StoredDocument, fv: FieldValue) -> str:
         page = sum(1 for s in doc.page_starts if s <= start)
         return f"Found on page {page}, line {line} (highlighted below)."
     return f"Found on line {line} (highlighted below)."
+
+
+def _table(columns: int, select: QAbstractItemView.SelectionBehavior) -> QTableWidget:
+    """A read-only table, one item selected at a time, compact rows."""
+    table = QTableWidget(0, columns)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(select)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    return table
 
 
 def _section(text: str) -> QLabel:
