@@ -168,3 +168,17 @@ def test_likelihood_features_compare_the_scored_candidates():
     assert feats[0] == {"ll_rel": 0.0, "ll_tok": -0.2, "ll_top": 1.0}
     assert feats[1]["ll_rel"] == -0.5 and feats[1]["ll_top"] == 0.0
     assert feats[2] == {"ll_none": 1.0}  # not among the ranker's top candidates
+
+
+def test_synthetic_receipts_carry_the_merchant_and_address_they_print():
+    pytest.importorskip("opencc")
+    from strongroom.training.chooser import synthetic_receipts
+
+    rows = synthetic_receipts(40)
+    assert rows == synthetic_receipts(40)  # seeded
+    printed = [r for r in rows
+               if r.gold["merchant"] and r.gold["merchant"].upper() in r.text.upper()]
+    assert len(printed) >= 30  # the rest lost to OCR-like noise (training skips them)
+    with_address = [r for r in rows if r.gold["merchant_address"]]
+    assert 20 <= len(with_address) < 40  # 85 % print one
+    assert all(r.gold["date"] is None and r.gold["total"] is None for r in rows)

@@ -70,12 +70,19 @@ def _noise(g: Gen, lines: list[str], doc_type: str) -> list[str]:
 
 
 def make_document(doc_type: str, lang: str, index: int, seed: int = 0) -> str:
+    return make_labelled(doc_type, lang, index, seed)[0]
+
+
+def make_labelled(doc_type: str, lang: str, index: int, seed: int = 0
+                  ) -> tuple[str, dict[str, str]]:
+    """The document and the fields its builder recorded as printed (before the OCR
+    noise: a field the noise changed no longer matches, and training skips it)."""
     rng = random.Random(f"{seed}:{doc_type}:{lang}:{index}")  # noqa: S311 (data, not secrets)
     g = Gen(rng, lang)
     text = "\n".join(_noise(g, BUILDERS[doc_type](g), doc_type))
     if g.hant:
         text = _converter(rng.choice(("s2twp", "s2tw", "s2hk"))).convert(text)
-    return text
+    return text, g.gold
 
 
 def generate(per_cell: int, seed: int = 0, types: Sequence[str] = tuple(BUILDERS),

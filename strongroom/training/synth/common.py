@@ -99,6 +99,7 @@ class Gen:
         self.thousands = rng.random() < 0.7
         self.date_style = self._date_style()
         self.today = date(2015, 1, 1) + timedelta(days=rng.randrange(4000))
+        self.gold: dict[str, str] = {}  # fields a builder records as it prints them
 
     # choosing
     def pick(self, seq: Sequence[T]) -> T:

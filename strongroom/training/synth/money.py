@@ -74,9 +74,13 @@ def receipt(g: Gen) -> list[str]:
     if not g.zh and g.chance(0.1):
         out.append(g.person().upper())  # a name written or stamped above the print
     out.append(g.company("shop"))
+    g.gold["merchant"] = out[-1]
     if not g.zh and g.chance(0.3):
         out.append(f"({g.num(6)}-{g.pick('ABKMPTUVWX')})")
-    out += g.address() if g.chance(0.85) else []
+    if g.chance(0.85):
+        address = g.address()
+        out += address
+        g.gold["merchant_address"] = " ".join(address)
     if g.chance(0.6):
         out.append(g.t(("TEL: ", "Tel ", "Phone: ", "T: "), ("电话：", "电话 ", "TEL:"))
                    + g.phone())
