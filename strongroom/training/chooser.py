@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from strongroom.evaluate import Row, document_day_first, group_folds, load_rows, matches, text_key
 from strongroom.understanding.artifact import save
@@ -55,22 +56,29 @@ def examples(rows: Sequence[Row], field: str, chooser: Chooser | None = None
     return xs, ys
 
 
-def fit_weights(rows: Sequence[Row]) -> Weights:
+def fit_logistic(xs: Sequence[dict[str, float]], ys: Sequence[int] | Any, *,
+                 max_iter: int = 2000) -> dict[str, float]:
+    """A logistic regression over feature dicts, as the weights the app applies
+    (rounded to 6 places; ``bias`` the intercept)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    vec = DictVectorizer(sparse=False)
+    model = LogisticRegression(C=C, max_iter=max_iter).fit(vec.fit_transform(xs), ys)
+    w = {name: round(float(v), 6)
+         for name, v in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)}
+    w["bias"] = round(float(model.intercept_[0]), 6)
+    return w
+
+
+def fit_weights(rows: Sequence[Row]) -> Weights:
     weights: Weights = {}
     for field in FIELDS:
         # Later fields see the choices of the weights fitted so far (the merchant's line).
         xs, ys = examples(rows, field, RankerChooser(dict(weights)))
         if len(set(ys)) < 2:
             continue
-        vec = DictVectorizer(sparse=False)
-        model = LogisticRegression(C=C, max_iter=2000).fit(vec.fit_transform(xs), ys)
-        w = {name: round(float(v), 6)
-             for name, v in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)}
-        w["bias"] = round(float(model.intercept_[0]), 6)
-        weights[field] = w
+        weights[field] = fit_logistic(xs, ys)
     return weights
 
 

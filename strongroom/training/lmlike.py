@@ -36,7 +36,7 @@ from strongroom.understanding.personal import offered
 from strongroom.understanding.ranker import RankerChooser, Weights, features, score
 
 from . import lmstack
-from .chooser import C, fit_weights
+from .chooser import fit_logistic, fit_weights
 
 FIELDS = {"merchant": "Shop:", "merchant_address": "Address:"}
 #: document id -> field -> [[start, end, log-likelihood, tokens], ...]
@@ -134,25 +134,13 @@ def _with_ll(d: lmstack.Doc, like: Likelihoods, field: str) -> lmstack.Doc:
 
 
 def _fit_plain(train: Sequence[lmstack.Doc]) -> dict[str, float]:
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
     train = [d for d in train if d.ys.any()]
-    vec = DictVectorizer(sparse=False)
-    model = LogisticRegression(C=C, max_iter=3000).fit(
-        vec.fit_transform([f for d in train for f in d.feats]),
-        np.concatenate([d.ys for d in train]))
-    w = dict(zip(vec.get_feature_names_out(), map(float, model.coef_[0]), strict=True))
-    w["bias"] = float(model.intercept_[0])
-    return w
+    return fit_logistic([f for d in train for f in d.feats],
+                        np.concatenate([d.ys for d in train]), max_iter=3000)
 
 
 def _right(w: dict[str, float], d: lmstack.Doc, lm: np.ndarray | None = None) -> int:
-    if not len(d.ys):
-        return 0
-    feats = d.feats if lm is None else [{**f, "lm": float(s)} for f, s in zip(d.feats, lm,
-                                                                              strict=True)]
-    return int(d.ys[int(np.argmax([score(w, f) for f in feats]))])
+    return lmstack.best_pick(w, d, lm)[1]
 
 
 VARIANTS = ("ranker", "+ likelihoods", "+ states", "+ states + likelihoods")

@@ -49,7 +49,7 @@ from strongroom.understanding.ranker import (
     score,
 )
 
-from .chooser import C, fit_weights
+from .chooser import C, fit_logistic, fit_weights
 
 FIELDS = ("merchant", "merchant_address")
 COMPONENTS, LM_C, INNER_FOLDS = 64, 0.1, 4
@@ -172,9 +172,6 @@ def readout(bias: float, vector: np.ndarray, d: Doc) -> np.ndarray:
 def fit_field(train: Sequence[Doc]) -> tuple[dict[str, float], float, np.ndarray]:
     """The ranker's weights with ``lm`` (trained on out-of-fold read-outs) and the
     read-out fitted on all of ``train``."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
     train = [d for d in train if d.ys.any() or d.id.endswith(TORN)]
     inner = group_folds([d.group for d in train], INNER_FOLDS)
     lm: dict[int, np.ndarray] = {}
@@ -185,17 +182,12 @@ def fit_field(train: Sequence[Doc]) -> tuple[dict[str, float], float, np.ndarray
                 lm[i] = readout(b, v, d)
     feats = [{**f, "lm": float(s)} for i, d in enumerate(train)
              for f, s in zip(d.feats, lm[i], strict=True)]
-    vec = DictVectorizer(sparse=False)
-    model = LogisticRegression(C=C, max_iter=3000).fit(
-        vec.fit_transform(feats), np.concatenate([d.ys for d in train]))
-    w = {name: round(float(x), 6)
-         for name, x in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)}
-    w["bias"] = round(float(model.intercept_[0]), 6)
+    w = fit_logistic(feats, np.concatenate([d.ys for d in train]), max_iter=3000)
     bias, vector = fit_readout(train)
     return w, bias, vector
 
 
-def _pick(w: dict[str, float], d: Doc, lm: np.ndarray | None
+def best_pick(w: dict[str, float], d: Doc, lm: np.ndarray | None
           ) -> tuple[float, int, list[float]]:
     """(the pick's own probability, whether it is right, every candidate's score)."""
     if not len(d.ys):
@@ -248,7 +240,7 @@ def compare(train_rows: Sequence[Row], test_rows: Sequence[Row],
             got = Outcome([], [])
             for d in test:
                 lm = readout(*readout_, d) if readout_ else None
-                p, r, scores = _pick(w, d, lm)
+                p, r, scores = best_pick(w, d, lm)
                 got = got + (Outcome([], [p]) if d.id.endswith(TORN)
                              else Outcome([(p, r)], [], [scores]))
             return got
