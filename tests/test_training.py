@@ -104,27 +104,56 @@ def dev_states(tmp_path_factory, model_path):
     return states
 
 
+#: What the shipped rankers answered for every dev receipt's merchant and address
+#: (spans, no values) on the machine that shipped them: `python -m
+#: strongroom.training.lmstack answers DEV STATES tests/fixtures/readout_answers.json`.
+ANSWERS = Path(__file__).parent / "fixtures" / "readout_answers.json"
+#: llama.cpp's states differ in their last bits with the CPU features it was built for
+#: (AVX2, AVX-512 ...), so answers may differ where two runs score within a hair of
+#: each other. Measured: see docs/MEASUREMENTS.md ("the read-out on other CPUs").
+SAME_ANSWERS = 0.98
+#: A refit on this machine's states is another fit of an ill-conditioned problem
+#: (1,920 numbers a candidate, 626 receipts): its weights differ (merchant "first"
+#: 0.156 against 0.255 on a second machine), its answers must not, much.
+REFIT_SAME_ANSWERS = 0.95
+REFIT_RIGHT = 0.01
+
+
 @pytest.mark.slow
 @pytest.mark.model
 @pytest.mark.skipif(not DEV.is_file(), reason="the dev set lives in ../shared (as in CI)")
-def test_retraining_the_read_out_reproduces_the_shipped_one(tmp_path, dev_states):
-    """The ranker and read-out the repo's command fits match the shipped ones up to
-    float noise (llama.cpp's states differ in the last bits between CPUs, so no
-    checksum)."""
-    pytest.importorskip("sklearn")
-    import numpy as np
+def test_the_shipped_read_out_answers_alike_whatever_cpu_reads_the_states(dev_states):
+    """The shipped read-out, on states this machine's llama.cpp computed, picks the
+    same merchants and addresses as on the machine that shipped it."""
+    from strongroom.evaluate import load_rows
+    from strongroom.training.lmstack import FIELDS, agreement, answers, load_states
 
-    from strongroom.training.lmstack import main
+    got = answers(load_rows(DEV), load_states(dev_states))
+    shipped = json.loads(ANSWERS.read_text(encoding="utf-8"))
+    assert len(got) == len(shipped) == 626
+    for field in FIELDS:
+        assert agreement(got, shipped, field) >= SAME_ANSWERS, field
+
+
+@pytest.mark.slow
+@pytest.mark.model
+@pytest.mark.skipif(not DEV.is_file(), reason="the dev set lives in ../shared (as in CI)")
+def test_retraining_the_read_out_reproduces_the_shipped_answers(tmp_path, dev_states):
+    """The repo's command, on this machine's states, fits a ranker and read-out that
+    answer as the shipped ones do, and are right as often (not the same weights:
+    see REFIT_SAME_ANSWERS)."""
+    pytest.importorskip("sklearn")
+    from strongroom.evaluate import load_rows
+    from strongroom.training.lmstack import FIELDS, agreement, answers, load_states, main, right
 
     out = tmp_path / "receipt_lm.json"
     assert main(["fit", str(DEV), str(dev_states), "--out", str(out)]) == 0
-    new = json.loads(out.read_text())["weights"]
-    shipped = json.loads(resource_path("chooser", "receipt_lm.json").read_text())["weights"]
-    for field in ("merchant", "merchant_address"):
-        a, b = (np.asarray(w["lm"][field]["vector"]) for w in (new, shipped))
-        assert a @ b / np.linalg.norm(a) / np.linalg.norm(b) > 0.99, field
-        for name, w in shipped["ranker"][field].items():
-            assert abs(new["ranker"][field][name] - w) < 0.05 + 0.02 * abs(w), (field, name)
+    rows, states = load_rows(DEV), load_states(dev_states)
+    refit = answers(rows, states, json.loads(out.read_text())["weights"])
+    shipped = answers(rows, states)
+    for field in FIELDS:
+        assert agreement(refit, shipped, field) >= REFIT_SAME_ANSWERS, field
+        assert abs(right(rows, refit, field) - right(rows, shipped, field)) <= REFIT_RIGHT, field
 
 
 @pytest.mark.slow

@@ -4,6 +4,7 @@
     python -m strongroom.training.lmstack states DATASET.jsonl [MORE.jsonl] OUT.npz [--model GGUF]
     python -m strongroom.training.lmstack cv DATASET.jsonl STATES.npz [--torn T.jsonl] [--test X]
     python -m strongroom.training.lmstack fit DATASET.jsonl STATES.npz [--out FILE]
+    python -m strongroom.training.lmstack answers DATASET.jsonl STATES.npz OUT.json
 
 ``states`` runs Gemma once over each document's first lines (``lmstates``) and
 keeps the per-line states (float16). ``fit`` trains, for the merchant and the
@@ -13,6 +14,10 @@ ranker is then refitted with that read-out as an extra feature ``lm``. The
 ranker's ``lm`` values for its own training rows are out-of-fold (4 folds by
 store), so it learns how far to trust the read-out on shops it has not seen.
 ``cv`` prints both rankers on store-disjoint folds. Needs scikit-learn.
+``answers`` writes what the shipped rankers answer for the merchant and the address
+of every document, as character spans (no values): the states differ in their last
+bits with the CPU and the engine that compute them, so a test compares answers
+read on its own machine with these, not weights (issue 20).
 
 "None" is an answer: ``torn`` writes each receipt again with its address's lines
 torn off. With ``--torn`` (their states read into the same STATES file), ``cv``
@@ -301,6 +306,48 @@ def fit(rows: Sequence[Row], states: dict[str, LineStates]) -> dict[str, Any]:
     return {"ranker": ranker, "lm": lm}
 
 
+Answers = dict[str, dict[str, list[int] | None]]  # id -> field -> [start, end] or None
+
+
+def answers(rows: Sequence[Row], states: dict[str, LineStates],
+            weights: dict[str, Any] | None = None) -> Answers:
+    """The spans the app chooses for the merchant and the address of every row with
+    states, with the shipped weights or with ``weights`` (``fit``'s output)."""
+    from strongroom.understanding import ranker
+    from strongroom.understanding.fields import extract_fields
+    from strongroom.understanding.lmstates import Stack
+    from strongroom.understanding.schema import schema
+
+    lm = (ranker.load_lm() if weights is None
+          else ranker.LmRanker(weights["ranker"], Stack.of(weights["lm"])))
+    chooser = ranker.RankerChooser(ranker.load(), lm=lm)
+    out: Answers = {}
+    for row in rows:
+        if row.id in states:
+            got = extract_fields(row.text, schema("receipt"), chooser, states=states[row.id])
+            out[row.id] = {f: list(got[f].span) if got[f].span else None for f in FIELDS}
+    return out
+
+
+def agreement(a: Answers, b: Answers, field: str) -> float:
+    """The share of documents in both where ``a`` and ``b`` answer ``field`` alike."""
+    ids = a.keys() & b.keys()
+    return sum(a[i][field] == b[i][field] for i in ids) / max(len(ids), 1)
+
+
+def right(rows: Sequence[Row], got: Answers, field: str) -> float:
+    """The share of rows with a gold ``field`` whose answer matches it."""
+    from strongroom.understanding.schema import schema
+
+    kind = next(s.kind for s in schema("receipt").fields if s.name == field)
+    scored = [(r, got[r.id][field]) for r in rows if r.gold.get(field) and r.id in got]
+    hits = sum(span is not None and matches(kind, r.text[span[0]:span[1]], None,
+                                            r.gold[field] or "",
+                                            dayfirst=document_day_first(r.text))
+               for r, span in scored)
+    return hits / max(len(scored), 1)
+
+
 #: Thresholds the report shows "none" at (the shipped ones among them).
 SWEEP = (0.005, 0.01, 0.02, 0.05, 0.1)
 
@@ -333,6 +380,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         p = sub.add_parser(name)
         p.add_argument("dataset", type=Path)
         p.add_argument("states", type=Path)
+    a = sub.add_parser("answers")
+    a.add_argument("dataset", type=Path)
+    a.add_argument("states", type=Path)
+    a.add_argument("out", type=Path)
     sub.choices["cv"].add_argument("--torn", type=Path, help="receipts with the address "
                                    "torn off (from `torn`; their states in STATES)")
     sub.choices["cv"].add_argument("--test", type=Path, help="also fit on all, score this set")
@@ -355,6 +406,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     rows = [r for r in load_rows(args.dataset) if (r.doc_type or "receipt") == "receipt"]
     states = load_states(args.states)
+    if args.cmd == "answers":
+        got = answers(rows, states)
+        args.out.write_text(json.dumps(got, sort_keys=True, separators=(",", ":")) + "\n",
+                            encoding="utf-8")
+        print(f"{args.out}: answers for {len(got)} documents; right: "
+              + ", ".join(f"{f} {right(rows, got, f):.3f}" for f in FIELDS))
+        return 0
     if args.cmd == "cv":
         torn_rows = load_rows(args.torn) if args.torn else []
         _report(f"store-disjoint, 5 folds, {len(rows)} documents"
