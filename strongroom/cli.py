@@ -92,10 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--folds", type=int, default=5, metavar="K")
     p.add_argument("--no-model", action="store_true",
                    help="types from the file, fields by code only (fast)")
-    p.add_argument("--chooser", choices=["rules", "ranker", "ranker-fit"], default="ranker",
+    p.add_argument("--chooser", choices=["rules", "ranker"], default="ranker",
                    help="ranker (default, what the app uses): the shipped weights; rules: the "
-                   "hand-written chooser; ranker-fit: refitted on every fold's training rows "
-                   "(needs the [train] extra)")
+                   "hand-written chooser (the ranker refitted per fold: python -m lab.crossval)")
     _add_file_commands(sub, common)
     _add_key_commands(sub, common)
     return parser
@@ -306,10 +305,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         make_chooser = lambda: ranker.RankerChooser(  # noqa: E731
             ranker.load(), lm=ranker.load_lm(), temperatures=ranker.load_temperatures())
-    elif args.chooser == "ranker-fit":
-        from .training.chooser import LearnedChooser
-
-        make_chooser = LearnedChooser
     from .understanding import router
 
     report = run_eval(rows, make_chooser, load, Options(group_by=args.group_by, folds=args.folds,

@@ -216,12 +216,3 @@ def test_eval_with_the_shipped_ranker(dataset, capsys):
     report = json.loads(out)
     assert code == 0 and report["chooser"] == "ranker"
     assert report["grounding_rate"] == 1.0 and report["documents"] == 3
-
-
-def test_eval_refits_the_ranker_per_fold(dataset, capsys):
-    pytest.importorskip("sklearn")  # the [train] extra
-    code, out = run_cli(capsys, "eval", str(dataset), "--no-model", "--chooser", "ranker-fit",
-                        "--group-by", "merchant", "--folds", "2", "--json")
-    report = json.loads(out)
-    assert code == 0 and report["chooser"] == "ranker-fit"
-    assert report["grounding_rate"] == 1.0 and report["seen"]["date"]["n"] >= 1

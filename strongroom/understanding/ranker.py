@@ -3,7 +3,7 @@
 Features describe what a candidate *is* — label words on its line and the line
 before, position, magnitude, shape — never which shop it comes from. The weights
 are data (``resources/chooser/<type>.json``, checksummed), trained by
-``python -m strongroom.training.chooser``; applying them needs no library.
+``python -m lab.train_ranker``; applying them needs no library.
 Fields without weights fall back to ``RuleChooser``. Like every chooser it only
 returns one of the candidates it was given.
 """
@@ -379,7 +379,7 @@ def load(doc_type: str = "receipt") -> Weights:
 @cache
 def load_temperatures(doc_type: str = "receipt") -> Temperatures:
     """How much to soften each field's confidence (``<type>_calibration.json``), if
-    shipped (``python -m strongroom.training.calibration fit``)."""
+    shipped (``python -m lab.calibrate fit``)."""
     path = resource_path("chooser", f"{doc_type}_calibration.json")
     if not path.is_file():
         return {}

@@ -1,9 +1,9 @@
 """The model's states as a ranker feature: read, measure, fit (issue 12).
 
-    python -m strongroom.training.lmstack torn DATASET.jsonl TORN.jsonl
-    python -m strongroom.training.lmstack states DATASET.jsonl [MORE.jsonl] OUT.npz [--model GGUF]
-    python -m strongroom.training.lmstack cv DATASET.jsonl STATES.npz [--torn T.jsonl] [--test X]
-    python -m strongroom.training.lmstack fit DATASET.jsonl STATES.npz [--out FILE]
+    python -m lab.train_readout torn DATASET.jsonl TORN.jsonl
+    python -m lab.train_readout states DATASET.jsonl [MORE.jsonl] OUT.npz [--model GGUF]
+    python -m lab.train_readout cv DATASET.jsonl STATES.npz [--torn T.jsonl] [--test X]
+    python -m lab.train_readout fit DATASET.jsonl STATES.npz [--out FILE]
 
 ``states`` runs Gemma once over each document's first lines (``lmstates``) and
 keeps the per-line states (float16). ``fit`` trains, for the merchant and the
@@ -49,7 +49,7 @@ from strongroom.understanding.ranker import (
     score,
 )
 
-from .chooser import C, fit_logistic, fit_weights
+from .train_ranker import C, fit_logistic, fit_weights
 
 FIELDS = ("merchant", "merchant_address")
 COMPONENTS, LM_C, INNER_FOLDS = 64, 0.1, 4
@@ -320,7 +320,7 @@ def _report(title: str, got: dict[str, dict[str, Outcome]]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m strongroom.training.lmstack")
+    ap = argparse.ArgumentParser(prog="python -m lab.train_readout")
     sub = ap.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("torn")
     t.add_argument("dataset", type=Path)
@@ -338,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.choices["cv"].add_argument("--test", type=Path, help="also fit on all, score this set")
     sub.choices["fit"].add_argument(
         "--out", type=Path,
-        default=Path(__file__).resolve().parents[2] / "resources" / "chooser" / "receipt_lm.json")
+        default=Path(__file__).resolve().parents[1] / "resources" / "chooser" / "receipt_lm.json")
     args = ap.parse_args(argv)
     if args.cmd == "torn":
         out = torn(load_rows(args.dataset))
