@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from strongroom.evaluate import (
+from strongroom.measure.evaluate import (
     Row,
     document_day_first,
     group_folds,

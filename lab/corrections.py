@@ -24,7 +24,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from strongroom.evaluate import Row, document_day_first, group_folds, load_rows, matches, text_key
+from strongroom.measure.evaluate import (
+    Row,
+    document_day_first,
+    group_folds,
+    load_rows,
+    matches,
+    text_key,
+)
 from strongroom.understanding.fields import extract_fields
 from strongroom.understanding.personal import Label, Memory, PersonalChooser, offered
 from strongroom.understanding.ranker import RankerChooser, Weights

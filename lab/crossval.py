@@ -17,7 +17,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from strongroom.evaluate import Options, format_report, load_rows, run_eval
+from strongroom.measure.evaluate import Options, format_report, load_rows, run_eval
 from strongroom.model import Backend, backend_class
 from strongroom.modelfile import bundled_model
 from strongroom.paths import default_data_dir

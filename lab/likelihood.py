@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from strongroom.evaluate import Row, group_folds, load_rows, text_key
+from strongroom.measure.evaluate import Row, group_folds, load_rows, text_key
 from strongroom.understanding.lmstates import LineStates, head
 from strongroom.understanding.personal import offered
 from strongroom.understanding.ranker import RankerChooser, Weights, features, score

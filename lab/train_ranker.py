@@ -22,7 +22,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from strongroom.evaluate import Row, document_day_first, group_folds, load_rows, matches, text_key
+from strongroom.measure.evaluate import (
+    Row,
+    document_day_first,
+    group_folds,
+    load_rows,
+    matches,
+    text_key,
+)
 from strongroom.understanding.artifact import save
 from strongroom.understanding.chooser import Chooser, RuleChooser
 from strongroom.understanding.personal import offered
@@ -83,7 +90,7 @@ def fit_weights(rows: Sequence[Row]) -> Weights:
 
 
 class LearnedChooser(RankerChooser):
-    """A ranker trained on the rows it is given (``strongroom.evaluate.Trainable``)."""
+    """A ranker trained on the rows it is given (``strongroom.measure.evaluate.Trainable``)."""
 
     def __init__(self) -> None:
         super().__init__({})

@@ -34,7 +34,14 @@ from typing import Any
 
 import numpy as np
 
-from strongroom.evaluate import Row, document_day_first, group_folds, load_rows, matches, text_key
+from strongroom.measure.evaluate import (
+    Row,
+    document_day_first,
+    group_folds,
+    load_rows,
+    matches,
+    text_key,
+)
 from strongroom.understanding.artifact import save
 from strongroom.understanding.checks import NOT_ADDRESS
 from strongroom.understanding.lmstates import LineStates

@@ -7,7 +7,7 @@
     strongroom search QUERY [--type T] [--from DATE] [--to DATE] [--json]
     strongroom bench                    speed and memory against raw llama.cpp
     strongroom bench --search           search latency on a 10,000-document vault
-    strongroom eval DATASET [--json]    accuracy on a labelled set (see evaluate.py)
+    strongroom eval DATASET [--json]    accuracy on a labelled set (see measure/evaluate.py)
     strongroom export --format csv|json --out FILE [--type T] [--from D] [--to D] [--force]
     strongroom backup FILE [--force]    the vault, encrypted, in one file
     strongroom restore FILE [--replace] [--recovery-code]
@@ -281,16 +281,16 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     if args.search:
-        from .bench_search import run_search_bench
+        from .measure.search_bench import run_search_bench
 
         return run_search_bench()
-    from .bench import run_bench
+    from .measure.bench import run_bench
 
     return run_bench(model_path(args), getattr(args, "backend", "auto"), args.samples)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import Options, format_report, load_rows, run_eval
+    from .measure.evaluate import Options, format_report, load_rows, run_eval
     from .model import backend_class
     from .understanding.chooser import RuleChooser
 

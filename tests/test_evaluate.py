@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from strongroom.evaluate import (
+from strongroom.launcher import main
+from strongroom.measure.evaluate import (
     Options,
     Row,
     group_folds,
@@ -17,7 +18,6 @@ from strongroom.evaluate import (
     run_eval,
     token_f1,
 )
-from strongroom.launcher import main
 from strongroom.resources import path as resource_path
 from strongroom.understanding.candidates import Candidate
 from strongroom.understanding.chooser import Context, RuleChooser

@@ -147,7 +147,7 @@ def test_refitting_the_temperatures_reproduces_the_shipped_ones(tmp_path, dev_st
 
 def test_torn_receipts_lose_exactly_their_address_lines():
     from lab.train_readout import TORN, torn
-    from strongroom.evaluate import Row
+    from strongroom.measure.evaluate import Row
 
     text = ("KEDAI RUNCIT MAJU SDN BHD\nNO 8, JALAN BUKIT 3,\n47000 SUNGAI BULOH, SELANGOR\n"
             "DATE: 12/03/2019\nMILO 2 x 4.50 9.00\nTOTAL 9.00\n")

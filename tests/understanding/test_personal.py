@@ -126,7 +126,7 @@ def test_simulated_corrections_help_on_stores_already_labelled() -> None:
     ranker alone, and never worse."""
     pytest.importorskip("sklearn")
     from lab.corrections import simulate
-    from strongroom.evaluate import load_rows
+    from strongroom.measure.evaluate import load_rows
 
     rows = load_rows(DEV)[:100]
     report = simulate(rows, folds=2)["accuracy"]
