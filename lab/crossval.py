@@ -17,10 +17,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from strongroom.compose import Setup
 from strongroom.measure.evaluate import Options, format_report, load_rows, run_eval
-from strongroom.model import Backend, backend_class
-from strongroom.modelfile import bundled_model
-from strongroom.paths import default_data_dir
 from strongroom.understanding import router
 
 from .train_ranker import LearnedChooser
@@ -40,11 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.dataset.is_file():
         parser.error(f"there is no file {args.dataset}")
-
-    def load() -> Backend:
-        return backend_class("auto").load(args.model or bundled_model(default_data_dir()))
-
-    report = run_eval(load_rows(args.dataset), LearnedChooser, None if args.no_model else load,
+    load = None if args.no_model else Setup(model_given=args.model).load_backend
+    report = run_eval(load_rows(args.dataset), LearnedChooser, load,
                       Options(group_by=args.group_by, folds=args.folds,
                               chooser_name="ranker-fit", router=router.load()))
     print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
