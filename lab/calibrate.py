@@ -38,8 +38,8 @@ from strongroom.measure.evaluate import (
 )
 from strongroom.resources import path as resource_path
 from strongroom.understanding import checks
+from strongroom.understanding.addresses import NOT_ADDRESS
 from strongroom.understanding.artifact import save
-from strongroom.understanding.checks import NOT_ADDRESS
 from strongroom.understanding.fields import extract_fields
 from strongroom.understanding.personal import offered
 from strongroom.understanding.ranker import RankerChooser, confidence, features, score

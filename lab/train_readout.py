@@ -42,8 +42,8 @@ from strongroom.measure.evaluate import (
     matches,
     text_key,
 )
+from strongroom.understanding.addresses import NOT_ADDRESS
 from strongroom.understanding.artifact import save
-from strongroom.understanding.checks import NOT_ADDRESS
 from strongroom.understanding.lmstates import LineStates
 from strongroom.understanding.personal import offered
 from strongroom.understanding.ranker import (
