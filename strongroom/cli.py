@@ -32,12 +32,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .compose import Setup
 from .errors import PassphraseRequired, UserError
 from .jobs import JobResult, Processor
 
 if TYPE_CHECKING:
     from .understanding.pipeline import Understander
-from .compose import Setup
 
 ENV_PASSPHRASE = "STRONGROOM_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 ENV_NEW_PASSPHRASE = "STRONGROOM_NEW_PASSPHRASE"  # noqa: S105 - a variable name
