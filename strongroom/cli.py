@@ -7,7 +7,7 @@
     strongroom search QUERY [--type T] [--from DATE] [--to DATE] [--json]
     strongroom bench                    speed and memory against raw llama.cpp
     strongroom bench --search           search latency on a 10,000-document vault
-    strongroom eval DATASET [--json]    accuracy on a labelled set (see evaluate.py)
+    strongroom eval DATASET [--json]    accuracy on a labelled set (see measure/evaluate.py)
     strongroom export --format csv|json --out FILE [--type T] [--from D] [--to D] [--force]
     strongroom backup FILE [--force]    the vault, encrypted, in one file
     strongroom restore FILE [--replace] [--recovery-code]
@@ -29,12 +29,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .compose import Setup
 from .errors import PassphraseRequired, UserError
 from .jobs import JobResult, Processor
-from .paths import default_data_dir, loose_message, make_private
+
+if TYPE_CHECKING:
+    from .understanding.pipeline import Understander
 
 ENV_PASSPHRASE = "STRONGROOM_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 ENV_NEW_PASSPHRASE = "STRONGROOM_NEW_PASSPHRASE"  # noqa: S105 - a variable name
@@ -92,47 +95,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--folds", type=int, default=5, metavar="K")
     p.add_argument("--no-model", action="store_true",
                    help="types from the file, fields by code only (fast)")
-    p.add_argument("--chooser", choices=["rules", "ranker", "ranker-fit"], default="ranker",
+    p.add_argument("--chooser", choices=["rules", "ranker"], default="ranker",
                    help="ranker (default, what the app uses): the shipped weights; rules: the "
-                   "hand-written chooser; ranker-fit: refitted on every fold's training rows "
-                   "(needs the [train] extra)")
+                   "hand-written chooser (the ranker refitted per fold: python -m lab.crossval)")
     _add_file_commands(sub, common)
     _add_key_commands(sub, common)
     return parser
 
 
-# -- shared set-up -------------------------------------------------------------
-def data_dir_path(args: argparse.Namespace) -> Path:
-    """The data folder named by ``--data-dir`` or the default; not touched."""
-    return Path(getattr(args, "data_dir", None) or default_data_dir())
-
-
+# -- shared set-up (built by compose.Setup) --------------------------------------
 def data_dir(args: argparse.Namespace) -> Path:
-    """The data folder, made private (see ``paths.make_private``); loose modes that
-    had to be tightened are reported on stderr (the first call finds them)."""
-    path = data_dir_path(args)
-    loose = make_private(path)
-    if loose:
-        print(f"strongroom: warning: {loose_message(path, loose)}", file=sys.stderr)
-    return path
+    """The data folder, made private; loose modes are reported on stderr."""
+    return Setup.from_args(args).data_dir()
 
 
-def model_path(args: argparse.Namespace) -> Path:
-    given = getattr(args, "model", None)
-    if given is not None:
-        return Path(given)
-    from .modelfile import bundled_model
-
-    return bundled_model(data_dir(args))
-
-
-def understander(args: argparse.Namespace) -> Any:
-    from .model import backend_class
-    from .understanding.pipeline import Understander
-
-    # Lazy: the model file is located (and assembled on first run) by the worker.
-    return Understander(lambda: backend_class(getattr(args, "backend", "auto"))
-                        .load(model_path(args)))
+def understander(args: argparse.Namespace) -> Understander:
+    """What ``extract`` and ``process`` run on (a seam: tests swap the model out)."""
+    return Setup.from_args(args).understander()
 
 
 def _ask_secret(env_name: str, prompt: str, *, repeat: str | None = None,
@@ -282,34 +261,29 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     if args.search:
-        from .bench_search import run_search_bench
+        from .measure.search_bench import run_search_bench
 
         return run_search_bench()
-    from .bench import run_bench
+    from .measure.bench import run_bench
 
-    return run_bench(model_path(args), getattr(args, "backend", "auto"), args.samples)
+    setup = Setup.from_args(args)
+    return run_bench(setup.model_file(), setup.backend, args.samples)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import Options, format_report, load_rows, run_eval
-    from .model import backend_class
+    from .measure.evaluate import Options, format_report, load_rows, run_eval
     from .understanding.chooser import RuleChooser
 
     if not args.dataset.is_file():
         raise UserError(f"There is no file {args.dataset}.")
     rows = load_rows(args.dataset)
-    load = None if args.no_model else (
-        lambda: backend_class(getattr(args, "backend", "auto")).load(model_path(args)))
+    load = None if args.no_model else Setup.from_args(args).load_backend
     make_chooser: Any = RuleChooser
     if args.chooser == "ranker":
         from .understanding import ranker
 
         make_chooser = lambda: ranker.RankerChooser(  # noqa: E731
             ranker.load(), lm=ranker.load_lm(), temperatures=ranker.load_temperatures())
-    elif args.chooser == "ranker-fit":
-        from .training.chooser import LearnedChooser
-
-        make_chooser = LearnedChooser
     from .understanding import router
 
     report = run_eval(rows, make_chooser, load, Options(group_by=args.group_by, folds=args.folds,

@@ -1,8 +1,9 @@
 """``strongroom``: the window without a command, the CLI with one.
 
-The only module that knows both sides (as Electrum's ``run_electrum``);
-PySide6 is imported only on the window path. Built-in backends register via
-the ``strongroom.backends`` entry point, so nothing here imports one.
+The only module that knows both sides (as Electrum's ``run_electrum``); both get
+their data folder and understander from ``compose.Setup``. PySide6 is imported
+only on the window path. Built-in backends register via the
+``strongroom.backends`` entry point, so nothing here imports one.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def harden_process() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from . import netguard
-    from .cli import build_parser, data_dir_path, run, understander
+    from .cli import build_parser, run
+    from .compose import Setup
 
     netguard.install()
     harden_process()
@@ -57,7 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from .desktop.app import run as run_window
 
-        return int(run_window(data_dir_path(args), understander(args)))  # checked there
+        setup = Setup.from_args(args)
+        return int(run_window(setup.data_dir_path, setup.understander()))  # checked there
     except UserError as exc:
         print(f"strongroom: {exc}", file=sys.stderr)
         return 1

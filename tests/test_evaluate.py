@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from strongroom.evaluate import (
+from strongroom.launcher import main
+from strongroom.measure.evaluate import (
     Options,
     Row,
     group_folds,
@@ -17,7 +18,6 @@ from strongroom.evaluate import (
     run_eval,
     token_f1,
 )
-from strongroom.launcher import main
 from strongroom.resources import path as resource_path
 from strongroom.understanding.candidates import Candidate
 from strongroom.understanding.chooser import Context, RuleChooser
@@ -216,12 +216,3 @@ def test_eval_with_the_shipped_ranker(dataset, capsys):
     report = json.loads(out)
     assert code == 0 and report["chooser"] == "ranker"
     assert report["grounding_rate"] == 1.0 and report["documents"] == 3
-
-
-def test_eval_refits_the_ranker_per_fold(dataset, capsys):
-    pytest.importorskip("sklearn")  # the [train] extra
-    code, out = run_cli(capsys, "eval", str(dataset), "--no-model", "--chooser", "ranker-fit",
-                        "--group-by", "merchant", "--folds", "2", "--json")
-    report = json.loads(out)
-    assert code == 0 and report["chooser"] == "ranker-fit"
-    assert report["grounding_rate"] == 1.0 and report["seen"]["date"]["n"] >= 1

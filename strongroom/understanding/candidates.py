@@ -2,6 +2,7 @@
 
 A candidate is a span of the document text with its kind and normalized form.
 The chooser (``chooser.py``) picks one per field, or none; it never invents.
+``normalize_span`` gives a span the person chose (in the review) the same forms.
 """
 
 from __future__ import annotations
@@ -237,3 +238,17 @@ def labelled_candidates(text: str, keywords: list[str], *, number: bool = False
         if value:
             out.append(Candidate("text", start, start + len(value), value, value, ln.no))
     return out
+
+
+def normalize_span(kind: str, value: str, text: str) -> tuple[str | None, bool]:
+    """(normalized, inferred) for a span the user chose as a field of ``kind``:
+    the same forms the finders give (ISO dates with the document's day-first hint,
+    decimal amounts, ISO 4217 codes, text with its spaces collapsed)."""
+    if kind == "date":
+        codes = [c.normalized for c in find_currencies(text) if c.normalized]
+        return normalize_date(value, dayfirst=day_first(text, codes[0] if codes else None)), False
+    if kind == "amount":
+        return normalize_amount(value), False
+    if kind == "currency":
+        return currency_code(value, text=text)
+    return " ".join(value.split()), False

@@ -31,6 +31,7 @@ from decimal import Decimal, InvalidOperation
 
 from stdnum import iban, luhn
 
+from .addresses import NOT_ADDRESS
 from .candidates import find_amounts, lines, order_clue
 from .result import FieldValue
 from .schema import DocSchema
@@ -214,13 +215,6 @@ def number_checks(fields: Mapping[str, FieldValue]) -> Iterator[Finding]:
 
 
 # -- addresses ------------------------------------------------------------------------
-#: What an address never holds: a time, a price, a receipt's own words. None of the
-#: 626 dev receipts' addresses has one.
-NOT_ADDRESS = re.compile(
-    r"\b\d{1,2}:\d\d\b|\b\d+\.\d\d\b|\b(total|amount|paid|cash|change|qty|price|ticket|"
-    r"invoice|receipt|tel|fax|gst|date)\b", re.IGNORECASE)
-
-
 def address_checks(fields: Mapping[str, FieldValue], schema: DocSchema) -> Iterator[Finding]:
     for spec in schema.fields:
         fv = fields.get(spec.name)

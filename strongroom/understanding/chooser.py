@@ -15,48 +15,10 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, Protocol
 
+from .addresses import address_lines
 from .candidates import Candidate, Line
+from .cues import ADDRESS_WORDS, COMPANY_WORDS, HEADING, NOT_NAME
 from .schema import FieldSpec
-
-# Generic words, not names of any shop or bank: they describe what a line *is*.
-_COMPANY_WORDS = re.compile(
-    r"\b(sdn\.? ?bhd|bhd|ltd|limited|llc|l\.l\.c|inc|corp|corporation|co\.|company|gmbh|plc|"
-    r"pty|s\.a\.|enterprise|enterprises|trading|store|stores|mart|market|supermarket|"
-    r"restaurant|cafe|café|bakery|pharmacy|hospital|clinic|medical|health|laboratory|"
-    r"laboratories|labs?|bank|hardware|bookstore|station|hotel|services|group|centre|center)\b",
-    re.IGNORECASE,
-)
-_HEADING = re.compile(
-    r"^\W*(tax invoice|invoice|receipt|official receipt|cash bill|cash sale|simplified tax "
-    r"invoice|sales receipt|welcome|thank you|statement|bank statement|payslip|pay slip|"
-    r"original|copy|duplicate|page \d+.*|lab(oratory)? report|prescription|clinical note|"
-    r"progress note|customer copy|merchant copy|shopping hours|opening hours|thank you.*|"
-    r"please come again.*)\W*$",
-    re.IGNORECASE,
-)
-_NOT_NAME = re.compile(
-    r"\b(tel|phone|fax|email|e-mail|www|http|gst|reg\.? ?no|co\.? ?no|roc|date|time|"
-    r"cashier|invoice no|receipt no)\b|@",
-    re.IGNORECASE,
-)
-_ADDRESS_WORDS = re.compile(
-    r"\b(jalan|jln|taman|lorong|street|st\.?|road|rd\.?|avenue|ave\.?|lane|blvd|boulevard|"
-    r"drive|dr\.?|floor|flr|suite|unit|lot|block|blk|no\.?|building|bldg|plaza|"
-    r"industrial|park|square|sq|way|highway|po box|p\.o\.|city|town|village|state|"
-    r"province|district|county|postcode|zip)\b|\b\d{4,6}\b|,",
-    re.IGNORECASE,
-)
-_REGISTRATION = re.compile(
-    r"^\(?\s*(?:\d{5,7}-[A-Z]|co\.?\s*(?:reg\.?)?\s*no.*|company no.*|\(?\d{6,12}\)?|"
-    r"gst.*|sst.*|roc.*|reg.*|business reg.*)\s*\)?$",
-    re.IGNORECASE,
-)
-_STOP_ADDRESS = re.compile(
-    r"\b(tel|phone|fax|email|e-mail|www|http|gst|reg\.? ?no|invoice|receipt|date|cashier|"
-    r"bill|table|order|counter|member|document|doc no)\b",
-    re.IGNORECASE,
-)
-
 
 #: Labels of a person's date of birth.
 _BIRTH = ("dob", "d.o.b", "date of birth", "birth date", "birthdate", "born", "出生", "生日")
@@ -88,6 +50,16 @@ class Context:
         """Position of line ``no`` in ``lines`` (0 if there is none)."""
         return self._positions.get(no, 0)
 
+    def label(self, c: Candidate) -> str:
+        """The words that label a value: its line up to the value, or the
+        previous line when the value's line has no letters of its own."""
+        ln = self.line(c.line)
+        before = self.text[ln.start : c.start] if ln else ""
+        if not re.search(r"[^\W\d_]", before):
+            prev = self.line(c.line - 1)
+            before = (prev.text if prev else "") + " " + before
+        return before
+
 
 class Chooser(Protocol):
     def choose(self, spec: FieldSpec, candidates: list[Candidate], ctx: Context
@@ -112,25 +84,13 @@ class RuleChooser:
         result: Candidate | None = method(spec, candidates, ctx)
         return result
 
-    # -- helpers ------------------------------------------------------------
-    @staticmethod
-    def _label(c: Candidate, ctx: Context) -> str:
-        """The words that label a value: its line up to the value, or the
-        previous line when the value's line has no letters of its own."""
-        ln = ctx.line(c.line)
-        before = ctx.text[ln.start : c.start] if ln else ""
-        if not re.search(r"[^\W\d_]", before):
-            prev = ctx.line(c.line - 1)
-            before = (prev.text if prev else "") + " " + before
-        return before
-
     # -- kinds --------------------------------------------------------------
     def _choose_date(self, spec: FieldSpec, cands: list[Candidate], ctx: Context
                      ) -> Candidate | None:
         scored = []
         about_birth = _has_word(" ".join(spec.keywords), _BIRTH) is not None
         for c in cands:
-            label = self._label(c, ctx)
+            label = ctx.label(c)
             if spec.avoid and _has_word(label, spec.avoid) is not None:
                 continue
             # A birth date is a person's, never the document's (a "DOB 1978-11-02"
@@ -151,7 +111,7 @@ class RuleChooser:
         keyed: list[tuple[Decimal, int, Candidate]] = []
         loose: list[tuple[Decimal, int, Candidate]] = []
         for c in cands:
-            label = self._label(c, ctx)
+            label = ctx.label(c)
             if spec.avoid and _has_word(label, spec.avoid) is not None:
                 continue
             value = Decimal(c.normalized or "0")
@@ -160,7 +120,7 @@ class RuleChooser:
             kw = _has_word(label, spec.keywords)
             (keyed if kw is not None else loose).append((value, c.start, c))
         if spec.prefer == "largest":
-            paid = self._cash_minus_change(cands, ctx)
+            paid = cash_minus_change(cands, ctx)
             for value, _start, c in keyed + loose:
                 if paid is not None and value == paid:
                     return c  # what was handed over less the change: the amount paid
@@ -170,30 +130,13 @@ class RuleChooser:
             top = max(pool, key=lambda t: (t[0], t[1]))
             # A rounded total sits a few cents from the exact one, on a "round..." line.
             rounded = [t for t in pool if abs(t[0] - top[0]) <= Decimal("0.05")
-                       and re.search(r"round", self._label(t[2], ctx), re.IGNORECASE)]
+                       and re.search(r"round", ctx.label(t[2]), re.IGNORECASE)]
             return (rounded[-1] if rounded else top)[2]
         return keyed[0][2] if keyed else None
 
-    def _cash_minus_change(self, cands: list[Candidate], ctx: Context) -> Decimal | None:
-        def by_label(word: str) -> Decimal | None:
-            for c in cands:
-                if re.search(rf"\b{word}\b", self._label(c, ctx), re.IGNORECASE):
-                    return Decimal(c.normalized or "0")
-            return None
-
-        cash, change = by_label("cash"), by_label("change")
-        if cash is None or change is None or cash <= change:
-            return None
-        return cash - change
-
     def _choose_currency(self, spec: FieldSpec, cands: list[Candidate], ctx: Context
                          ) -> Candidate | None:
-        known = [c for c in cands if c.normalized]
-        if not known:
-            return None
-        top = Counter(c.normalized for c in known).most_common(1)[0][0]
-        same = [c for c in known if c.normalized == top]
-        return min(same, key=lambda c: (c.inferred, c.start))
+        return main_currency(cands)
 
     def _choose_name(self, spec: FieldSpec, cands: list[Candidate], ctx: Context
                      ) -> Candidate | None:
@@ -201,16 +144,16 @@ class RuleChooser:
         for c in cands:
             two_lines = "\n" in c.text
             t = c.text.split("\n")[-1] if two_lines else c.text
-            if two_lines and not _COMPANY_WORDS.match(t.lstrip("(&-, ")):
+            if two_lines and not COMPANY_WORDS.match(t.lstrip("(&-, ")):
                 continue  # a second line joins a name only when it continues one
-            if two_lines and _HEADING.match(c.text.split("\n")[0]):
+            if two_lines and HEADING.match(c.text.split("\n")[0]):
                 continue
             letters = sum(ch.isalpha() for ch in t)
-            if letters < 3 or letters < len(t) * 0.5 or _HEADING.match(t) or _NOT_NAME.search(t):
+            if letters < 3 or letters < len(t) * 0.5 or HEADING.match(t) or NOT_NAME.search(t):
                 continue
-            if _ADDRESS_WORDS.search(t) and not _COMPANY_WORDS.search(t):
+            if ADDRESS_WORDS.search(t) and not COMPANY_WORDS.search(t):
                 continue
-            score = -0.6 * c.line + (3.0 if _COMPANY_WORDS.search(t) else 0.0) + 0.5 * two_lines
+            score = -0.6 * c.line + (3.0 if COMPANY_WORDS.search(t) else 0.0) + 0.5 * two_lines
             if score > best_score:
                 best, best_score = c, score
         return best
@@ -237,22 +180,25 @@ class RuleChooser:
         return cands[0] if cands else None
 
 
-def address_lines(after: Line | None, all_lines: list[Line]) -> list[Line]:
-    """The run of address-looking lines right below ``after`` (a name line),
-    skipping registration-number lines, at most five."""
-    if after is None:
-        return []
-    run: list[Line] = []
-    skipped = 0
-    for ln in (x for x in all_lines if x.no > after.no):
-        if _STOP_ADDRESS.search(ln.text) or len(run) == 5:
-            break
-        if not run and (_REGISTRATION.match(ln.text) or not _ADDRESS_WORDS.search(ln.text)):
-            skipped += 1
-            if skipped > 2:
-                break
-            continue
-        if not (_ADDRESS_WORDS.search(ln.text) or (run and len(ln.text) < 40)):
-            break
-        run.append(ln)
-    return run
+def cash_minus_change(cands: list[Candidate], ctx: Context) -> Decimal | None:
+    """What was handed over less the change (both labelled), or None: the amount paid."""
+    def by_label(word: str) -> Decimal | None:
+        for c in cands:
+            if re.search(rf"\b{word}\b", ctx.label(c), re.IGNORECASE):
+                return Decimal(c.normalized or "0")
+        return None
+
+    cash, change = by_label("cash"), by_label("change")
+    if cash is None or change is None or cash <= change:
+        return None
+    return cash - change
+
+
+def main_currency(cands: list[Candidate]) -> Candidate | None:
+    """The most printed known currency, at its first mark that is not a guess."""
+    known = [c for c in cands if c.normalized]
+    if not known:
+        return None
+    top = Counter(c.normalized for c in known).most_common(1)[0][0]
+    same = [c for c in known if c.normalized == top]
+    return min(same, key=lambda c: (c.inferred, c.start))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .addresses import address_candidates
 from .candidates import (
     Candidate,
     day_first,
@@ -14,39 +15,10 @@ from .candidates import (
     line_candidates,
     lines,
 )
-from .chooser import Chooser, Context, RuleChooser, address_lines
+from .chooser import Chooser, Context, RuleChooser, main_currency
 from .labtests import lab_rows
 from .result import FieldValue
-from .schema import DocSchema, FieldSpec
-
-#: Address runs: 1–5 consecutive lines among the first lines of the document.
-ADDRESS_TOP, ADDRESS_LONGEST = 12, 5
-
-
-def _address_candidates(spec: FieldSpec, ctx: Context) -> list[Candidate]:
-    """The run of address lines below the chosen anchor (the rules' pick), then
-    every other run of 1–5 consecutive lines near the top for a ranker to weigh
-    (issue 12: the run below the merchant alone held the answer for half the
-    dev receipts; all top runs hold it for 94%)."""
-    anchor = ctx.chosen.get(spec.after or "")
-    runs = []
-    rule_run = address_lines(ctx.line(anchor.line) if anchor else None, ctx.lines)
-    if rule_run:
-        runs.append(rule_run)
-    top = ctx.lines[:ADDRESS_TOP]
-    for i in range(len(top)):
-        for j in range(i + 1, min(i + ADDRESS_LONGEST, len(top)) + 1):
-            runs.append(top[i:j])
-    out: list[Candidate] = []
-    seen: set[tuple[int, int]] = set()
-    for run in runs:
-        start, end = run[0].start, run[-1].end
-        if (start, end) in seen:
-            continue
-        seen.add((start, end))
-        joined = ", ".join(ln.text.rstrip(",") for ln in run)
-        out.append(Candidate("lines", start, end, ctx.text[start:end], joined, run[0].no))
-    return out
+from .schema import DocSchema
 
 
 def extract_fields(text: str, doc_schema: DocSchema, chooser: Chooser | None = None,
@@ -62,8 +34,7 @@ def extract_fields(text: str, doc_schema: DocSchema, chooser: Chooser | None = N
     chooser = chooser or RuleChooser()
     ctx = Context(text=text, lines=lines(text), states=states)
     currencies = find_currencies(text)
-    currency = RuleChooser()._choose_currency(FieldSpec("currency", "", "currency"),
-                                              currencies, ctx)
+    currency = main_currency(currencies)
     dates = find_dates(text, dayfirst=day_first(text, currency.normalized if currency else None))
     amounts = find_amounts(text)
     names = line_candidates(text)
@@ -82,7 +53,9 @@ def extract_fields(text: str, doc_schema: DocSchema, chooser: Chooser | None = N
         elif spec.kind == "name":
             cands = names
         elif spec.kind == "address":
-            cands = _address_candidates(spec, ctx)
+            anchor = ctx.chosen.get(spec.after or "")
+            cands = address_candidates(text, ctx.lines,
+                                       ctx.line(anchor.line) if anchor else None)
         elif spec.kind in ("labelled", "number"):
             cands = labelled_candidates(text, list(spec.keywords), number=spec.kind == "number")
         else:

@@ -100,19 +100,3 @@ def currency_code(mark: str, *, text: str = "") -> tuple[str | None, bool]:
             return "CNY", True  # Chinese text without kana: yuan rather than yen
         return ambiguous[mark], True
     return None, False
-
-
-def normalize_span(kind: str, value: str, text: str) -> tuple[str | None, bool]:
-    """(normalized, inferred) for a span the user chose as a field of ``kind``:
-    the same forms the finders give (ISO dates with the document's day-first hint,
-    decimal amounts, ISO 4217 codes, text with its spaces collapsed)."""
-    from .candidates import day_first, find_currencies  # candidates imports this module
-
-    if kind == "date":
-        codes = [c.normalized for c in find_currencies(text) if c.normalized]
-        return normalize_date(value, dayfirst=day_first(text, codes[0] if codes else None)), False
-    if kind == "amount":
-        return normalize_amount(value), False
-    if kind == "currency":
-        return currency_code(value, text=text)
-    return " ".join(value.split()), False

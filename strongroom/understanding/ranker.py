@@ -3,7 +3,7 @@
 Features describe what a candidate *is* — label words on its line and the line
 before, position, magnitude, shape — never which shop it comes from. The weights
 are data (``resources/chooser/<type>.json``, checksummed), trained by
-``python -m strongroom.training.chooser``; applying them needs no library.
+``python -m lab.train_ranker``; applying them needs no library.
 Fields without weights fall back to ``RuleChooser``. Like every chooser it only
 returns one of the candidates it was given.
 """
@@ -20,18 +20,10 @@ from functools import cache
 from strongroom.resources import path as resource_path
 
 from . import artifact
+from .addresses import NOT_ADDRESS
 from .candidates import DATE_RE, Candidate, Line
-from .checks import NOT_ADDRESS
-from .chooser import (
-    _ADDRESS_WORDS,
-    _COMPANY_WORDS,
-    _HEADING,
-    _NOT_NAME,
-    _REGISTRATION,
-    _STOP_ADDRESS,
-    Context,
-    RuleChooser,
-)
+from .chooser import Context, RuleChooser, cash_minus_change
+from .cues import ADDRESS_WORDS, COMPANY_WORDS, HEADING, NOT_NAME, REGISTRATION, STOP_ADDRESS
 from .lmstates import Stack
 from .schema import FieldSpec, schema
 
@@ -56,7 +48,7 @@ def _has(pattern: str, text: str) -> float:
 
 
 def _avoided(spec: FieldSpec, c: Candidate, ctx: Context) -> bool:
-    label = RuleChooser._label(c, ctx)
+    label = ctx.label(c)
     return any(_has(re.escape(k), label) for k in spec.avoid)
 
 
@@ -79,8 +71,8 @@ _PHONE = re.compile(r"\+?\d{2,4}[\s\-]\d{3,4}[\s\-]?\d{3,5}")
 def _stop_line(ln: Line) -> bool:
     """A line that is not address: phone, tax number, date, a heading..."""
     t = ln.text
-    return bool(_STOP_ADDRESS.search(t) or _NOT_NAME.search(t) or _REGISTRATION.match(t)
-                or _HEADING.match(t) or DATE_RE.search(t))
+    return bool(STOP_ADDRESS.search(t) or NOT_NAME.search(t) or REGISTRATION.match(t)
+                or HEADING.match(t) or DATE_RE.search(t))
 
 
 def _address_features(spec: FieldSpec, c: Candidate, ctx: Context) -> dict[str, float]:
@@ -94,7 +86,7 @@ def _address_features(spec: FieldSpec, c: Candidate, ctx: Context) -> dict[str, 
     anchor_at = next((i for i, ln in enumerate(ctx.lines)
                       if anchor and ln.start < anchor.end <= ln.end), None)
     gap = idx[0] - anchor_at if anchor_at is not None else 0
-    words = [1.0 if _ADDRESS_WORDS.search(ln.text) else 0.0 for ln in run]
+    words = [1.0 if ADDRESS_WORDS.search(ln.text) else 0.0 for ln in run]
     n = len(run)
     f = {f"a_{k}": v for k, v in _shape(c.text).items()}
     f.update({
@@ -115,7 +107,7 @@ def _address_features(spec: FieldSpec, c: Candidate, ctx: Context) -> dict[str, 
         "a_postcode_first": 1.0 if _POSTCODE.search(run[0].text) else 0.0,
         "a_stop_inside": sum(_stop_line(ln) for ln in run) / n,
         "a_phone": 1.0 if _PHONE.search(c.text) else 0.0,
-        "a_company": 1.0 if _COMPANY_WORDS.search(c.text) else 0.0,
+        "a_company": 1.0 if COMPANY_WORDS.search(c.text) else 0.0,
         "a_paren_line": 1.0 if any(ln.text.startswith("(") for ln in run) else 0.0,
         "a_commas": min(c.text.count(","), 6) / 6,
         "a_ends_period": 1.0 if c.text.rstrip().endswith(".") else 0.0,
@@ -124,13 +116,13 @@ def _address_features(spec: FieldSpec, c: Candidate, ctx: Context) -> dict[str, 
         "a_next_none": 1.0 if after is None else 0.0,
         "a_next_stop": 1.0 if after and _stop_line(after) else 0.0,
         "a_next_phone": 1.0 if after and _PHONE.search(after.text) else 0.0,
-        "a_next_words": 1.0 if after and _ADDRESS_WORDS.search(after.text) else 0.0,
+        "a_next_words": 1.0 if after and ADDRESS_WORDS.search(after.text) else 0.0,
         "a_next_postcode": 1.0 if after and _POSTCODE.search(after.text) else 0.0,
         "a_next_paren": 1.0 if after and after.text.startswith("(") else 0.0,
         "a_next_short": 1.0 if after and len(after.text) < 20 else 0.0,
         "a_prev_stop": 1.0 if before and _stop_line(before) else 0.0,
-        "a_prev_words": 1.0 if before and _ADDRESS_WORDS.search(before.text) else 0.0,
-        "a_prev_company": 1.0 if before and _COMPANY_WORDS.search(before.text) else 0.0,
+        "a_prev_words": 1.0 if before and ADDRESS_WORDS.search(before.text) else 0.0,
+        "a_prev_company": 1.0 if before and COMPANY_WORDS.search(before.text) else 0.0,
         "a_prev_ends_comma": 1.0 if before and before.text.rstrip().endswith(",") else 0.0,
     })
     return f
@@ -155,7 +147,7 @@ class _Amounts:
 
     @classmethod
     def of(cls, spec: FieldSpec, cands: list[Candidate], ctx: Context) -> _Amounts:
-        labels = [RuleChooser._label(x, ctx) for x in cands]
+        labels = [ctx.label(x) for x in cands]
         values = [Decimal(x.normalized or "0") for x in cands]
         keyed = {x.line for x, label in zip(cands, labels, strict=True)
                  if spec.keywords and not _avoided(spec, x, ctx)
@@ -169,7 +161,7 @@ class _Amounts:
             last_keyed=keyed_cands[-1] if keyed_cands else None,
             cash=[(x, v) for x, v, label in zip(cands, values, labels, strict=True)
                   if _has(r"cash|tendered|paid|payment", label)],
-            cash_minus_change=RuleChooser()._cash_minus_change(cands, ctx),
+            cash_minus_change=cash_minus_change(cands, ctx),
         )
 
 
@@ -178,7 +170,7 @@ def _amount_context(spec: FieldSpec, c: Candidate, ctx: Context, amounts: _Amoun
     """The amount against the others on the receipt: its rank, whether it is the
     last labelled one, whether a rounding line or the cash paid agrees with it."""
     distinct = amounts.distinct
-    label = RuleChooser._label(c, ctx)
+    label = ctx.label(c)
     bare = re.sub(r"[^a-z ]+", " ", label.lower()).split()
     near = [ctx.line(c.line + d) for d in (-2, -1, 1)]
     cash = [x_v for x, x_v in amounts.cash if x is not c]
@@ -203,7 +195,7 @@ def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context
              ) -> dict[str, float]:
     """Generic features of candidate ``c`` for field ``spec``. ``amounts``: pass
     ``_Amounts.of(spec, cands, ctx)`` when scoring every candidate of a field."""
-    label = RuleChooser._label(c, ctx)
+    label = ctx.label(c)
     ln = ctx.line(c.line)
     prev = ctx.line(c.line - 1)
     nxt = ctx.line(c.line + 1)
@@ -247,15 +239,15 @@ def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context
         f.update({f"shape_{k}": v for k, v in _shape(c.text).items()})
         f.update({
             "two_lines": 1.0 if "\n" in c.text else 0.0,
-            "company": 1.0 if _COMPANY_WORDS.search(c.text) else 0.0,
-            "company_last": 1.0 if _COMPANY_WORDS.search(t) else 0.0,
-            "heading": 1.0 if _HEADING.match(t) else 0.0,
-            "not_name": 1.0 if _NOT_NAME.search(c.text) else 0.0,
-            "address_words": 1.0 if _ADDRESS_WORDS.search(c.text) else 0.0,
-            "next_address": 1.0 if nxt and _ADDRESS_WORDS.search(nxt.text) else 0.0,
+            "company": 1.0 if COMPANY_WORDS.search(c.text) else 0.0,
+            "company_last": 1.0 if COMPANY_WORDS.search(t) else 0.0,
+            "heading": 1.0 if HEADING.match(t) else 0.0,
+            "not_name": 1.0 if NOT_NAME.search(c.text) else 0.0,
+            "address_words": 1.0 if ADDRESS_WORDS.search(c.text) else 0.0,
+            "next_address": 1.0 if nxt and ADDRESS_WORDS.search(nxt.text) else 0.0,
             "next_registration": 1.0 if nxt and re.search(r"\d{4,}-?[A-Z]\b|\(\d", nxt.text)
             else 0.0,
-            "prev_heading": 1.0 if prev and _HEADING.match(prev.text) else 0.0,
+            "prev_heading": 1.0 if prev and HEADING.match(prev.text) else 0.0,
             "trimmed": 1.0 if ln and c.end < ln.end and "\n" not in c.text else 0.0,
         })
     elif spec.kind == "address":
@@ -379,7 +371,7 @@ def load(doc_type: str = "receipt") -> Weights:
 @cache
 def load_temperatures(doc_type: str = "receipt") -> Temperatures:
     """How much to soften each field's confidence (``<type>_calibration.json``), if
-    shipped (``python -m strongroom.training.calibration fit``)."""
+    shipped (``python -m lab.calibrate fit``)."""
     path = resource_path("chooser", f"{doc_type}_calibration.json")
     if not path.is_file():
         return {}

@@ -8,7 +8,7 @@ character pairs, hashed into a fixed number of buckets (the weights hold
 numbers, never words). It needs no model: the model's label scores were
 measured as extra features and made real receipts worse (ARCHITECTURE.md).
 Weights are data (``resources/router/router.json``, checksummed), trained on
-synthetic documents by ``python -m strongroom.training.router``; applying them
+synthetic documents by ``python -m lab.train_router``; applying them
 is a few hundred additions, no library.
 """
 
@@ -30,7 +30,7 @@ from .prompting import MAX_DOC_CHARS
 
 #: Feature groups; an artifact lists the ones it was trained with. Word pairs,
 #: character trigrams and "shape" (share of lines with amounts, dates, colons...)
-#: were measured and did not help; they stay for ``training.router --report``.
+#: were measured and did not help; they stay for ``lab.train_router --report``.
 HASHED = ("words", "bigrams", "cjk", "chars")
 
 _WORD = re.compile(r"[a-z]{2,}")

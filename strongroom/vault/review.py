@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import VaultError
-from ..understanding.normalize import normalize_span
+from ..understanding.candidates import normalize_span
 from ..understanding.personal import Label
 from ..understanding.schema import schema
 from . import search

@@ -128,7 +128,7 @@ def test_on_the_dev_receipts_verified_totals_are_right() -> None:
     shipped ranker) most totals are verified, and verified ones are right (the few
     that are not are rounding: the gold is the rounded total, the check vouches for
     the amount before rounding)."""
-    from strongroom.evaluate import load_rows, matches
+    from strongroom.measure.evaluate import load_rows, matches
     from strongroom.understanding.ranker import RankerChooser, load
 
     chooser = RankerChooser(load())

@@ -125,8 +125,8 @@ def test_simulated_corrections_help_on_stores_already_labelled() -> None:
     receipt of a shop, later receipts of that shop are read better than by the
     ranker alone, and never worse."""
     pytest.importorskip("sklearn")
-    from strongroom.evaluate import load_rows
-    from strongroom.training.corrections import simulate
+    from lab.corrections import simulate
+    from strongroom.measure.evaluate import load_rows
 
     rows = load_rows(DEV)[:100]
     report = simulate(rows, folds=2)["accuracy"]

@@ -1,7 +1,7 @@
 """The learned type router: its accuracy on held-out documents, its artifact, its wiring.
 
 The routing fixtures (tests/fixtures/routing.jsonl) are never trained on: the
-router learns from synthetic documents only (strongroom/training/synth/).
+router learns from synthetic documents only (lab/synth/).
 """
 
 from __future__ import annotations
@@ -135,9 +135,9 @@ def test_the_artifact_is_small_checksummed_and_holds_no_words(tmp_path):
 
 
 def test_retraining_reproduces_the_shipped_router(tmp_path):
-    pytest.importorskip("sklearn")  # the [train] extra
+    pytest.importorskip("sklearn")  # the [lab] extra
     pytest.importorskip("opencc")
-    from strongroom.training.router import main
+    from lab.train_router import main
 
     out = tmp_path / "router.json"
     assert main(["--out", str(out)]) == 0

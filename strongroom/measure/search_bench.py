@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from .reading.base import Document
-from .understanding.result import Extraction, FieldValue
-from .vault import Vault, keys
+from ..reading.base import Document
+from ..understanding.result import Extraction, FieldValue
+from ..vault import Vault, keys
 
 TYPES = ("receipt", "invoice", "bank_statement", "medical", "letter", "payslip")
 MERCHANTS = ("Harbour Dental", "Northwind Power", "Corner Pharmacy", "City Bank",

@@ -18,11 +18,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .jobs import Processor
-from .model import Backend, Chunk, Constraint, backend_class
-from .resources import path as resource_path
-from .understanding.pipeline import Understander
-from .understanding.summary import MAX_TOKENS
+from ..jobs import Processor
+from ..model import Backend, Chunk, Constraint, backend_class
+from ..resources import path as resource_path
+from ..understanding.pipeline import Understander
+from ..understanding.summary import MAX_TOKENS
 
 
 class Recorder(Backend):

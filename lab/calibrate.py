@@ -1,19 +1,19 @@
 """How far to trust the ranker's confidence and the review statuses (issue 12).
 
-    python -m strongroom.training.calibration DATASET.jsonl [--folds 5]
-    python -m strongroom.training.calibration fit DATASET.jsonl STATES.npz [--out FILE]
+    python -m lab.calibrate DATASET.jsonl [--folds 5]
+    python -m lab.calibrate fit DATASET.jsonl STATES.npz [--out FILE]
 
 On store-disjoint folds (the ranker refitted on the other stores), every receipt
 field is read, assessed (``checks.assess``) and compared with the gold value. It
 prints accuracy per confidence band (is 0.9 right nine times in ten?) and per
 status (are "verified" fields right, and does "needs review" catch the wrong ones?).
-Needs scikit-learn (the ``[train]`` extra).
+Needs scikit-learn (the ``[lab]`` extra).
 
 ``fit`` softens (or sharpens) each field's confidence by a temperature: the softmax
 of the ranker's scores divided by T, with T chosen per field to make the pick's
 confidence the likeliest explanation of whether it was right, on store-disjoint
 folds — for the plain ranker and for the one that reads the model's states
-(``lmstack``; STATES from ``lmstack states``). It prints the confidence bands
+(``train_readout``; STATES from ``train_readout states``). It prints the confidence bands
 before and after and writes ``resources/chooser/receipt_calibration.json``.
 """
 
@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from strongroom.evaluate import (
+from strongroom.measure.evaluate import (
     Row,
     document_day_first,
     group_folds,
@@ -38,14 +38,14 @@ from strongroom.evaluate import (
 )
 from strongroom.resources import path as resource_path
 from strongroom.understanding import checks
+from strongroom.understanding.addresses import NOT_ADDRESS
 from strongroom.understanding.artifact import save
-from strongroom.understanding.checks import NOT_ADDRESS
 from strongroom.understanding.fields import extract_fields
 from strongroom.understanding.personal import offered
 from strongroom.understanding.ranker import RankerChooser, confidence, features, score
 from strongroom.understanding.schema import schema
 
-from .chooser import FIELDS, LearnedChooser, fit_weights
+from .train_ranker import FIELDS, LearnedChooser, fit_weights
 
 BANDS = (0.0, 0.5, 0.7, 0.9, 0.97, 1.01)
 
@@ -157,9 +157,9 @@ def _show(title: str, got: dict[str, list[int]]) -> None:
 
 
 def fit_temperatures(rows: Sequence[Row], states_path: Path) -> dict[str, dict[str, float]]:
-    from . import lmstack
+    from . import train_readout
 
-    lm = lmstack.cross_validate(rows, lmstack.load_states(states_path))
+    lm = train_readout.cross_validate(rows, train_readout.load_states(states_path))
     rankers = {"ranker": plain_ranked(rows),
                "lm": {f: [(s, r) for s, (_, r) in zip(o.scores, o.intact, strict=True)]
                       for f, v in lm.items() for o in [v["+ model states"]]}}
@@ -183,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         argv = sys.argv[1:]
     if argv[:1] == ["fit"]:
-        ap = argparse.ArgumentParser(prog="python -m strongroom.training.calibration fit")
+        ap = argparse.ArgumentParser(prog="python -m lab.calibrate fit")
         ap.add_argument("dataset", type=Path)
         ap.add_argument("states", type=Path)
         ap.add_argument("--out", type=Path, default=resource_path(
@@ -196,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               "scores / T), fitted on store-disjoint folds"})
         print(f"{a.out}: written")
         return 0
-    parser = argparse.ArgumentParser(prog="python -m strongroom.training.calibration")
+    parser = argparse.ArgumentParser(prog="python -m lab.calibrate")
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args(argv)

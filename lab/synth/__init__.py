@@ -1,6 +1,6 @@
 """Synthetic training documents for the type router (issue 12), seeded and deterministic.
 
-    python -m strongroom.training.synth [--per-cell N] [--seed S] > docs.jsonl
+    python -m lab.synth [--per-cell N] [--seed S] > docs.jsonl
 
 Every type in English, Simplified and Traditional Chinese, built from templates
 with varied layouts, label wording, amounts, dates, made-up names, then put
@@ -40,7 +40,7 @@ _JUNK = ("***", "----------------", "================", "COPY", "- - - - -", "#"
 
 @cache
 def _converter(config: str) -> Any:
-    import opencc  # training-only dependency ([train] extra)
+    import opencc  # training-only dependency ([lab] extra)
 
     return opencc.OpenCC(config)
 
@@ -94,7 +94,7 @@ def generate(per_cell: int, seed: int = 0, types: Sequence[str] = tuple(BUILDERS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m strongroom.training.synth")
+    parser = argparse.ArgumentParser(prog="python -m lab.synth")
     parser.add_argument("--per-cell", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)

@@ -1,6 +1,6 @@
 """Turn SROIE's published test split into an evaluation set (issue 12).
 
-    python -m strongroom.training.sroie metadata.jsonl OUT.jsonl [--exclude DEV.jsonl]
+    python -m lab.sroie metadata.jsonl OUT.jsonl [--exclude DEV.jsonl]
 
 The dev receipts are SROIE's *train* split; its *test* split (361 receipts,
 CC BY 4.0, e.g. ``data/test/metadata.jsonl`` of jsdnrs/ICDAR2019-SROIE) is the

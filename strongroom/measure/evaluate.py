@@ -25,17 +25,17 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from .model import Backend
-from .reading import read_path
-from .reading.base import Document
-from .understanding.candidates import day_first, find_currencies
-from .understanding.chooser import Chooser
-from .understanding.fields import extract_fields
-from .understanding.normalize import currency_code, normalize_amount, normalize_date
-from .understanding.pipeline import Understander
-from .understanding.result import FieldValue
-from .understanding.router import Router
-from .understanding.schema import schema
+from ..model import Backend
+from ..reading import read_path
+from ..reading.base import Document
+from ..understanding.candidates import day_first, find_currencies
+from ..understanding.chooser import Chooser
+from ..understanding.fields import extract_fields
+from ..understanding.normalize import currency_code, normalize_amount, normalize_date
+from ..understanding.pipeline import Understander
+from ..understanding.result import FieldValue
+from ..understanding.router import Router
+from ..understanding.schema import schema
 
 TEXT_KINDS = ("name", "address", "labelled", "number")
 

@@ -1,9 +1,9 @@
 """Train the type router's weights from synthetic documents (issue 12).
 
-    python -m strongroom.training.router [--out resources/router/router.json]
-    python -m strongroom.training.router --report [--groups words,cjk,...] [--dev FILE]
+    python -m lab.train_router [--out resources/router/router.json]
+    python -m lab.train_router --report [--groups words,cjk,...] [--dev FILE]
 
-The training documents come from ``strongroom.training.synth`` (seeded: every
+The training documents come from ``lab.synth`` (seeded: every
 type in English, Simplified and Traditional Chinese). The routing fixtures and
 the dev receipts are what the router is *measured* on, so neither is trained
 on. One multinomial logistic regression (scikit-learn) over the features of
@@ -28,7 +28,7 @@ from strongroom.understanding.schema import DOC_TYPES
 
 from .synth import generate
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "routing.jsonl"
 DEV = ROOT.parent / "shared" / "data" / "dev" / "receipts.jsonl"
 
@@ -101,7 +101,7 @@ def report(router: Router, fixtures: Path, dev: Path | None) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m strongroom.training.router")
+    parser = argparse.ArgumentParser(prog="python -m lab.train_router")
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "router" / "router.json")
     parser.add_argument("--report", action="store_true",
                         help="train in memory and print routing accuracy; write nothing")

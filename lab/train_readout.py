@@ -1,10 +1,10 @@
 """The model's states as a ranker feature: read, measure, fit (issue 12).
 
-    python -m strongroom.training.lmstack torn DATASET.jsonl TORN.jsonl
-    python -m strongroom.training.lmstack states DATASET.jsonl [MORE.jsonl] OUT.npz [--model GGUF]
-    python -m strongroom.training.lmstack cv DATASET.jsonl STATES.npz [--torn T.jsonl] [--test X]
-    python -m strongroom.training.lmstack fit DATASET.jsonl STATES.npz [--out FILE]
-    python -m strongroom.training.lmstack answers DATASET.jsonl STATES.npz OUT.json
+    python -m lab.train_readout torn DATASET.jsonl TORN.jsonl
+    python -m lab.train_readout states DATASET.jsonl [MORE.jsonl] OUT.npz [--model GGUF]
+    python -m lab.train_readout cv DATASET.jsonl STATES.npz [--torn T.jsonl] [--test X]
+    python -m lab.train_readout fit DATASET.jsonl STATES.npz [--out FILE]
+    python -m lab.train_readout answers DATASET.jsonl STATES.npz OUT.json
 
 ``states`` runs Gemma once over each document's first lines (``lmstates``) and
 keeps the per-line states (float16). ``fit`` trains, for the merchant and the
@@ -39,9 +39,16 @@ from typing import Any
 
 import numpy as np
 
-from strongroom.evaluate import Row, document_day_first, group_folds, load_rows, matches, text_key
+from strongroom.measure.evaluate import (
+    Row,
+    document_day_first,
+    group_folds,
+    load_rows,
+    matches,
+    text_key,
+)
+from strongroom.understanding.addresses import NOT_ADDRESS
 from strongroom.understanding.artifact import save
-from strongroom.understanding.checks import NOT_ADDRESS
 from strongroom.understanding.lmstates import LineStates
 from strongroom.understanding.personal import offered
 from strongroom.understanding.ranker import (
@@ -54,7 +61,7 @@ from strongroom.understanding.ranker import (
     score,
 )
 
-from .chooser import C, fit_logistic, fit_weights
+from .train_ranker import C, fit_logistic, fit_weights
 
 FIELDS = ("merchant", "merchant_address")
 COMPONENTS, LM_C, INNER_FOLDS = 64, 0.1, 4
@@ -325,7 +332,8 @@ def answers(rows: Sequence[Row], states: dict[str, LineStates],
     for row in rows:
         if row.id in states:
             got = extract_fields(row.text, schema("receipt"), chooser, states=states[row.id])
-            out[row.id] = {f: list(got[f].span) if got[f].span else None for f in FIELDS}
+            spans = {f: got[f].span for f in FIELDS}
+            out[row.id] = {f: list(span) if span else None for f, span in spans.items()}
     return out
 
 
@@ -367,7 +375,7 @@ def _report(title: str, got: dict[str, dict[str, Outcome]]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m strongroom.training.lmstack")
+    ap = argparse.ArgumentParser(prog="python -m lab.train_readout")
     sub = ap.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("torn")
     t.add_argument("dataset", type=Path)
@@ -389,7 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.choices["cv"].add_argument("--test", type=Path, help="also fit on all, score this set")
     sub.choices["fit"].add_argument(
         "--out", type=Path,
-        default=Path(__file__).resolve().parents[2] / "resources" / "chooser" / "receipt_lm.json")
+        default=Path(__file__).resolve().parents[1] / "resources" / "chooser" / "receipt_lm.json")
     args = ap.parse_args(argv)
     if args.cmd == "torn":
         out = torn(load_rows(args.dataset))

@@ -1,6 +1,6 @@
 """What learning from corrections is worth, measured on a labelled set (issue 12).
 
-    python -m strongroom.training.corrections DATASET.jsonl [--l2 X] [--no-memory]
+    python -m lab.corrections DATASET.jsonl [--l2 X] [--no-memory]
                                                             [--no-weights] [--json]
 
 Simulates a user on store-disjoint folds: the shipped-style ranker is fitted on the
@@ -9,7 +9,7 @@ order) and after each the user confirms every field (the label is the offered
 candidate that matches the gold value, else the gold text where it occurs). Each
 receipt is read twice, by the fold's ranker and by ``PersonalChooser`` with the
 labels so far; accuracy is split by whether the user had already labelled a receipt
-of the same store ("seen") or not ("new"). Needs scikit-learn (the ``[train]``
+of the same store ("seen") or not ("new"). Needs scikit-learn (the ``[lab]``
 extra) for the fold's base weights.
 """
 
@@ -24,13 +24,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from strongroom.evaluate import Row, document_day_first, group_folds, load_rows, matches, text_key
+from strongroom.measure.evaluate import (
+    Row,
+    document_day_first,
+    group_folds,
+    load_rows,
+    matches,
+    text_key,
+)
 from strongroom.understanding.fields import extract_fields
 from strongroom.understanding.personal import Label, Memory, PersonalChooser, offered
 from strongroom.understanding.ranker import RankerChooser, Weights
 from strongroom.understanding.schema import schema
 
-from .chooser import FIELDS, fit_weights
+from .train_ranker import FIELDS, fit_weights
 
 
 def _labels_for(row: Row, base: Weights) -> list[Label]:
@@ -102,7 +109,7 @@ def simulate(rows: Sequence[Row], *, folds: int = 5, l2: float | None = None,
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m strongroom.training.corrections")
+    parser = argparse.ArgumentParser(prog="python -m lab.corrections")
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--l2", type=float, default=None)

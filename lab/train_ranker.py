@@ -1,15 +1,15 @@
 """Train the receipt ranker's weights from a labelled set (issue 12).
 
-    python -m strongroom.training.chooser DATASET.jsonl [--out resources/chooser/receipt.json]
-    python -m strongroom.training.chooser DATASET.jsonl --cv-synthetic N
+    python -m lab.train_ranker DATASET.jsonl [--out resources/chooser/receipt.json]
+    python -m lab.train_ranker DATASET.jsonl --cv-synthetic N
 
 One logistic regression per field over every candidate the finders offer
 (label: the candidate is the gold value after normalization), fitted with
 scikit-learn; its coefficients are written as JSON, so the app applies them
 without scikit-learn. ``LearnedChooser`` is the same thing refitted inside
-``strongroom eval --chooser ranker-fit`` on every fold's training rows.
+``python -m lab.crossval`` on every fold's training rows.
 
-``--cv-synthetic N`` measures what N synthetic English receipts (``training.synth``,
+``--cv-synthetic N`` measures what N synthetic English receipts (``lab.synth``,
 their merchant and address recorded as printed) add to the training rows of each
 store-disjoint fold. Session 5, N = 300: merchant 545 → 547, address 485 → 475 of
 626 — not kept.
@@ -22,7 +22,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from strongroom.evaluate import Row, document_day_first, group_folds, load_rows, matches, text_key
+from strongroom.measure.evaluate import (
+    Row,
+    document_day_first,
+    group_folds,
+    load_rows,
+    matches,
+    text_key,
+)
 from strongroom.understanding.artifact import save
 from strongroom.understanding.chooser import Chooser, RuleChooser
 from strongroom.understanding.personal import offered
@@ -83,7 +90,7 @@ def fit_weights(rows: Sequence[Row]) -> Weights:
 
 
 class LearnedChooser(RankerChooser):
-    """A ranker trained on the rows it is given (``strongroom.evaluate.Trainable``)."""
+    """A ranker trained on the rows it is given (``strongroom.measure.evaluate.Trainable``)."""
 
     def __init__(self) -> None:
         super().__init__({})
@@ -127,10 +134,10 @@ def cv_synthetic(rows: Sequence[Row], synthetic: Sequence[Row], folds: int = 5
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m strongroom.training.chooser")
+    parser = argparse.ArgumentParser(prog="python -m lab.train_ranker")
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--out", type=Path,
-                        default=Path(__file__).resolve().parents[2] / "resources" / "chooser"
+                        default=Path(__file__).resolve().parents[1] / "resources" / "chooser"
                         / "receipt.json")
     parser.add_argument("--cv-synthetic", type=int, metavar="N",
                         help="measure N synthetic receipts added to training (writes nothing)")

@@ -7,13 +7,13 @@ import pytest
 
 from strongroom.resources import path as resource_path
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev" / "receipts.jsonl"
+DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "dev" / "receipts.jsonl"
 
 
 @pytest.mark.skipif(not DEV.is_file(), reason="the dev set lives in ../shared (as in CI)")
 def test_retraining_reproduces_the_shipped_weights(tmp_path):
     pytest.importorskip("sklearn")
-    from strongroom.training.chooser import main
+    from lab.train_ranker import main
 
     out = tmp_path / "receipt.json"
     assert main([str(DEV), "--out", str(out)]) == 0
@@ -24,7 +24,7 @@ def test_retraining_reproduces_the_shipped_weights(tmp_path):
 # -- synthetic documents for the router ------------------------------------------------
 def test_synthetic_documents_are_deterministic_and_cover_every_cell():
     pytest.importorskip("opencc")
-    from strongroom.training.synth import BUILDERS, LANGS, generate
+    from lab.synth import BUILDERS, LANGS, generate
 
     docs = generate(2, seed=7)
     assert docs == generate(2, seed=7)
@@ -36,7 +36,7 @@ def test_synthetic_documents_are_deterministic_and_cover_every_cell():
 
 def test_traditional_chinese_documents_are_converted():
     pytest.importorskip("opencc")
-    from strongroom.training.synth import generate
+    from lab.synth import generate
 
     hant = "".join(d["text"] for d in generate(20, seed=0, langs=("zh-Hant",)))
     hans = "".join(d["text"] for d in generate(20, seed=0, langs=("zh-Hans",)))
@@ -50,9 +50,9 @@ def test_no_fixture_line_is_in_the_training_documents():
     generated (headings such as "PRESCRIPTION" aside: every document of the type has
     them). A control: the check finds a line that is there."""
     pytest.importorskip("opencc")
-    from strongroom.training.synth import generate
+    from lab.synth import generate
 
-    fixtures = Path(__file__).parent / "fixtures" / "routing.jsonl"
+    fixtures = Path(__file__).parents[1] / "fixtures" / "routing.jsonl"
     lines = {ln.strip() for row in fixtures.read_text(encoding="utf-8").splitlines()
              for ln in json.loads(row)["text"].splitlines() if len(ln.strip()) >= 20}
     training = {ln for d in generate(40, seed=0) for ln in d["text"].splitlines()}
@@ -70,7 +70,7 @@ def test_the_folded_read_out_is_the_fitted_pipeline():
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
-    from strongroom.training import lmstack
+    from lab import train_readout as lmstack
 
     rng = np.random.default_rng(1)
     scale = rng.uniform(0.1, 3, 1920)
@@ -97,7 +97,7 @@ def test_the_folded_read_out_is_the_fitted_pipeline():
 @pytest.fixture(scope="module")
 def dev_states(tmp_path_factory, model_path):
     """Every dev receipt read by the real model (about 5 minutes), by the repo's command."""
-    from strongroom.training.lmstack import main
+    from lab.train_readout import main
 
     states = tmp_path_factory.mktemp("states") / "states.npz"
     assert main(["states", str(DEV), str(states), "--model", str(model_path)]) == 0
@@ -106,8 +106,8 @@ def dev_states(tmp_path_factory, model_path):
 
 #: What the shipped rankers answered for every dev receipt's merchant and address
 #: (spans, no values) on the machine that shipped them: `python -m
-#: strongroom.training.lmstack answers DEV STATES tests/fixtures/readout_answers.json`.
-ANSWERS = Path(__file__).parent / "fixtures" / "readout_answers.json"
+#: lab.train_readout answers DEV STATES tests/fixtures/readout_answers.json`.
+ANSWERS = Path(__file__).parents[1] / "fixtures" / "readout_answers.json"
 #: llama.cpp's states differ in their last bits with the CPU features it was built for
 #: (AVX2, AVX-512 ...), so answers may differ where two runs score within a hair of
 #: each other. Measured: see docs/MEASUREMENTS.md ("the read-out on other CPUs").
@@ -125,8 +125,8 @@ REFIT_RIGHT = 0.01
 def test_the_shipped_read_out_answers_alike_whatever_cpu_reads_the_states(dev_states):
     """The shipped read-out, on states this machine's llama.cpp computed, picks the
     same merchants and addresses as on the machine that shipped it."""
-    from strongroom.evaluate import load_rows
-    from strongroom.training.lmstack import FIELDS, agreement, answers, load_states
+    from lab.train_readout import FIELDS, agreement, answers, load_states
+    from strongroom.measure.evaluate import load_rows
 
     got = answers(load_rows(DEV), load_states(dev_states))
     shipped = json.loads(ANSWERS.read_text(encoding="utf-8"))
@@ -143,8 +143,8 @@ def test_retraining_the_read_out_reproduces_the_shipped_answers(tmp_path, dev_st
     answer as the shipped ones do, and are right as often (not the same weights:
     see REFIT_SAME_ANSWERS)."""
     pytest.importorskip("sklearn")
-    from strongroom.evaluate import load_rows
-    from strongroom.training.lmstack import FIELDS, agreement, answers, load_states, main, right
+    from lab.train_readout import FIELDS, agreement, answers, load_states, main, right
+    from strongroom.measure.evaluate import load_rows
 
     out = tmp_path / "receipt_lm.json"
     assert main(["fit", str(DEV), str(dev_states), "--out", str(out)]) == 0
@@ -163,7 +163,7 @@ def test_refitting_the_temperatures_reproduces_the_shipped_ones(tmp_path, dev_st
     """Store-disjoint folds of both rankers, a temperature per field, by the repo's
     command (about 8 minutes): within two steps of its grid of the shipped file."""
     pytest.importorskip("sklearn")
-    from strongroom.training.calibration import main
+    from lab.calibrate import main
 
     out = tmp_path / "receipt_calibration.json"
     assert main(["fit", str(DEV), str(dev_states), "--out", str(out)]) == 0
@@ -175,8 +175,8 @@ def test_refitting_the_temperatures_reproduces_the_shipped_ones(tmp_path, dev_st
 
 
 def test_torn_receipts_lose_exactly_their_address_lines():
-    from strongroom.evaluate import Row
-    from strongroom.training.lmstack import TORN, torn
+    from lab.train_readout import TORN, torn
+    from strongroom.measure.evaluate import Row
 
     text = ("KEDAI RUNCIT MAJU SDN BHD\nNO 8, JALAN BUKIT 3,\n47000 SUNGAI BULOH, SELANGOR\n"
             "DATE: 12/03/2019\nMILO 2 x 4.50 9.00\nTOTAL 9.00\n")
@@ -191,7 +191,7 @@ def test_torn_receipts_lose_exactly_their_address_lines():
 
 
 def test_likelihood_features_compare_the_scored_candidates():
-    from strongroom.training.lmlike import ll_features
+    from lab.likelihood import ll_features
 
     feats = ll_features([[0, 5, -4.0, 4], [6, 9, -9.0, 3]], [(0, 5), (6, 9), (10, 12)])
     assert feats[0] == {"ll_rel": 0.0, "ll_tok": -0.2, "ll_top": 1.0}
@@ -201,7 +201,7 @@ def test_likelihood_features_compare_the_scored_candidates():
 
 def test_synthetic_receipts_carry_the_merchant_and_address_they_print():
     pytest.importorskip("opencc")
-    from strongroom.training.chooser import synthetic_receipts
+    from lab.train_ranker import synthetic_receipts
 
     rows = synthetic_receipts(40)
     assert rows == synthetic_receipts(40)  # seeded

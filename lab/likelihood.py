@@ -1,7 +1,7 @@
 """The model's likelihoods as ranker features: read and measure (issue 12).
 
-    python -m strongroom.training.lmlike read DATASET.jsonl OUT.json [--model GGUF] [--top K]
-    python -m strongroom.training.lmlike cv DATASET.jsonl LIKE.json STATES.npz
+    python -m lab.likelihood read DATASET.jsonl OUT.json [--model GGUF] [--top K]
+    python -m lab.likelihood cv DATASET.jsonl LIKE.json STATES.npz
 
 ``read`` asks Gemma, after two invented example receipts, how likely each of the
 ranker's top ``K`` candidates is to follow "Shop:" / "Address:" under the
@@ -12,7 +12,7 @@ candidates get scored never saw the document's shop. ``cv`` adds the likelihoods
 to the ranker as features (``ll_rel``: the gap to the best-scored candidate;
 ``ll_tok``: per token; ``ll_top``: the most likely; ``ll_none``: not scored) and
 prints store-disjoint accuracy with and without them, each with and without the
-states read-out (``lmstack``). Needs scikit-learn.
+states read-out (``train_readout``). Needs scikit-learn.
 
 Measured once (session 5, 626 dev receipts, top 10, ~3 s a receipt to read): the
 likelihoods cost the plain ranker merchant 0.871 → 0.810 and moved the address by
@@ -30,13 +30,13 @@ from pathlib import Path
 
 import numpy as np
 
-from strongroom.evaluate import Row, group_folds, load_rows, text_key
+from strongroom.measure.evaluate import Row, group_folds, load_rows, text_key
 from strongroom.understanding.lmstates import LineStates, head
 from strongroom.understanding.personal import offered
 from strongroom.understanding.ranker import RankerChooser, Weights, features, score
 
-from . import lmstack
-from .chooser import fit_logistic, fit_weights
+from . import train_readout
+from .train_ranker import fit_logistic, fit_weights
 
 FIELDS = {"merchant": "Shop:", "merchant_address": "Address:"}
 #: document id -> field -> [[start, end, log-likelihood, tokens], ...]
@@ -128,19 +128,19 @@ def ll_features(scored: Sequence[Sequence[float]], spans: Sequence[tuple[int, in
     return out
 
 
-def _with_ll(d: lmstack.Doc, like: Likelihoods, field: str) -> lmstack.Doc:
+def _with_ll(d: train_readout.Doc, like: Likelihoods, field: str) -> train_readout.Doc:
     ll = ll_features(like.get(d.id, {}).get(field, []), d.spans)
     return dataclasses.replace(d, feats=[{**f, **g} for f, g in zip(d.feats, ll, strict=True)])
 
 
-def _fit_plain(train: Sequence[lmstack.Doc]) -> dict[str, float]:
+def _fit_plain(train: Sequence[train_readout.Doc]) -> dict[str, float]:
     train = [d for d in train if d.ys.any()]
     return fit_logistic([f for d in train for f in d.feats],
                         np.concatenate([d.ys for d in train]), max_iter=3000)
 
 
-def _right(w: dict[str, float], d: lmstack.Doc, lm: np.ndarray | None = None) -> int:
-    return lmstack.best_pick(w, d, lm)[1]
+def _right(w: dict[str, float], d: train_readout.Doc, lm: np.ndarray | None = None) -> int:
+    return train_readout.best_pick(w, d, lm)[1]
 
 
 VARIANTS = ("ranker", "+ likelihoods", "+ states", "+ states + likelihoods")
@@ -158,8 +158,8 @@ def cross_validate(rows: Sequence[Row], like: Likelihoods, states: dict[str, Lin
         test_rows = [r for r, f in zip(rows, fold, strict=True) if f == k]
         base: Weights = fit_weights(train_rows)
         for field in FIELDS:
-            train = lmstack.docs(train_rows, field, states, base)
-            test = lmstack.docs(test_rows, field, states, base)
+            train = train_readout.docs(train_rows, field, states, base)
+            test = train_readout.docs(test_rows, field, states, base)
             t = tally[field]
             t["n"] += len(test)
             for d in test:
@@ -172,8 +172,8 @@ def cross_validate(rows: Sequence[Row], like: Likelihoods, states: dict[str, Lin
                 t[name] += sum(_right(w, d) for d in te)
             for name, tr, te in (("+ states", train, test),
                                  ("+ states + likelihoods", train_ll, test_ll)):
-                w, b, v = lmstack.fit_field(tr)
-                t[name] += sum(_right(w, d, lmstack.readout(b, v, d)) for d in te)
+                w, b, v = train_readout.fit_field(tr)
+                t[name] += sum(_right(w, d, train_readout.readout(b, v, d)) for d in te)
     return tally
 
 
@@ -187,7 +187,7 @@ def _report(rows: int, tally: dict[str, dict[str, int]]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m strongroom.training.lmlike")
+    ap = argparse.ArgumentParser(prog="python -m lab.likelihood")
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("read")
     r.add_argument("dataset", type=Path)
@@ -197,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     c = sub.add_parser("cv")
     c.add_argument("dataset", type=Path)
     c.add_argument("like", type=Path)
-    c.add_argument("states", type=Path, help="from lmstack states")
+    c.add_argument("states", type=Path, help="from train_readout states")
     args = ap.parse_args(argv)
     rows = [r for r in load_rows(args.dataset) if (r.doc_type or "receipt") == "receipt"]
     if args.cmd == "read":
@@ -205,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.out}: likelihoods for {len(rows)} documents")
         return 0
     _report(len(rows), cross_validate(rows, json.loads(args.like.read_text()),
-                                      lmstack.load_states(args.states)))
+                                      train_readout.load_states(args.states)))
     return 0
 
 

@@ -1,1 +1,0 @@
-"""Training commands (need the ``[train]`` extra); the app never imports these."""
