@@ -165,6 +165,11 @@ def open_vault(args: argparse.Namespace, *, create: bool) -> Any:
         raise UserError(f"There is no vault in {ddir} yet. Add documents with "
                         "`strongroom process PATH` first.")
     if method is None:
+        from .vault import creating
+
+        if creating.unfinished(ddir) is not None:
+            print("strongroom: creating the vault was interrupted last time, before it held any "
+                  "document; starting afresh.", file=sys.stderr)
         usable, why = Vault.keychain_usable()
         passphrase = None
         if not usable:

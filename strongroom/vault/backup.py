@@ -58,7 +58,7 @@ from typing import BinaryIO
 from ..errors import VaultError
 from ..paths import ensure_private_dir
 from ..safefile import exists_message, write_new_file
-from . import crash, keys
+from . import crash, creating, keys
 from .db import DB_NAME, KEYS_NAME, NotAVault, Vault, _unlock, connect
 from .schema import SCHEMA_VERSION
 
@@ -288,6 +288,9 @@ class StagedRestore:
 
 
 def check_can_replace(data_dir: Path, replace: bool) -> None:
+    left = creating.unfinished(data_dir) if Path(data_dir).is_dir() else None
+    if left is not None:  # an interrupted first start: no document in it, cleared (#20)
+        creating.discard(left)
     if hot_journal(data_dir / DB_NAME):
         raise VaultError(f"The vault in {data_dir} has an unfinished write ({DB_NAME}-journal). "
                          "Open it once with Strongroom so it completes, then restore. "

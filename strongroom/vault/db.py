@@ -38,7 +38,7 @@ from ..paths import ensure_private_dir, make_private
 from ..reading.base import Document
 from ..understanding.personal import Label
 from ..understanding.result import Extraction, FieldValue
-from . import crash, integrity, keychain, keys, recovery, review, search, sqlerrors
+from . import crash, creating, integrity, keychain, keys, recovery, review, search, sqlerrors
 from .records import DocumentRow, StoredDocument
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -66,6 +66,10 @@ _KEYCHAIN_WAY_BACK = (
 _KEYCHAIN_NO_WAY_BACK = (
     " This vault has no recovery code, so without its keychain entry it cannot be "
     "recovered. Nothing was deleted."
+)
+_UNFINISHED = (
+    "No vault was found in {folder}: creating one was interrupted before it held any "
+    "document. Create the vault again (it starts fresh); nothing was lost."
 )
 _WRONG_KEYCHAIN = (
     "The key in the system keychain does not open this vault (the entry may belong to "
@@ -204,7 +208,9 @@ class Vault:
 
         Every new vault also gets a recovery code: ``vault.recovery_code`` on the
         returned object is the only place it ever exists (show it once, then
-        ``take_recovery_code``).
+        ``take_recovery_code``). A kill at any moment leaves a whole vault or a
+        recognised unfinished one (``creating``), which the next ``create`` clears:
+        it never held a document.
         """
         data_dir = Path(data_dir)
         if _existing(data_dir):
@@ -219,14 +225,22 @@ class Vault:
         else:
             keys.check_passphrase(passphrase)
         ensure_private_dir(data_dir)
+        left = creating.unfinished(data_dir)
+        if left is not None:  # a fresh start (#20): it never held a document
+            creating.discard(left)
 
         vault_id, data_key = keys.new_vault_id(), keys.new_key()
         service = keychain.service_name()
-        db_path, conn, made_db = data_dir / DB_NAME, None, False
+        db_path, keys_path, conn = data_dir / DB_NAME, data_dir / KEYS_NAME, None
+        marker: int | None = None
+        made_keys = made_db = stored = False
         try:
+            # The slow and the outside parts first (Argon2id twice, the keychain), so
+            # the unfinished state below lasts milliseconds.
             if backend is not None:
                 secret = keys.new_key()
                 keychain.store_secret(backend, service, vault_id, secret)
+                stored = True
                 wrapped = keys.wrap(data_key, secret, vault_id=vault_id, method=keys.KEYCHAIN,
                                     params={"service": service,
                                             "backend": keychain.backend_name(backend)})
@@ -239,20 +253,32 @@ class Vault:
             envelope = keys.Envelope(vault_id=vault_id, keys=(
                 wrapped, _wrap_recovery(data_key, code, vault_id)))
 
+            # The order that makes a kill harmless (#20): see ``creating``.
+            try:
+                marker = creating.begin(data_dir, vault_id)
+            except FileExistsError:
+                raise _AlreadyThere from None
+            if keys_path.exists() or db_path.exists():  # another instance raced us
+                raise _AlreadyThere
+            keys.write_envelope(keys_path, envelope)
+            made_keys = True
             _create_empty_file(db_path)
             made_db = True
             conn = connect(db_path, data_key)
             migrate(conn)
-            if (data_dir / KEYS_NAME).exists():  # another instance raced us: keep theirs
-                raise _AlreadyThere
-            keys.write_envelope(data_dir / KEYS_NAME, envelope)
+            creating.finish(data_dir, marker)
+            marker = None
         except BaseException as exc:
-            # Undo only what this call made: the new, empty database and keychain entry.
+            # Undo only what this call made: the new, empty files and keychain entry.
             if conn is not None:
                 conn.close()
             if made_db:
                 _remove_new_db(db_path)
-            if backend is not None:
+            if made_keys:
+                keys_path.unlink(missing_ok=True)
+            if marker is not None:
+                creating.end(data_dir, marker)
+            if stored and backend is not None:
                 keychain.delete_secret(backend, service, vault_id)
             if isinstance(exc, _AlreadyThere):
                 raise VaultError(
@@ -279,6 +305,8 @@ class Vault:
         """
         data_dir = Path(data_dir)
         if not _existing(data_dir):
+            if creating.unfinished(data_dir) is not None:
+                raise VaultError(_UNFINISHED.format(folder=data_dir))
             raise VaultError(f"No vault was found in {data_dir}.")
         envelope = keys.read_envelope(data_dir / KEYS_NAME)
         db_path = data_dir / DB_NAME
@@ -616,7 +644,10 @@ def _document_row(r: Any) -> DocumentRow:
 
 
 def _existing(data_dir: Path) -> bool:
-    """True if a vault exists; ``VaultError`` if only half of one does."""
+    """True if a vault exists; ``VaultError`` if only half of one does. An
+    unfinished creation (``creating``) is no vault yet: False."""
+    if creating.unfinished(data_dir) is not None:
+        return False
     has_db, has_keys = (data_dir / DB_NAME).exists(), (data_dir / KEYS_NAME).exists()
     if has_db and not has_keys:
         raise VaultError(

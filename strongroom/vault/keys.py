@@ -352,7 +352,7 @@ def write_envelope(path: Path, envelope: Envelope) -> None:
     """
     data = json.dumps(envelope.to_json(), indent=2, sort_keys=True).encode("utf-8") + b"\n"
     crash.point("envelope-begin")
-    _remove_stale_temps(path)
+    remove_stale_temps(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}{_TMP_SUFFIX}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
@@ -388,7 +388,7 @@ WRITE_STEPS = ("envelope-begin", "envelope-temp-created", "envelope-temp-half-wr
 _TMP_SUFFIX = ".tmp"
 
 
-def _remove_stale_temps(path: Path) -> None:
+def remove_stale_temps(path: Path) -> None:
     """Temp files a killed writer left beside ``path`` (never the file itself)."""
     for stale in path.parent.glob(f".{path.name}.*{_TMP_SUFFIX}"):
         stale.unlink(missing_ok=True)

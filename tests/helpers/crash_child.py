@@ -160,6 +160,16 @@ def open_vault(tell: Tell, data_dir: Path, passphrase: str) -> None:
     Vault.open(data_dir, passphrase=passphrase).close()  # migrates
 
 
+def create_vault(tell: Tell, data_dir: Path, passphrase: str) -> None:
+    """A first start: the vault created (cheap Argon2id: the fork server's module
+    values are the real ones, and the kills are about the files, not the KDF)."""
+    from strongroom.vault import keys
+
+    keys.ARGON2_MEMORY_KIB, keys.ARGON2_TIME_COST, keys.ARGON2_CALIBRATE = 1024, 1, False
+    tell(("ready",))
+    Vault.create(data_dir, passphrase=passphrase).close()
+
+
 def compact(tell: Tell, data_dir: Path, passphrase: str) -> None:
     with Vault.open(data_dir, passphrase=passphrase) as vault:
         vault.compact()
@@ -212,5 +222,5 @@ class CodeOnly:
 
 SCENARIOS: dict[str, Callable[..., None]] = {
     "add_documents": add_documents, "write_backup": write_backup, "open_vault": open_vault,
-    "compact": compact, "process": process,
+    "compact": compact, "process": process, "create_vault": create_vault,
 }

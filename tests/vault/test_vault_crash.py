@@ -42,6 +42,7 @@ from crash_support import (
     run_child,
     seeded,
 )
+from test_vault_create_kill import CREATE_POINTS
 from test_vault_rewrap_kill import POINTS as REWRAP_POINTS
 
 from strongroom.errors import VaultError
@@ -184,7 +185,7 @@ def test_every_named_point_has_kills() -> None:
             continue
         found |= set(re.findall(r'crash\.point\("([^"]+)"\)', source.read_text()))
     tested = {*COMMIT_POINTS, *BACKUP_POINTS, *MIGRATION_POINTS, *COMPACT_POINTS,
-              *REWRAP_POINTS}
+              *REWRAP_POINTS, *CREATE_POINTS}
     assert found == tested
 
 
