@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -21,6 +22,14 @@ JOURNAL = DB_NAME + "-journal"
 
 #: The production Argon2id parameters, saved before the autouse fixture lowers them.
 REAL_ARGON2 = (keys.ARGON2_MEMORY_KIB, keys.ARGON2_TIME_COST, keys.ARGON2_PARALLELISM)
+
+def write_envelope_json(path: Path, env: dict[str, object]) -> None:
+    """Write an edited key file as Strongroom would (its checksum made to match the
+    edit), so a test reaches the check it is about rather than the checksum's."""
+    env = {**env}
+    env.pop("checksum", None)
+    path.write_text(json.dumps({**env, "checksum": keys.checksum(env)}))
+
 
 def snapshot(folder: Path) -> dict[str, str]:
     """sha256 of every file under ``folder`` (names included: new files show up)."""
