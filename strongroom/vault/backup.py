@@ -46,7 +46,6 @@ import hashlib
 import json
 import logging
 import os
-import secrets
 import shutil
 import struct
 import tempfile
@@ -58,7 +57,7 @@ from typing import BinaryIO
 from ..errors import VaultError
 from ..paths import ensure_private_dir
 from ..safefile import exists_message, write_new_file
-from . import crash, creating, keys
+from . import crash, creating, keys, scratch
 from .db import DB_NAME, KEYS_NAME, NotAVault, Vault, _unlock, connect
 from .schema import SCHEMA_VERSION
 
@@ -87,8 +86,9 @@ def write_backup(vault: Vault, dest: Path, *, force: bool = False) -> BackupInfo
     dest = Path(dest)
     if not force and os.path.lexists(dest):
         raise VaultError(exists_message(dest))
-    _remove_stale_copies(vault.path)
-    copy = vault.path / f"{_COPY_PREFIX}{secrets.token_hex(6)}.db"  # private folder; encrypted
+    scratch.sweep_copies(vault.path)
+    # Private folder, encrypted; locked while this backup runs (see ``scratch``).
+    copy, copy_fd = scratch.new_copy(vault.path)
     try:
         envelope = vault.copy_into(copy)
         crash.point("backup-copied")
@@ -118,20 +118,14 @@ def write_backup(vault: Vault, dest: Path, *, force: bool = False) -> BackupInfo
         write_new_file(dest, write, force=force)
         crash.point("backup-written")
     finally:
+        if os.name != "posix":
+            os.close(copy_fd)  # Windows deletes no open file
         for p in (copy, copy.with_name(copy.name + "-journal")):
             p.unlink(missing_ok=True)
+        if os.name == "posix":
+            os.close(copy_fd)
     log.info("backup written (%d bytes)", size)
     return info
-
-
-_COPY_PREFIX = ".backup-"
-
-
-def _remove_stale_copies(data_dir: Path) -> None:
-    """Copies a killed ``write_backup`` left in the data folder. Encrypted, but each
-    is a whole copy of the vault as it was, documents deleted since included."""
-    for stale in data_dir.glob(f"{_COPY_PREFIX}*.db*"):
-        stale.unlink(missing_ok=True)
 
 
 def _sha256_of(path: Path) -> tuple[str, int]:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import VaultError
-from . import crash, keychain, keys
+from . import crash, keychain, keys, scratch
 
 log = logging.getLogger("strongroom.vault")
 
@@ -61,10 +61,6 @@ class Unfinished:
     vault_id: str | None  # None: killed while the marker itself was written
 
 
-class Busy(Exception):  # noqa: N818 - a state
-    """The marker is there and locked: another process is creating a vault now."""
-
-
 def begin(data_dir: Path, vault_id: str) -> int:
     """Step 1: the marker, durable before any vault file exists; ``FileExistsError``
     if there is one already. Returns its descriptor, locked for as long as this
@@ -73,7 +69,7 @@ def begin(data_dir: Path, vault_id: str) -> int:
     path = data_dir / MARKER_NAME
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
-        _lock(fd)
+        scratch.lock(fd)
         os.write(fd, json.dumps({"vault_id": vault_id}).encode("ascii"))
         os.fsync(fd)
         keys.fsync_dir(data_dir)
@@ -107,19 +103,6 @@ def end(data_dir: Path, fd: int) -> None:
         (data_dir / MARKER_NAME).unlink(missing_ok=True)
 
 
-def _lock(fd: int, *, wait: bool = True) -> None:
-    """An exclusive lock on the marker (POSIX ``flock``; elsewhere none: Windows
-    refuses to delete an open file, which keeps a live creation's marker anyway)."""
-    try:
-        import fcntl
-    except ImportError:
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-    except BlockingIOError:
-        raise Busy from None
-
-
 def unfinished(data_dir: Path) -> Unfinished | None:
     """The interrupted creation in ``data_dir``, or None when there is none."""
     path = Path(data_dir) / MARKER_NAME
@@ -151,8 +134,8 @@ def discard(left: Unfinished) -> None:
         return
     try:
         try:
-            _lock(fd, wait=False)
-        except Busy:
+            scratch.lock(fd, wait=False)
+        except scratch.Busy:
             raise VaultError(f"A vault is being created in {folder} by another Strongroom "
                              "right now. Wait until it is ready and try again; nothing was "
                              "changed.") from None

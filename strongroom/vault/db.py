@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -38,7 +39,18 @@ from ..paths import ensure_private_dir, make_private
 from ..reading.base import Document
 from ..understanding.personal import Label
 from ..understanding.result import Extraction, FieldValue
-from . import crash, creating, integrity, keychain, keys, recovery, review, search, sqlerrors
+from . import (
+    crash,
+    creating,
+    integrity,
+    keychain,
+    keys,
+    recovery,
+    review,
+    scratch,
+    search,
+    sqlerrors,
+)
 from .records import DocumentRow, StoredDocument
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -228,6 +240,7 @@ class Vault:
         left = creating.unfinished(data_dir)
         if left is not None:  # a fresh start (#20): it never held a document
             creating.discard(left)
+        _refuse_stray_side_files(data_dir)
 
         vault_id, data_key = keys.new_vault_id(), keys.new_key()
         service = keychain.service_name()
@@ -310,6 +323,7 @@ class Vault:
             raise VaultError(f"No vault was found in {data_dir}.")
         envelope = keys.read_envelope(data_dir / KEYS_NAME)
         db_path = data_dir / DB_NAME
+        _check_writable(data_dir)
         integrity.check_files(db_path)  # before the slow key derivation
         data_key, method = _unlock(envelope, passphrase, recovery_code)
         try:
@@ -335,6 +349,9 @@ class Vault:
         except BaseException:
             conn.close()
             raise
+        # What a killed backup left (#20): swept at every start, not only by the
+        # next backup. Copies of a backup still running elsewhere are locked.
+        scratch.sweep_copies(data_dir)
         # The CLI and the window did this at start and told the person; here for
         # every other caller (and a restore), once the right key opened the vault.
         for loose in make_private(data_dir):
@@ -719,8 +736,49 @@ def _create_empty_file(path: Path) -> None:
     _make_private(path)
 
 
+def _check_writable(data_dir: Path) -> None:
+    """Refuse a read-only data folder or ``vault.db`` in words, before Argon2id.
+
+    Opening writes (migrations, the journal beside the database), and before #20
+    the start-up permission check silently made them writable again. Someone who
+    made them read-only meant something by it (an archive, a copy to keep as it
+    is), so it is not undone: the person is told what to do. The owner's write bit
+    is read, not ``os.access``: root may write anything, but the mode still says
+    what was meant.
+    """
+    for path, what in ((data_dir, f"The data folder {data_dir}"),
+                       (data_dir / DB_NAME, f"{DB_NAME} in {data_dir}")):
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except OSError:
+            return  # integrity.check_files says what is wrong with it
+        if not (mode & stat.S_IWUSR and os.access(path, os.W_OK)):
+            raise VaultError(
+                f"{what} is read-only (mode {mode:04o}), and Strongroom writes to the vault "
+                "when it opens it. If it was made read-only on purpose, open a copy of the "
+                "vault elsewhere; otherwise make it writable again (for example: chmod u+w "
+                f"\"{path}\") and try again. Nothing was changed."
+            )
+
+
+def _refuse_stray_side_files(data_dir: Path) -> None:
+    """A journal or log with no vault beside it is not ours to use or delete (#20):
+    SQLite would play it back into the new database, and undoing the failed
+    creation used to delete it. So creation refuses, and says what to do."""
+    for suffix in ("-journal", *integrity.SIDE_FILES):
+        side = data_dir / (DB_NAME + suffix)
+        if side.exists() or side.is_symlink():
+            raise VaultError(
+                f"{side.name} is in {data_dir} without a vault beside it (it may come from "
+                "an incomplete copy of a vault). Strongroom did not create a new vault over "
+                f"it. Move {side.name} out of the folder (keep it: with its vault.db and "
+                f"{KEYS_NAME} it may be needed), then start again; nothing was changed."
+            )
+
+
 def _remove_new_db(path: Path) -> None:
-    """Remove a database this process just created (empty: nothing to lose)."""
+    """Remove a database this process just created (empty: nothing to lose; its
+    journal too, which can only be this creation's: ``_refuse_stray_side_files``)."""
     for p in (path, path.with_name(path.name + "-journal")):
         with suppress(OSError):
             p.unlink()

@@ -173,6 +173,11 @@ def _journal_pages(f: BinaryIO, size: int, db_path: Path) -> Iterator[tuple[int,
     first = f.read(_JOURNAL_HEADER.size)
     if not first:
         return
+    if first == bytes(len(first)) and _all_zero(f):
+        # Nothing in it: SQLite leaves a journal whose first byte is zero alone, and a
+        # crash or a file system's zero-filled blocks after a power cut can leave one
+        # all zero. Before #20 its header (page size 0) was refused and blocked opening.
+        return
     if len(first) < _JOURNAL_HEADER.size:
         raise damaged("is cut short")
     magic, _, _, _, sector, page = _JOURNAL_HEADER.unpack(first)
@@ -203,6 +208,14 @@ def _journal_pages(f: BinaryIO, size: int, db_path: Path) -> Iterator[tuple[int,
             yield pgno, image
             offset += record
         offset = -(-offset // sector) * sector
+
+
+def _all_zero(f: BinaryIO) -> bool:
+    f.seek(0)
+    while chunk := f.read(1 << 16):
+        if chunk.count(0) != len(chunk):
+            return False
+    return True
 
 
 def _valid_sector(sector: int) -> bool:
