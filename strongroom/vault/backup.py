@@ -235,7 +235,7 @@ def prepare_restore(backup: Path, data_dir: Path, *, passphrase: str | None = No
     """Every check, on a staged copy; the live vault is not touched (the window runs
     this while the vault is still open, and closes it only to ``commit``)."""
     backup, data_dir = Path(backup), Path(data_dir)
-    check_can_replace(data_dir, replace)
+    check_can_replace(data_dir, replace, vault_open=True)
     with _open_backup(backup) as f:
         header = _read_header(backup, f)
         # The key first (a wrong passphrase is the commonest failure; nothing staged).
@@ -281,7 +281,11 @@ class StagedRestore:
         self.discard()
 
 
-def check_can_replace(data_dir: Path, replace: bool) -> None:
+def check_can_replace(data_dir: Path, replace: bool, *, vault_open: bool = False) -> None:
+    """Refuse a restore into ``data_dir`` that could lose or damage something.
+    ``vault_open``: the caller itself has the vault open (the window, before it
+    closes it to commit): its write-ahead log is then expected, and checked again
+    by ``StagedRestore.commit``."""
     left = creating.unfinished(data_dir) if Path(data_dir).is_dir() else None
     if left is not None:  # an interrupted first start: no document in it, cleared (#20)
         creating.discard(left)
@@ -289,6 +293,11 @@ def check_can_replace(data_dir: Path, replace: bool) -> None:
         raise VaultError(f"The vault in {data_dir} has an unfinished write ({DB_NAME}-journal). "
                          "Open it once with Strongroom so it completes, then restore. "
                          "Nothing was changed.")
+    if not vault_open and unmerged_log(data_dir / DB_NAME):
+        raise VaultError(f"The vault in {data_dir} has writes not yet merged into {DB_NAME} "
+                         f"({DB_NAME}-wal): it is open in Strongroom, or Strongroom was "
+                         "stopped. Close Strongroom, or open the vault once and close it, then "
+                         "restore. Nothing was changed.")
     leftovers = [n + BEFORE_RESTORE for n in (DB_NAME, KEYS_NAME)
                  if (data_dir / (n + BEFORE_RESTORE)).exists()]
     if leftovers:  # possibly the only good copy: never removed or overwritten here
@@ -310,6 +319,17 @@ def hot_journal(db_path: Path) -> bool:
     try:
         with open(db_path.with_name(db_path.name + "-journal"), "rb") as f:
             return f.read(1) not in (b"", b"\x00")
+    except FileNotFoundError:
+        return False
+
+
+def unmerged_log(db_path: Path) -> bool:
+    """Whether ``db_path`` has a write-ahead log holding anything (#20): closing the
+    vault merges it into the database and removes it, so one that is not empty
+    means the vault is open, or was stopped; renaming another database under it
+    would have SQLite replay this one's log into it."""
+    try:
+        return db_path.with_name(db_path.name + "-wal").stat().st_size > 0
     except FileNotFoundError:
         return False
 

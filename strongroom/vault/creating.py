@@ -43,7 +43,7 @@ DB_NAME = "vault.db"
 KEYS_NAME = "vault.keys.json"
 #: What an unfinished creation may have left, removed by ``discard`` (only these
 #: names, and the envelope writer's temp files: nothing else in the folder is ours).
-_MADE = (DB_NAME, DB_NAME + "-journal", KEYS_NAME)
+_MADE = (DB_NAME, DB_NAME + "-journal", DB_NAME + "-wal", DB_NAME + "-shm", KEYS_NAME)
 _VAULT_ID = re.compile(r"[0-9a-f]{32}")
 
 _NOT_OURS = (

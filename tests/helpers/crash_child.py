@@ -136,14 +136,17 @@ Tell = Callable[[tuple[Any, ...]], None]
 
 def add_documents(tell: Tell, data_dir: Path, passphrase: str,
                   docs: list[tuple[Document, Extraction]], atomic: bool = True,
-                  cache_pages: int | None = None) -> None:
+                  cache_pages: int | None = None, journal_mode: str | None = None) -> None:
     """``atomic=False`` is the control: ``db.transaction`` made a no-op, each
     statement commits on its own (the kill test must then find half a document).
     ``cache_pages``: a page cache so small that a large document spills pages into
-    vault.db before COMMIT, so a kill before COMMIT leaves a hot journal."""
+    vault.db before COMMIT, so a kill before COMMIT leaves a hot journal.
+    ``journal_mode="delete"``: the rollback journal, as releases before #20 wrote."""
     if not atomic:
         db.transaction = lambda conn: contextlib.nullcontext()  # type: ignore[assignment]
     with Vault.open(data_dir, passphrase=passphrase) as vault:
+        if journal_mode == "delete":
+            vault._conn.execute("PRAGMA journal_mode = DELETE")
         if cache_pages is not None:
             vault._conn.execute(f"PRAGMA cache_size = {int(cache_pages)}")
         for doc, extraction in docs:

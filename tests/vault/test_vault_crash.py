@@ -366,8 +366,10 @@ def test_kill_during_compaction(point: str, compact_template: Path, tmp_path: Pa
         assert check_vault(folder, PASSPHRASE).docs == expected, str(kill)
     print(tally, f"; {steps[1]} progress steps after the point, compaction {seconds * 1000:.1f} ms")
     assert tally.counts["kills"] == REPS
-    if point == "compact-vacuum":  # inside VACUUM itself
-        assert tally.counts["steps past compact-vacuum"] == REPS // 2
+    if point == "compact-vacuum":  # inside VACUUM itself (or the checkpoint after it, #20)
+        assert (tally.counts["steps past compact-vacuum"]
+                + tally.counts["steps past compact-vacuumed"]) == REPS // 2
+        assert tally.counts["steps past compact-vacuum"] >= 2
         assert tally.counts["timer past compact-vacuum"] >= 2
 
 
@@ -379,7 +381,9 @@ def test_restore_after_a_kill_inside_a_commit(journal: str, commit_template: Pat
     *cold* journal that SQLite ignores and opening does not remove; restore used
     to refuse it for good ("open it once"), now only a hot one stops it. A hot
     one (pages already spilled into vault.db) is rolled back by opening, as the
-    refusal says, and then the restore goes through."""
+    refusal says, and then the restore goes through. (Rollback journals come from
+    vaults of releases before #20: the child writes as they did; the write-ahead
+    log's case is test_vault_wal.py's.)"""
     out = tmp_path / "out"
     out.mkdir()
     folder = copy_vault(commit_template, tmp_path / "v")
@@ -387,7 +391,8 @@ def test_restore_after_a_kill_inside_a_commit(journal: str, commit_template: Pat
         backup.write_backup(vault, out / "vault.srbackup")
     docs = new_docs(seeded(SEED, journal), 1, "spill", big=400_000)
     run = run_child("add_documents", folder, PASSPHRASE, docs, True,
-                    10 if journal == "hot journal" else None, kill=Kill("document-indexed"))
+                    10 if journal == "hot journal" else None, "delete",
+                    kill=Kill("document-indexed"))
     assert run.killed
     assert journal_state(folder) == journal
     if journal == "hot journal":
