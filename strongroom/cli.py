@@ -209,9 +209,7 @@ def _open(args: argparse.Namespace, *, create: bool) -> tuple[Any, str | None]:
 
 
 def _how_to_give(method: str) -> str:
-    if method == "passphrase":
-        return f"Set {ENV_PASSPHRASE} or run in a terminal to enter it."
-    return f"Set {ENV_RECOVERY} or run in a terminal to enter the recovery code."
+    return f"set {ENV_PASSPHRASE if method == 'passphrase' else ENV_RECOVERY} or run in a terminal"
 
 
 # -- output --------------------------------------------------------------------

@@ -136,9 +136,8 @@ def test_keychain_lost_no_terminal_no_variable_says_how(
     before = snapshot(data_dir)
     code, out, err = run(capsys, "list", "--data-dir", str(data_dir))
     assert (code, out) == (1, "")
-    assert err == (LOST.format(vault_id=_vault_id(data_dir)) + " Set STRONGROOM_PASSPHRASE or "
-                   "run in a terminal to enter it. Set STRONGROOM_RECOVERY_CODE or run in a "
-                   "terminal to enter the recovery code.\n")
+    assert err == (LOST.format(vault_id=_vault_id(data_dir)) + " To use its passphrase, set "
+                   "STRONGROOM_PASSPHRASE or run in a terminal.\n")
     assert snapshot(data_dir) == before
 
 
@@ -254,3 +253,14 @@ def test_real_keychain_lost_then_the_passphrase(data_dir: Path, capsys: pytest.C
         assert (code, err) == (0, "") and "letter.txt" in out
     finally:
         keychain.delete_secret(backend, service, vault_id)
+
+
+def test_a_passphrase_vault_without_a_terminal_says_how(data_dir: Path,
+                                                       capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    Vault.create(data_dir, passphrase=PASSPHRASE).close()
+    monkeypatch.delenv("STRONGROOM_PASSPHRASE")
+    _no_terminal(monkeypatch)
+    assert run(capsys, "list", "--data-dir", str(data_dir)) == (
+        1, "", "strongroom: This vault is locked with a passphrase: set STRONGROOM_PASSPHRASE "
+               "or run in a terminal.\n")

@@ -371,6 +371,14 @@ class Vault:
         _check_writable(data_dir)
         integrity.check_files(db_path)  # before the slow key derivation
         data_key, method = _unlock(envelope, passphrase, recovery_code)
+        # The CLI and the window did this at start and told the person; here for
+        # every other caller (and a restore), once the key file proved the key; and
+        # before connecting, because SQLite gives the log it creates (-wal, -shm,
+        # #20) the mode vault.db has then.
+        for loose in make_private(data_dir):
+            log.warning("%s was %04o; %s", "the data folder" if loose.path == data_dir
+                        else loose.path.name, loose.mode,
+                        "made private" if loose.fixed else "it could not be made private")
         try:
             conn = connect(db_path, data_key, cipher_compatibility=envelope.cipher_compatibility)
         except NotAVault:
@@ -398,12 +406,6 @@ class Vault:
         # What a killed backup left (#20): swept at every start, not only by the
         # next backup. Copies of a backup still running elsewhere are locked.
         scratch.sweep_copies(data_dir)
-        # The CLI and the window did this at start and told the person; here for
-        # every other caller (and a restore), once the right key opened the vault.
-        for loose in make_private(data_dir):
-            log.warning("%s was %04o; %s", "the data folder" if loose.path == data_dir
-                        else loose.path.name, loose.mode,
-                        "made private" if loose.fixed else "it could not be made private")
         return cls(data_dir, conn, method, data_key)
 
     # -- locks on the data key ---------------------------------------------------

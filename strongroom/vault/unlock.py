@@ -64,7 +64,8 @@ def unlock(data_dir: Path, ask: Ask | None = None, *, env: Mapping[str, str] | N
            cannot_ask: Callable[[str], str] | None = None) -> Vault:
     """The vault in ``data_dir``, opened by the first method that works (see the
     module docstring). ``cannot_ask(method)``: words telling the person how to give
-    that secret when ``ask`` could not (the CLI: "set $VAR or run in a terminal")."""
+    that secret when ``ask`` could not, as a clause (the CLI: "set $VAR or run in a
+    terminal")."""
     from . import keys
     from .db import Vault
 
@@ -93,7 +94,7 @@ def unlock(data_dir: Path, ask: Ask | None = None, *, env: Mapping[str, str] | N
         if vault is not None:
             return vault
         unasked.append(method)
-    raise _nothing_opened(order, first, unasked, cannot_ask)
+    raise _nothing_opened(first, unasked, cannot_ask)
 
 
 def _opener(data_dir: Path, method: str) -> Callable[[str], Vault]:
@@ -105,13 +106,16 @@ def _opener(data_dir: Path, method: str) -> Callable[[str], Vault]:
     return lambda secret: Vault.open(data_dir, recovery_code=secret)
 
 
-def _nothing_opened(order: list[str], first: VaultError | None, unasked: list[str],
+def _nothing_opened(first: VaultError | None, unasked: list[str],
                     cannot_ask: Callable[[str], str] | None) -> VaultError:
     from . import keys
 
-    how = " ".join(cannot_ask(m) for m in unasked) if cannot_ask else ""
-    if first is not None:
-        return type(first)(f"{first} {how}".rstrip())
+    how = cannot_ask(unasked[0]) if cannot_ask and unasked else ""
+    if first is not None:  # e.g. the keychain entry lost: its words, then how to go on
+        words = {keys.PASSPHRASE: "passphrase", keys.RECOVERY: "recovery code"}
+        more = f" To use its {words[unasked[0]]}, {how}." if how else ""
+        return type(first)(f"{first}{more}")
     if keys.PASSPHRASE in unasked:
-        return PassphraseRequired(("This vault is locked with a passphrase. " + how).rstrip())
-    return PassphraseRequired(("Enter the vault's recovery code. " + how).rstrip())
+        return PassphraseRequired("This vault is locked with a passphrase"
+                                  + (f": {how}." if how else "."))
+    return PassphraseRequired("Enter the vault's recovery code" + (f": {how}." if how else "."))
