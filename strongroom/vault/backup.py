@@ -58,8 +58,9 @@ from ..errors import VaultError
 from ..paths import ensure_private_dir
 from ..safefile import exists_message, write_new_file
 from . import crash, creating, keys, scratch
-from .db import DB_NAME, KEYS_NAME, NotAVault, Vault, _unlock, connect
-from .schema import SCHEMA_VERSION
+from .db import DB_NAME, KEYS_NAME, NotAVault, Vault, connect
+from .locks import unlock_envelope
+from .migrations import SCHEMA_VERSION
 
 log = logging.getLogger("strongroom.vault")
 
@@ -239,7 +240,7 @@ def prepare_restore(backup: Path, data_dir: Path, *, passphrase: str | None = No
     with _open_backup(backup) as f:
         header = _read_header(backup, f)
         # The key first (a wrong passphrase is the commonest failure; nothing staged).
-        data_key, _method = _unlock(header.envelope, passphrase, recovery_code)
+        data_key, _method = unlock_envelope(header.envelope, passphrase, recovery_code)
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(prefix=".strongroom-restore-", dir=data_dir.parent))
         try:

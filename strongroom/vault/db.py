@@ -50,7 +50,7 @@ from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from ..errors import KeyUnavailable, PassphraseRequired, VaultError, WrongKey
+from ..errors import PassphraseRequired, VaultError
 from ..paths import ensure_private_dir, make_private
 from ..reading.base import Document
 from ..understanding.personal import Label
@@ -61,14 +61,15 @@ from . import (
     integrity,
     keychain,
     keys,
+    locks,
     recovery,
     review,
     scratch,
     search,
     sqlerrors,
 )
+from .migrations import MIGRATIONS, SCHEMA_VERSION
 from .records import DocumentRow, StoredDocument
-from .schema import MIGRATIONS, SCHEMA_VERSION
 
 log = logging.getLogger("strongroom.vault")
 
@@ -77,31 +78,10 @@ KEYS_NAME = "vault.keys.json"
 PLAIN_SQLITE_HEADER = integrity.PLAIN_SQLITE_HEADER
 
 _NOT_A_VAULT = integrity.NOT_A_VAULT
-_WRONG_PASSPHRASE = "The passphrase is not correct. Nothing was changed."  # noqa: S105
-_WRONG_RECOVERY = (
-    "The recovery code is not correct for this vault (the check letters match, so it may "
-    "belong to another vault, or was replaced by a newer code). Nothing was changed."
-)
 _WRONG_CURRENT = "The current passphrase is not correct. Nothing was changed."  # noqa: S105
-_NO_RECOVERY = (
-    "This vault has no recovery code (it was made before Strongroom had them), so it cannot "
-    "be opened with one. Nothing was changed."
-)
-_KEYCHAIN_WAY_BACK = (
-    " If you have this vault's recovery code, open the vault with it (in the window: "
-    "\"Use recovery code…\"; on the command line: --recovery-code), then set a passphrase."
-)
-_KEYCHAIN_NO_WAY_BACK = (
-    " This vault has no recovery code, so without its keychain entry it cannot be "
-    "recovered. Nothing was deleted."
-)
 _UNFINISHED = (
     "No vault was found in {folder}: creating one was interrupted before it held any "
     "document. Create the vault again (it starts fresh); nothing was lost."
-)
-_WRONG_KEYCHAIN = (
-    "The key in the system keychain does not open this vault (the entry may belong to "
-    "another vault). Restore the keychain from a backup; nothing was changed."
 )
 
 
@@ -308,7 +288,7 @@ class Vault:
                                     params={"kdf": kdf.to_json()})
             code = recovery.generate()
             envelope = keys.Envelope(vault_id=vault_id, keys=(
-                wrapped, _wrap_recovery(data_key, code, vault_id)))
+                wrapped, locks.wrap_recovery(data_key, code, vault_id)))
 
             # The order that makes a kill harmless (#20): see ``creating``.
             try:
@@ -370,7 +350,7 @@ class Vault:
         db_path = data_dir / DB_NAME
         _check_writable(data_dir)
         integrity.check_files(db_path)  # before the slow key derivation
-        data_key, method = _unlock(envelope, passphrase, recovery_code)
+        data_key, method = locks.unlock_envelope(envelope, passphrase, recovery_code)
         # The CLI and the window did this at start and told the person; here for
         # every other caller (and a restore), once the key file proved the key; and
         # before connecting, because SQLite gives the log it creates (-wal, -shm,
@@ -441,7 +421,7 @@ class Vault:
         with self._key_lock:
             envelope, data_key = self._proven_key(current)
             code = recovery.generate()
-            self._rewrite(envelope.with_key(_wrap_recovery(data_key, code, envelope.vault_id)))
+            self._rewrite(envelope.with_key(locks.wrap_recovery(data_key, code, envelope.vault_id)))
         log.info("recovery code replaced")
         return code
 
@@ -728,49 +708,6 @@ def _existing(data_dir: Path) -> bool:
             "a backup; nothing was changed."
         )
     return has_db
-
-
-def _wrap_recovery(data_key: bytes, code: str, vault_id: str) -> keys.WrappedKey:
-    """The data key wrapped by Argon2id over the recovery code, like a passphrase."""
-    kdf = keys.Argon2Params.fresh()
-    kek = keys.derive_secret_kek(recovery.secret_of(code), kdf)
-    return keys.wrap(data_key, kek, vault_id=vault_id, method=keys.RECOVERY,
-                     params={"kdf": kdf.to_json(), "code": "crockford-base32-26+2"})
-
-
-def _unlock(envelope: keys.Envelope, passphrase: str | None,
-            recovery_code: str | None = None) -> tuple[bytes, str]:
-    """The data key and the method that opened it, or WrongKey / KeyUnavailable."""
-    if recovery_code is not None:
-        by_recovery = envelope.wrapped_for(keys.RECOVERY)
-        if by_recovery is None:
-            raise KeyUnavailable(_NO_RECOVERY)
-        secret = recovery.secret_of(recovery_code)  # typos: before the slow part
-        params = keys.Argon2Params.from_json(by_recovery.params["kdf"])
-        return keys.unwrap(by_recovery, keys.derive_secret_kek(secret, params),
-                           vault_id=envelope.vault_id, wrong=_WRONG_RECOVERY), keys.RECOVERY
-    by_passphrase = envelope.wrapped_for(keys.PASSPHRASE)
-    by_keychain = envelope.wrapped_for(keys.KEYCHAIN)
-    if by_passphrase is not None and (passphrase is not None or by_keychain is None):
-        params = keys.Argon2Params.from_json(by_passphrase.params["kdf"])
-        kek = keys.derive_kek(passphrase, params)  # PassphraseRequired if None or empty
-        return keys.unwrap(by_passphrase, kek, vault_id=envelope.vault_id,
-                           wrong=_WRONG_PASSPHRASE), keys.PASSPHRASE
-    assert by_keychain is not None  # an envelope's first key is a keychain or passphrase
-    try:
-        secret = keychain.load_secret(by_keychain.params["backend"],
-                                      by_keychain.params["service"], envelope.vault_id)
-        return keys.unwrap(by_keychain, secret, vault_id=envelope.vault_id,
-                           wrong=_WRONG_KEYCHAIN), keys.KEYCHAIN
-    except (KeyUnavailable, WrongKey) as exc:
-        # Lost keychain entry (new machine, reinstalled system): name the way back.
-        if by_passphrase is not None:
-            way_back = " The vault also opens with its passphrase."
-        elif envelope.wrapped_for(keys.RECOVERY) is not None:
-            way_back = _KEYCHAIN_WAY_BACK
-        else:
-            way_back = _KEYCHAIN_NO_WAY_BACK
-        raise type(exc)(f"{exc}{way_back}") from None
 
 
 class _AlreadyThere(Exception):  # noqa: N818

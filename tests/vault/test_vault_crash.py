@@ -47,8 +47,9 @@ from test_vault_rewrap_kill import POINTS as REWRAP_POINTS
 
 from strongroom.errors import VaultError
 from strongroom.vault import Vault, backup, keys
-from strongroom.vault.db import DB_NAME, KEYS_NAME, _unlock, connect
-from strongroom.vault.schema import SCHEMA_VERSION
+from strongroom.vault.db import DB_NAME, KEYS_NAME, connect
+from strongroom.vault.locks import unlock_envelope
+from strongroom.vault.migrations import SCHEMA_VERSION
 from tests.conftest import PASSPHRASE
 from tests.helpers.crash_child import Kill
 
@@ -125,7 +126,7 @@ def steps_after(point: str, occurrences: int, scenario: str,
 
 # -- the check itself catches half documents (controls) -----------------------------
 def _raw(folder: Path) -> Any:
-    data_key, _ = _unlock(keys.read_envelope(folder / KEYS_NAME), PASSPHRASE)
+    data_key, _ = unlock_envelope(keys.read_envelope(folder / KEYS_NAME), PASSPHRASE)
     return connect(folder / DB_NAME, data_key)
 
 

@@ -16,7 +16,7 @@ from vault_support import make_doc
 
 from strongroom.errors import VaultError
 from strongroom.understanding.result import Extraction, FieldValue
-from strongroom.vault import Vault, db, keys
+from strongroom.vault import Vault, keys, locks
 from strongroom.vault.db import DB_NAME, KEYS_NAME
 from strongroom.vault.search import fts_query
 
@@ -219,7 +219,7 @@ def test_deleted_canary_is_nowhere(data_dir: Path, tmp_path: Path, secure: bool)
                                                           DB_NAME + "-wal", KEYS_NAME]
     assert (data_dir / (DB_NAME + "-wal")).stat().st_size == 0
     shm = (data_dir / (DB_NAME + "-shm")).read_bytes()  # the log's index: no content
-    key, _ = db._unlock(keys.read_envelope(data_dir / KEYS_NAME), PW)
+    key, _ = locks.unlock_envelope(keys.read_envelope(data_dir / KEYS_NAME), PW)
     pages = decrypted_pages(data_dir, key)
     assert pages[:2] == b"\x10\x00"  # page size 4096: the decryption is right...
     assert b"after39.txt" in pages and b"before0.txt" in pages  # ...and sees live rows
