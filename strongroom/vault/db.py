@@ -36,25 +36,18 @@ Rules this module keeps (each one guards people's documents):
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import stat
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from contextlib import suppress
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from ..errors import PassphraseRequired, VaultError
 from ..paths import ensure_private_dir, make_private
-from ..reading.base import Document
-from ..understanding.personal import Label
-from ..understanding.result import Extraction, FieldValue
 from . import (
     crash,
     creating,
@@ -63,19 +56,29 @@ from . import (
     keys,
     locks,
     recovery,
-    review,
     scratch,
-    search,
     sqlerrors,
 )
-from .migrations import MIGRATIONS, SCHEMA_VERSION
-from .records import DocumentRow, StoredDocument
+from .connection import (
+    DB_NAME,
+    KEYS_NAME,
+    NotAVault,
+    connect,
+    migrate,
+    transaction,
+    use_wal,
+    user_version,
+)
+from .migrations import SCHEMA_VERSION
+from .store import DocumentStore
+
+__all__ = ["DB_NAME", "KEYS_NAME", "SCHEMA_VERSION", "NotAVault", "Vault", "connect",
+           "migrate", "transaction"]
 
 log = logging.getLogger("strongroom.vault")
 
-DB_NAME = "vault.db"
-KEYS_NAME = "vault.keys.json"
 PLAIN_SQLITE_HEADER = integrity.PLAIN_SQLITE_HEADER
+
 
 _NOT_A_VAULT = integrity.NOT_A_VAULT
 _WRONG_CURRENT = "The current passphrase is not correct. Nothing was changed."  # noqa: S105
@@ -85,125 +88,17 @@ _UNFINISHED = (
 )
 
 
-class NotAVault(VaultError):  # noqa: N818 - internal; always re-raised with the path
-    """The file did not decrypt with a key that the envelope proved correct."""
-
-
-def connect(path: Path, key: bytes, *, cipher_compatibility: int = 4) -> Any:
-    """Open an existing database file with raw key ``key`` and prove the key works.
-
-    The key check comes first and is not an ``assert`` (asserts vanish under
-    ``python -O``): a missing, empty or short key must never reach SQLCipher,
-    which would otherwise quietly read or write an unencrypted database.
-    ``mode=rw`` means SQLite never creates the file; ``create`` makes it first.
-    """
-    if not isinstance(key, bytes) or len(key) != keys.KEY_BYTES:
-        raise ValueError("the vault key must be exactly 32 bytes")
-    if cipher_compatibility != 4:
-        raise ValueError("unsupported SQLCipher compatibility")
-    if not integrity.journal_matches(path, key):  # SQLite would play it back with any key
-        raise NotAVault("the key opens neither the database nor its journal")
-    uri = f"{path.resolve().as_uri()}?mode=rw"
-    conn = sqlcipher.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-    try:
-        # SQLCipher would print its own decrypt failures on stderr; the VaultError
-        # raised below says what happened in words people can act on.
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        conn.execute(f"PRAGMA cipher_compatibility = {cipher_compatibility}")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlcipher.DatabaseError as exc:
-        conn.close()
-        if isinstance(exc, sqlcipher.OperationalError):  # busy, I/O...: not a verdict
-            raise
-        raise NotAVault("the database did not decrypt") from None
-    except BaseException:
-        conn.close()
-        raise
-    # Connection settings only: none of these writes to the file.
-    conn.execute("PRAGMA secure_delete = ON")  # deleted content is zeroed, not left in free pages
-    conn.execute("PRAGMA temp_store = MEMORY")  # no temp files for sorts and indices
-    conn.execute("PRAGMA foreign_keys = ON")
-    return conn
-
-
-def use_wal(conn: Any, data_dir: Path) -> None:
-    """Switch an open vault to write-ahead logging (see the module docstring; #20).
-    A no-op for a vault already in WAL mode; the first open of an older vault
-    rewrites two header bytes (the format's read/write versions)."""
-    try:
-        mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower()
-    except sqlcipher.OperationalError:
-        # A vault still in the rollback journal, written right now by another process
-        # (an earlier release): switching needs it alone. This session goes on in
-        # the old mode; a later open switches.
-        log.info("vault: journal mode not switched yet (the database is busy)")
-        return
-    if mode != "wal":
-        raise VaultError(
-            f"The vault in {data_dir} could not use its write-ahead log (the file system may "
-            "not support shared memory, as network shares often do not). Move the data "
-            "folder to a local disk; nothing was changed."
-        )
-    conn.execute("PRAGMA journal_size_limit = 0")  # the log truncated after checkpoints
-
-
-def _checkpoint(conn: Any) -> None:
-    """Merge the write-ahead log into ``vault.db`` and empty it (#20). After a
-    delete: the log's older page images still hold what was deleted (encrypted),
-    and ``secure_delete`` only zeroes the pages that reach ``vault.db``."""
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-
-
-def _user_version(conn: Any) -> int:
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
-
-
-def migrate(conn: Any) -> None:
-    """Bring the schema to ``SCHEMA_VERSION``, one transaction per migration."""
-    version = _user_version(conn)
-    if version > SCHEMA_VERSION:
-        raise VaultError(
-            "This vault was made by a newer version of Strongroom. "
-            "Update Strongroom to open it; nothing was changed."
-        )
-    for number in range(version + 1, SCHEMA_VERSION + 1):
-        with transaction(conn):
-            MIGRATIONS[number - 1](conn)
-            crash.point("migration-version")
-            conn.execute(f"PRAGMA user_version = {number}")
-        crash.point("migration-committed")
-
-
-@contextmanager
-def transaction(conn: Any) -> Iterator[None]:
-    """All or nothing: ``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error.
-
-    IMMEDIATE takes the write lock up front, so a transaction never fails half way
-    because another connection started writing.
-    """
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-        crash.point("transaction-commit")
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:  # SQLite may already have rolled back (I/O error, full disk)
-            conn.execute("ROLLBACK")
-        raise
-
-
-class Vault:
-    """The encrypted document store. Thread-safe: one connection, one lock."""
+class Vault(DocumentStore):
+    """The document store (``store.DocumentStore``) with its key lifecycle: finding,
+    creating and opening a vault, and the locks on its data key (passphrase,
+    recovery code). Thread-safe: the store's lock, and one for the key file."""
 
     def __init__(self, path: Path, conn: Any, key_method: str,
                  data_key: bytes | None = None) -> None:
-        self.path = path  # the data folder
+        super().__init__(path, conn)
         self.key_method = key_method  # "keychain" | "passphrase" | "recovery"
         #: Set only on the object ``create`` returns: shown once, never stored.
         self.recovery_code: str | None = None
-        self._conn: Any = conn
-        self._lock = threading.Lock()  # the connection (and the data key's lifetime)
         # Envelope rewrites, one at a time. Separate from ``_lock`` so that Argon2id
         # (a second or more, twice for a change) never holds the connection: the job
         # queue's worker and the window keep using the vault meanwhile (issue 13).
@@ -371,7 +266,7 @@ class Vault:
             ) from None
         try:
             integrity.check_pages(conn, db_path)  # every page, before anything is written
-            version = _user_version(conn)
+            version = user_version(conn)
             if version == 0:  # decrypts, but was never set up: not ours
                 raise VaultError(_NOT_A_VAULT.format(name=DB_NAME, folder=data_dir))
             try:
@@ -461,236 +356,17 @@ class Vault:
                 ". Check that the disk is not full; the old key file is still in place."
             ) from None
 
-    # -- documents -------------------------------------------------------------
-    def find_by_sha256(self, sha256: str) -> int | None:
-        with self._locked("look up a document") as conn:
-            row = conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
-        return None if row is None else int(row[0])
-
-    def add_document(self, doc: Document, extraction: Extraction) -> int:
-        """Store a document with its fields in one transaction.
-
-        The same bytes twice are one document: the existing id is returned.
-        """
-        sha256 = doc.sha256
-        added_at = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._locked("save the document") as conn:
-            row = conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
-            if row is not None:
-                return int(row[0])
-            with transaction(conn):
-                cur = conn.execute(
-                    "INSERT INTO documents (sha256, name, kind, doc_type, summary, "
-                    "summary_source, text, page_starts, size, added_at, doc_date) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (sha256, doc.name, doc.kind, extraction.doc_type, extraction.summary,
-                     extraction.summary_source, doc.text,
-                     json.dumps([int(p) for p in doc.page_starts]), len(doc.data), added_at,
-                     extraction.doc_date),
-                )
-                doc_id = int(cur.lastrowid)
-                crash.point("document-row")
-                conn.execute("INSERT INTO originals (doc_id, data) VALUES (?, ?)",
-                             (doc_id, doc.data))
-                crash.point("document-original")
-                conn.executemany(
-                    "INSERT INTO fields (doc_id, ord, name, value, normalized, span_start, "
-                    "span_end, inferred, score, status, note) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [_field_row(doc_id, i, name, fv)
-                     for i, (name, fv) in enumerate(extraction.fields.items())],
-                )
-                crash.point("document-fields")
-                search.index_document(conn, doc_id)
-                crash.point("document-indexed")
-            crash.point("document-committed")
-        return doc_id
-
-    def list_documents(self) -> list[DocumentRow]:
-        """Every document, newest first (no text, no bytes)."""
-        with self._locked("list the documents") as conn:
-            rows = conn.execute(
-                f"SELECT {_ROW_COLUMNS} FROM documents d ORDER BY d.added_at DESC, d.id DESC"
-            ).fetchall()
-        return [_document_row(r) for r in rows]
-
-    def search(self, query: str, *, doc_type: str | None = None, date_from: str | None = None,
-               date_to: str | None = None, needs_review: bool = False, limit: int = 200
-               ) -> list[DocumentRow]:
-        """Documents whose name, text, summary or field values hold every word of
-        ``query`` (the last word as a prefix), best match first; filtered by type and
-        by the document's own date (ISO, bounds inclusive) and to those with a field
-        that needs review. A query without words filters only, newest first. Any
-        text is a valid query (``search.fts_query``).
-        """
-        match = search.fts_query(query)
-        where, params = search.filters(doc_type, date_from, date_to, needs_review)
-        # The inner query picks the page of ids from the FTS index and the
-        # documents_filter index alone; only that page's rows are read.
-        if match is None:
-            pick = (f"SELECT d.id, 0 AS r, d.added_at AS a FROM documents d "
-                    f"INDEXED BY documents_newest WHERE 1{where} "
-                    "ORDER BY d.added_at DESC, d.id DESC LIMIT ?")
-            args: tuple[Any, ...] = (*params, limit)
-        else:
-            pick = ("SELECT search.rowid AS id, search.rank AS r, '' AS a FROM search "
-                    + ("JOIN documents d INDEXED BY documents_filter ON d.id = search.rowid "
-                       if where else "")
-                    + f"WHERE search MATCH ?{where} ORDER BY search.rank LIMIT ?")
-            args = (match, *params, limit)
-        with self._locked("search the vault") as conn:
-            rows = conn.execute(
-                f"SELECT {_ROW_COLUMNS} FROM ({pick}) p JOIN documents d ON d.id = p.id "
-                "ORDER BY p.r, p.a DESC, d.id DESC", args,
-            ).fetchall()
-        return [_document_row(r) for r in rows]
-
-    def get(self, doc_id: int) -> StoredDocument:
-        with self._locked("read the document") as conn:
-            row = conn.execute(
-                "SELECT id, name, kind, doc_type, summary, summary_source, text, page_starts, "
-                "added_at, size, sha256, doc_date FROM documents WHERE id = ?", (doc_id,)
-            ).fetchone()
-            if row is None:
-                raise VaultError(f"No document with id {doc_id}.")
-            field_rows = conn.execute(
-                "SELECT name, value, normalized, span_start, span_end, inferred, score, "
-                "status, note FROM fields WHERE doc_id = ? ORDER BY ord", (doc_id,)
-            ).fetchall()
-        fields = {
-            name: FieldValue(
-                value=value, normalized=normalized,
-                span=None if start is None or end is None else (int(start), int(end)),
-                inferred=bool(inferred), score=score, status=status, note=note,
-            )
-            for name, value, normalized, start, end, inferred, score, status, note in field_rows
-        }
-        return StoredDocument(
-            id=row[0], name=row[1], kind=row[2], doc_type=row[3], summary=row[4],
-            summary_source=row[5], text=row[6], page_starts=tuple(json.loads(row[7])),
-            fields=fields, added_at=row[8], size=row[9], sha256=row[10], doc_date=row[11],
-        )
-
-    def confirm_field(self, doc_id: int, name: str) -> None:
-        """The user says the stored value is right: verified, and kept as a label."""
-        with self._locked("confirm the field") as conn, transaction(conn):
-            review.confirm(conn, doc_id, name)
-
-    def correct_field(self, doc_id: int, name: str, start: int, end: int) -> str:
-        """The user says ``text[start:end]`` is the value: stored as verified (search
-        follows), kept as a label. Returns the value. A span outside the text is
-        refused and nothing changes."""
-        with self._locked("correct the field") as conn, transaction(conn):
-            return review.correct(conn, doc_id, name, start, end)
-
-    def labels(self) -> list[Label]:
-        """Every field the user vouched for, with its document's text: what the
-        chooser learns from (``Understander.learn``)."""
-        with self._locked("read your corrections") as conn:
-            return review.labels(conn)
-
-    def original_bytes(self, doc_id: int) -> bytes:
-        with self._locked("read the original file") as conn:
-            row = conn.execute("SELECT data FROM originals WHERE doc_id = ?",
-                               (doc_id,)).fetchone()
-        if row is None:
-            raise VaultError(f"No document with id {doc_id}.")
-        return bytes(row[0])
-
-    def delete(self, doc_id: int) -> None:
-        """Remove a document, its bytes and fields (zeroed on disk: secure_delete)."""
-        with self._locked("delete the document") as conn:
-            with transaction(conn):
-                search.unindex_document(conn, doc_id)  # first: it reads the values to remove
-                cur = conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
-            _checkpoint(conn)
-        if cur.rowcount == 0:
-            raise VaultError(f"No document with id {doc_id}.")
-
-    def compact(self) -> tuple[int, int]:
-        """Merge the search index into one segment and rebuild the file (VACUUM):
-        smaller, and no free pages. Offered after deletes. Returns the file size
-        before and after, in bytes."""
-        db_path = self.path / DB_NAME
-        before = db_path.stat().st_size
-        with self._locked("compact the vault") as conn:
-            with transaction(conn):
-                conn.execute("INSERT INTO search (search) VALUES ('optimize')")
-                crash.point("compact-optimized")
-            crash.point("compact-vacuum")
-            conn.execute("VACUUM")  # never inside a transaction
-            crash.point("compact-vacuumed")
-            _checkpoint(conn)  # the smaller file is vault.db itself, not a log beside it
-        return before, db_path.stat().st_size
-
-    def copy_into(self, target: Path) -> keys.Envelope:
-        """A consistent, still-encrypted copy of the database at ``target`` (a new
-        file), and the envelope that opens it; for ``vault.backup``.
-
-        ``VACUUM INTO`` runs in one read transaction under the vault's lock, so the
-        copy is a snapshot between two documents, never half of one. SQLCipher
-        writes it with the same key (checked in tests: a canary is not in the copy
-        and the copy opens with the data key); free pages are not copied, so
-        deleted documents do not travel with a backup.
-        """
-        with self._locked("copy the vault") as conn:
-            envelope = keys.read_envelope(self.path / KEYS_NAME)
-            crash.point("backup-copy")
-            conn.execute("VACUUM INTO ?", (str(target),))
-        with open(target, "rb") as f:
-            if f.read(len(PLAIN_SQLITE_HEADER)) == PLAIN_SQLITE_HEADER:  # never ship plaintext
-                raise VaultError("The vault copy was not encrypted, so no backup was made. "
-                                 "This Strongroom build's SQLCipher is not supported.")
-        return envelope
-
-    # -- lifetime --------------------------------------------------------------
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-            if self._data_key is not None:
-                self._data_key[:] = bytes(len(self._data_key))
-                self._data_key = None
-
-    def __enter__(self) -> Vault:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
+    def _forget(self) -> None:
+        if self._data_key is not None:  # best effort: Python may hold other copies
+            self._data_key[:] = bytes(len(self._data_key))
+            self._data_key = None
 
     def __repr__(self) -> str:
         state = "closed" if self._conn is None else "open"
         return f"<Vault {state} ({self.key_method})>"
 
-    @contextmanager
-    def _locked(self, action: str) -> Iterator[Any]:
-        """The connection, under the lock; database errors become a ``VaultError``.
-
-        The error text from SQLite is left out: only its class is named.
-        """
-        with self._lock:
-            if self._conn is None:
-                raise VaultError("The vault is closed. Open it again to continue.")
-            try:
-                yield self._conn
-            except sqlcipher.Error as exc:
-                log.error("vault: could not %s: %s", action, type(exc).__name__)
-                raise sqlerrors.vault_error(action, exc, self.path) from None
-
 
 # -- helpers -------------------------------------------------------------------
-_ROW_COLUMNS = ("d.id, d.name, d.kind, d.doc_type, d.doc_date, d.added_at, d.summary, "
-                "EXISTS (SELECT 1 FROM fields f INDEXED BY fields_status "
-                "WHERE f.status = 'needs_review' AND f.doc_id = d.id)")
-
-
-def _document_row(r: Any) -> DocumentRow:
-    return DocumentRow(id=r[0], name=r[1], kind=r[2], doc_type=r[3], doc_date=r[4],
-                       added_at=r[5], summary=r[6], needs_review=bool(r[7]))
-
-
 def _existing(data_dir: Path) -> bool:
     """True if a vault exists; ``VaultError`` if only half of one does. An
     unfinished creation (``creating``) is no vault yet: False."""
@@ -775,9 +451,3 @@ def _remove_new_db(path: Path) -> None:
 def _make_private(path: Path) -> None:
     if os.name == "posix":
         os.chmod(path, 0o600)
-
-
-def _field_row(doc_id: int, ord_: int, name: str, fv: FieldValue) -> tuple[Any, ...]:
-    start, end = fv.span if fv.span else (None, None)
-    return (doc_id, ord_, name, fv.value, fv.normalized, start, end, int(fv.inferred), fv.score,
-            fv.status, fv.note)

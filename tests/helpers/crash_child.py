@@ -37,7 +37,7 @@ from strongroom.understanding.ranker import load as load_weights
 from strongroom.understanding.result import Extraction
 from strongroom.understanding.schema import schema
 from strongroom.understanding.summary import template_summary
-from strongroom.vault import Vault, backup, crash, db
+from strongroom.vault import Vault, backup, crash, db, store
 
 #: SQLite virtual-machine instructions between two progress callbacks ("steps").
 STEP_OPS = 100
@@ -137,13 +137,13 @@ Tell = Callable[[tuple[Any, ...]], None]
 def add_documents(tell: Tell, data_dir: Path, passphrase: str,
                   docs: list[tuple[Document, Extraction]], atomic: bool = True,
                   cache_pages: int | None = None, journal_mode: str | None = None) -> None:
-    """``atomic=False`` is the control: ``db.transaction`` made a no-op, each
+    """``atomic=False`` is the control: ``store.transaction`` made a no-op, each
     statement commits on its own (the kill test must then find half a document).
     ``cache_pages``: a page cache so small that a large document spills pages into
     vault.db before COMMIT, so a kill before COMMIT leaves a hot journal.
     ``journal_mode="delete"``: the rollback journal, as releases before #20 wrote."""
-    if not atomic:
-        db.transaction = lambda conn: contextlib.nullcontext()  # type: ignore[assignment]
+    if not atomic:  # the store's transactions (db.Vault's documents live there, #20)
+        store.transaction = lambda conn: contextlib.nullcontext()  # type: ignore[assignment]
     with Vault.open(data_dir, passphrase=passphrase) as vault:
         if journal_mode == "delete":
             vault._conn.execute("PRAGMA journal_mode = DELETE")
