@@ -31,14 +31,18 @@ def write_envelope_json(path: Path, env: dict[str, object]) -> None:
     path.write_text(json.dumps({**env, "checksum": keys.checksum(env)}))
 
 
-def snapshot(folder: Path) -> dict[str, str]:
-    """sha256 of every file under ``folder`` (names included: new files show up)."""
+def snapshot(folder: Path, *, open_vault: bool = False) -> dict[str, str]:
+    """sha256 of every file under ``folder`` (names included: new files show up).
+
+    ``open_vault``: the vault in ``folder`` is open meanwhile, so its ``-shm`` is
+    left out: SQLite's shared index of the write-ahead log (#20), which holds no
+    content and which every read rewrites (its read marks)."""
     if not folder.exists():
         return {}
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not (open_vault and p.name.endswith("-shm"))
     }
 
 
