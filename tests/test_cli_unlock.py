@@ -264,3 +264,12 @@ def test_a_passphrase_vault_without_a_terminal_says_how(data_dir: Path,
     assert run(capsys, "list", "--data-dir", str(data_dir)) == (
         1, "", "strongroom: This vault is locked with a passphrase: set STRONGROOM_PASSPHRASE "
                "or run in a terminal.\n")
+
+
+def test_the_passphrase_variable_is_named_once() -> None:
+    """#20: it was defined in cli.py and desktop/app.py; now in vault/unlock.py only."""
+    root = Path(__file__).resolve().parents[1]
+    defined = [str(p.relative_to(root)) for folder in ("strongroom", "desktop")
+               for p in sorted((root / folder).rglob("*.py"))
+               if '= "STRONGROOM_PASSPHRASE"' in p.read_text(encoding="utf-8")]
+    assert defined == ["strongroom/vault/unlock.py"]
