@@ -15,6 +15,7 @@ from strongroom import netguard
 from strongroom.errors import KeyUnavailable, UserError, WrongKey
 from strongroom.jobs import Understand
 from strongroom.paths import loose_message, make_private
+from strongroom.vault.unlock import ENV_PASSPHRASE  # defined once (#20)
 
 from . import theme
 from .errors import error_text, show_error
@@ -24,7 +25,6 @@ from .recovery import show_code_once, unlock_with_code
 from .unlock import CreatePassphraseDialog
 from .window import MainWindow
 
-ENV_PASSPHRASE = "STRONGROOM_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 #: Set by a lock for the fresh process that replaces the locked one (see ``relaunch``).
 ENV_RELAUNCH_LOCKED = "STRONGROOM_RELAUNCH_LOCKED"
 ENV_RELAUNCH_GEOMETRY = "STRONGROOM_RELAUNCH_GEOMETRY"

@@ -35,13 +35,12 @@ from . import __version__
 from .compose import Setup
 from .errors import PassphraseRequired, UserError
 from .jobs import JobResult, Processor
+from .vault.unlock import ENV_PASSPHRASE, ENV_RECOVERY
 
 if TYPE_CHECKING:
     from .understanding.pipeline import Understander
 
-ENV_PASSPHRASE = "STRONGROOM_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 ENV_NEW_PASSPHRASE = "STRONGROOM_NEW_PASSPHRASE"  # noqa: S105 - a variable name
-ENV_RECOVERY = "STRONGROOM_RECOVERY_CODE"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,7 +135,16 @@ def _ask_passphrase(confirm: bool) -> str | None:
 
 
 def open_vault(args: argparse.Namespace, *, create: bool) -> Any:
-    from .vault import Vault
+    """The vault in the data folder: created when there is none and ``create``,
+    else unlocked by the one unlock policy (``vault.unlock``), asking at the
+    terminal when it needs a secret and there is one."""
+    return _open(args, create=create)[0]
+
+
+def _open(args: argparse.Namespace, *, create: bool) -> tuple[Any, str | None]:
+    """The vault, and the passphrase that opened it if one did (the proof
+    ``change_passphrase`` and ``new_recovery_code`` ask for)."""
+    from .vault import Vault, creating, unlock
 
     ddir = data_dir(args)
     method = Vault.unlock_method(ddir)
@@ -144,6 +152,9 @@ def open_vault(args: argparse.Namespace, *, create: bool) -> Any:
         raise UserError(f"There is no vault in {ddir} yet. Add documents with "
                         "`strongroom process PATH` first.")
     if method is None:
+        if creating.unfinished(ddir) is not None:
+            print("strongroom: creating the vault was interrupted last time, before it held any "
+                  "document; starting afresh.", file=sys.stderr)
         usable, why = Vault.keychain_usable()
         passphrase = None
         if not usable:
@@ -155,14 +166,29 @@ def open_vault(args: argparse.Namespace, *, create: bool) -> Any:
                                          "to choose a passphrase.")
         vault = Vault.create(ddir, passphrase=passphrase)
         show_recovery_code(vault.take_recovery_code(), new_vault=True)
+        return vault, passphrase
+    typed: list[str] = []
+
+    def ask(prompt: unlock.Prompt) -> Any:
+        if not sys.stdin.isatty():
+            return None
+        if prompt.reason:
+            print(f"strongroom: {prompt.reason}", file=sys.stderr)
+        secret = getpass.getpass("Vault passphrase: " if prompt.method == "passphrase"
+                                 else "Recovery code: ")
+        vault = prompt.open(secret)
+        typed.append(secret)
         return vault
-    if getattr(args, "recovery_code", False):
-        return Vault.open(ddir, recovery_code=_ask_recovery_code())
-    passphrase = _ask_passphrase(confirm=False) if method == "passphrase" else None
-    if method == "passphrase" and passphrase is None:
-        raise PassphraseRequired(f"This vault is locked with a passphrase: set {ENV_PASSPHRASE} "
-                                 "or run in a terminal.")
-    return Vault.open(ddir, passphrase=passphrase)
+
+    vault = unlock.unlock(ddir, ask, recovery_only=bool(getattr(args, "recovery_code", False)),
+                          cannot_ask=_how_to_give)
+    if vault.key_method != "passphrase":
+        return vault, None
+    return vault, typed[0] if typed else os.environ.get(ENV_PASSPHRASE)
+
+
+def _how_to_give(method: str) -> str:
+    return f"set {ENV_PASSPHRASE if method == 'passphrase' else ENV_RECOVERY} or run in a terminal"
 
 
 # -- output --------------------------------------------------------------------
@@ -415,13 +441,7 @@ def _open_for_keys(args: argparse.Namespace) -> tuple[Any, str | None]:
     ddir = data_dir(args)
     if Vault.unlock_method(ddir) is None:
         raise UserError(f"There is no vault in {ddir} yet.")
-    if getattr(args, "recovery_code", False) or Vault.unlock_method(ddir) != "passphrase":
-        return open_vault(args, create=False), None
-    current = _ask_passphrase(confirm=False)
-    if current is None:
-        raise PassphraseRequired(f"This vault is locked with a passphrase: set {ENV_PASSPHRASE} "
-                                 "or run in a terminal.")
-    return Vault.open(ddir, passphrase=current), current
+    return _open(args, create=False)
 
 
 def cmd_passphrase(args: argparse.Namespace) -> int:

@@ -10,6 +10,8 @@ found, so the CLI and the window can say so. It does not refuse to start:
   made, only keep the person from their documents;
 - unlike an SSH key, which ssh refuses when others can read it, a vault cannot
   be thrown away and re-made, and the app can repair the modes itself;
+- modes are only tightened: the owner's own bits are never added, so a folder or
+  file someone made read-only stays so (the vault then refuses to open, in words);
 - saying what was loose lets the person judge whether anyone could have copied
   the files (the message says what a copy still needs).
 """
@@ -45,10 +47,15 @@ def default_data_dir() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (0700 on POSIX) and tighten it if it already exists."""
-    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    """Create ``path`` (0700 on POSIX), or take other users' access away if it
+    already exists; never adds the owner's (#20: a folder made read-only stays so)."""
+    try:
+        path.mkdir(parents=True, mode=DIR_MODE)
+        made = True
+    except FileExistsError:
+        made = False
     if os.name == "posix":
-        os.chmod(path, DIR_MODE)
+        os.chmod(path, DIR_MODE if made else stat.S_IMODE(path.stat().st_mode) & DIR_MODE)
     return path
 
 
@@ -87,13 +94,16 @@ def make_private(data_dir: Path) -> list[Loose]:
     found = []
     for path, want in targets:  # the folder may be a symlink to another disk: followed
         mode = _mode(path)
-        if mode is None or mode == want:
+        # Bits are only taken away, never added (#20): a folder or vault.db made
+        # read-only stays read-only, and opening the vault then says so in words.
+        if mode is None or mode == mode & want:
             continue
+        target = mode & want
         # Not ours to change (another user's), or a disk without POSIX modes: reported.
         with contextlib.suppress(OSError):
-            os.chmod(path, want)
+            os.chmod(path, target)
         if mode & 0o077:
-            found.append(Loose(path, mode, fixed=_mode(path) == want))
+            found.append(Loose(path, mode, fixed=_mode(path) == target))
     return found
 
 

@@ -76,7 +76,9 @@ def test_loose_vault_files_are_tightened_and_reported(tmp_path: Path) -> None:
         ("vault.db", "0o644", True), ("vault.db-journal", "0o604", True),
         ("vault.db.before-restore", "0o644", True), ("vault.keys.json", "0o640", True)]
     assert mode(data_dir) == 0o700
-    assert {n: mode(data_dir / n) for n in files} == dict.fromkeys(files, 0o600)
+    # 0400 stays 0400: bits are taken away, never added (#20)
+    assert {n: mode(data_dir / n) for n in files} == {
+        **dict.fromkeys(files, 0o600), "vault.keys.json.before-restore": 0o400}
     assert mode(data_dir / "notes.txt") == 0o644 and mode(data_dir / "models") == 0o755
     assert make_private(data_dir) == []  # said once
 

@@ -46,7 +46,6 @@ import hashlib
 import json
 import logging
 import os
-import secrets
 import shutil
 import struct
 import tempfile
@@ -58,9 +57,10 @@ from typing import BinaryIO
 from ..errors import VaultError
 from ..paths import ensure_private_dir
 from ..safefile import exists_message, write_new_file
-from . import crash, keys
-from .db import DB_NAME, KEYS_NAME, NotAVault, Vault, _unlock, connect
-from .schema import SCHEMA_VERSION
+from . import crash, creating, keys, scratch
+from .db import DB_NAME, KEYS_NAME, NotAVault, Vault, connect
+from .locks import unlock_envelope
+from .migrations import SCHEMA_VERSION
 
 log = logging.getLogger("strongroom.vault")
 
@@ -87,8 +87,9 @@ def write_backup(vault: Vault, dest: Path, *, force: bool = False) -> BackupInfo
     dest = Path(dest)
     if not force and os.path.lexists(dest):
         raise VaultError(exists_message(dest))
-    _remove_stale_copies(vault.path)
-    copy = vault.path / f"{_COPY_PREFIX}{secrets.token_hex(6)}.db"  # private folder; encrypted
+    scratch.sweep_copies(vault.path)
+    # Private folder, encrypted; locked while this backup runs (see ``scratch``).
+    copy, copy_fd = scratch.new_copy(vault.path)
     try:
         envelope = vault.copy_into(copy)
         crash.point("backup-copied")
@@ -118,20 +119,14 @@ def write_backup(vault: Vault, dest: Path, *, force: bool = False) -> BackupInfo
         write_new_file(dest, write, force=force)
         crash.point("backup-written")
     finally:
+        if os.name != "posix":
+            os.close(copy_fd)  # Windows deletes no open file
         for p in (copy, copy.with_name(copy.name + "-journal")):
             p.unlink(missing_ok=True)
+        if os.name == "posix":
+            os.close(copy_fd)
     log.info("backup written (%d bytes)", size)
     return info
-
-
-_COPY_PREFIX = ".backup-"
-
-
-def _remove_stale_copies(data_dir: Path) -> None:
-    """Copies a killed ``write_backup`` left in the data folder. Encrypted, but each
-    is a whole copy of the vault as it was, documents deleted since included."""
-    for stale in data_dir.glob(f"{_COPY_PREFIX}*.db*"):
-        stale.unlink(missing_ok=True)
 
 
 def _sha256_of(path: Path) -> tuple[str, int]:
@@ -241,11 +236,11 @@ def prepare_restore(backup: Path, data_dir: Path, *, passphrase: str | None = No
     """Every check, on a staged copy; the live vault is not touched (the window runs
     this while the vault is still open, and closes it only to ``commit``)."""
     backup, data_dir = Path(backup), Path(data_dir)
-    check_can_replace(data_dir, replace)
+    check_can_replace(data_dir, replace, vault_open=True)
     with _open_backup(backup) as f:
         header = _read_header(backup, f)
         # The key first (a wrong passphrase is the commonest failure; nothing staged).
-        data_key, _method = _unlock(header.envelope, passphrase, recovery_code)
+        data_key, _method = unlock_envelope(header.envelope, passphrase, recovery_code)
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(prefix=".strongroom-restore-", dir=data_dir.parent))
         try:
@@ -287,11 +282,23 @@ class StagedRestore:
         self.discard()
 
 
-def check_can_replace(data_dir: Path, replace: bool) -> None:
+def check_can_replace(data_dir: Path, replace: bool, *, vault_open: bool = False) -> None:
+    """Refuse a restore into ``data_dir`` that could lose or damage something.
+    ``vault_open``: the caller itself has the vault open (the window, before it
+    closes it to commit): its write-ahead log is then expected, and checked again
+    by ``StagedRestore.commit``."""
+    left = creating.unfinished(data_dir) if Path(data_dir).is_dir() else None
+    if left is not None:  # an interrupted first start: no document in it, cleared (#20)
+        creating.discard(left)
     if hot_journal(data_dir / DB_NAME):
         raise VaultError(f"The vault in {data_dir} has an unfinished write ({DB_NAME}-journal). "
                          "Open it once with Strongroom so it completes, then restore. "
                          "Nothing was changed.")
+    if not vault_open and unmerged_log(data_dir / DB_NAME):
+        raise VaultError(f"The vault in {data_dir} has writes not yet merged into {DB_NAME} "
+                         f"({DB_NAME}-wal): it is open in Strongroom, or Strongroom was "
+                         "stopped. Close Strongroom, or open the vault once and close it, then "
+                         "restore. Nothing was changed.")
     leftovers = [n + BEFORE_RESTORE for n in (DB_NAME, KEYS_NAME)
                  if (data_dir / (n + BEFORE_RESTORE)).exists()]
     if leftovers:  # possibly the only good copy: never removed or overwritten here
@@ -313,6 +320,17 @@ def hot_journal(db_path: Path) -> bool:
     try:
         with open(db_path.with_name(db_path.name + "-journal"), "rb") as f:
             return f.read(1) not in (b"", b"\x00")
+    except FileNotFoundError:
+        return False
+
+
+def unmerged_log(db_path: Path) -> bool:
+    """Whether ``db_path`` has a write-ahead log holding anything (#20): closing the
+    vault merges it into the database and removes it, so one that is not empty
+    means the vault is open, or was stopped; renaming another database under it
+    would have SQLite replay this one's log into it."""
+    try:
+        return db_path.with_name(db_path.name + "-wal").stat().st_size > 0
     except FileNotFoundError:
         return False
 

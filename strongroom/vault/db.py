@@ -10,160 +10,95 @@ Rules this module keeps (each one guards people's documents):
 - SQLCipher given no key silently makes a *plain* SQLite file, so ``connect``
   refuses anything but a 32-byte key before calling into SQLCipher at all, and
   proves the key by reading ``sqlite_master``.
-- Journal mode stays DELETE (SQLite's default), not WAL: one connection
-  serialised by a lock gains nothing from WAL's concurrent readers, while WAL
-  keeps ``-wal``/``-shm`` files beside the vault for as long as it is open
-  (the ``-shm`` index is not encrypted) and makes "copy vault.db" an incomplete
-  backup. With DELETE a ``-journal`` exists only during a write, and it is
-  encrypted like the database.
+- Journal mode: write-ahead log (WAL), since #20; vaults of earlier releases
+  (DELETE) are switched when they are opened, after their checks. The evidence
+  (tests/vault/test_vault_journal_mode.py: a real SQLCipher file, a SIGKILLed
+  writer, the side file then lost): with the rollback journal, ``vault.db`` holds
+  half a transaction whenever its hot journal is lost (a page-cache spill before
+  COMMIT, or a kill inside COMMIT's writes; 9-11 of 12 random kills) and every
+  check SQLite has passes; with WAL, ``vault.db`` is written only by checkpoints,
+  so losing the log loses at most the transactions since the last checkpoint,
+  never half of one (0 of 12). What WAL costs, and how it is met:
+  the ``-wal`` holds page images encrypted like ``vault.db`` and the ``-shm`` only
+  an index of them (tested: no canary in either), both get ``vault.db``'s 0600;
+  they exist while the vault is open and after a crash, and closing removes them
+  (a checkpoint first); SQLite replays a ``-wal`` with any key, so ``integrity``
+  checks every page it would replay, as for the journal; "copy vault.db" while
+  Strongroom runs may miss the last transactions (the backup command copies with
+  ``VACUUM INTO``, which reads through the log); ``secure_delete`` zeroes freed
+  space in the pages that reach ``vault.db`` and the log, and ``journal_size_limit``
+  truncates the log after each checkpoint, so old page images do not linger in it;
+  WAL needs shared memory, so a data folder on a network share is not supported
+  (SQLite's documented limit; the rollback journal had no such limit). One
+  connection serialised by a lock gains nothing from WAL's concurrent readers: the
+  reason is crash safety alone.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
+import stat
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from contextlib import suppress
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from ..errors import KeyUnavailable, PassphraseRequired, VaultError, WrongKey
+from ..errors import PassphraseRequired, VaultError
 from ..paths import ensure_private_dir, make_private
-from ..reading.base import Document
-from ..understanding.personal import Label
-from ..understanding.result import Extraction, FieldValue
-from . import crash, integrity, keychain, keys, recovery, review, search, sqlerrors
-from .records import DocumentRow, StoredDocument
-from .schema import MIGRATIONS, SCHEMA_VERSION
+from . import (
+    crash,
+    creating,
+    integrity,
+    keychain,
+    keys,
+    locks,
+    recovery,
+    scratch,
+    sqlerrors,
+)
+from .connection import (
+    DB_NAME,
+    KEYS_NAME,
+    NotAVault,
+    connect,
+    migrate,
+    transaction,
+    use_wal,
+    user_version,
+)
+from .migrations import SCHEMA_VERSION
+from .store import DocumentStore
+
+__all__ = ["DB_NAME", "KEYS_NAME", "SCHEMA_VERSION", "NotAVault", "Vault", "connect",
+           "migrate", "transaction"]
 
 log = logging.getLogger("strongroom.vault")
 
-DB_NAME = "vault.db"
-KEYS_NAME = "vault.keys.json"
 PLAIN_SQLITE_HEADER = integrity.PLAIN_SQLITE_HEADER
 
+
 _NOT_A_VAULT = integrity.NOT_A_VAULT
-_WRONG_PASSPHRASE = "The passphrase is not correct. Nothing was changed."  # noqa: S105
-_WRONG_RECOVERY = (
-    "The recovery code is not correct for this vault (the check letters match, so it may "
-    "belong to another vault, or was replaced by a newer code). Nothing was changed."
-)
 _WRONG_CURRENT = "The current passphrase is not correct. Nothing was changed."  # noqa: S105
-_NO_RECOVERY = (
-    "This vault has no recovery code (it was made before Strongroom had them), so it cannot "
-    "be opened with one. Nothing was changed."
-)
-_KEYCHAIN_WAY_BACK = (
-    " If you have this vault's recovery code, open the vault with it (in the window: "
-    "\"Use recovery code…\"; on the command line: --recovery-code), then set a passphrase."
-)
-_KEYCHAIN_NO_WAY_BACK = (
-    " This vault has no recovery code, so without its keychain entry it cannot be "
-    "recovered. Nothing was deleted."
-)
-_WRONG_KEYCHAIN = (
-    "The key in the system keychain does not open this vault (the entry may belong to "
-    "another vault). Restore the keychain from a backup; nothing was changed."
+_UNFINISHED = (
+    "No vault was found in {folder}: creating one was interrupted before it held any "
+    "document. Create the vault again (it starts fresh); nothing was lost."
 )
 
 
-class NotAVault(VaultError):  # noqa: N818 - internal; always re-raised with the path
-    """The file did not decrypt with a key that the envelope proved correct."""
-
-
-def connect(path: Path, key: bytes, *, cipher_compatibility: int = 4) -> Any:
-    """Open an existing database file with raw key ``key`` and prove the key works.
-
-    The key check comes first and is not an ``assert`` (asserts vanish under
-    ``python -O``): a missing, empty or short key must never reach SQLCipher,
-    which would otherwise quietly read or write an unencrypted database.
-    ``mode=rw`` means SQLite never creates the file; ``create`` makes it first.
-    """
-    if not isinstance(key, bytes) or len(key) != keys.KEY_BYTES:
-        raise ValueError("the vault key must be exactly 32 bytes")
-    if cipher_compatibility != 4:
-        raise ValueError("unsupported SQLCipher compatibility")
-    if not integrity.journal_matches(path, key):  # SQLite would play it back with any key
-        raise NotAVault("the key opens neither the database nor its journal")
-    uri = f"{path.resolve().as_uri()}?mode=rw"
-    conn = sqlcipher.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-    try:
-        # SQLCipher would print its own decrypt failures on stderr; the VaultError
-        # raised below says what happened in words people can act on.
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        conn.execute(f"PRAGMA cipher_compatibility = {cipher_compatibility}")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlcipher.DatabaseError as exc:
-        conn.close()
-        if isinstance(exc, sqlcipher.OperationalError):  # busy, I/O...: not a verdict
-            raise
-        raise NotAVault("the database did not decrypt") from None
-    except BaseException:
-        conn.close()
-        raise
-    # Connection settings only: none of these writes to the file.
-    conn.execute("PRAGMA secure_delete = ON")  # deleted content is zeroed, not left in free pages
-    conn.execute("PRAGMA temp_store = MEMORY")  # no temp files for sorts and indices
-    conn.execute("PRAGMA foreign_keys = ON")
-    return conn
-
-
-def _user_version(conn: Any) -> int:
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
-
-
-def migrate(conn: Any) -> None:
-    """Bring the schema to ``SCHEMA_VERSION``, one transaction per migration."""
-    version = _user_version(conn)
-    if version > SCHEMA_VERSION:
-        raise VaultError(
-            "This vault was made by a newer version of Strongroom. "
-            "Update Strongroom to open it; nothing was changed."
-        )
-    for number in range(version + 1, SCHEMA_VERSION + 1):
-        with transaction(conn):
-            MIGRATIONS[number - 1](conn)
-            crash.point("migration-version")
-            conn.execute(f"PRAGMA user_version = {number}")
-        crash.point("migration-committed")
-
-
-@contextmanager
-def transaction(conn: Any) -> Iterator[None]:
-    """All or nothing: ``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error.
-
-    IMMEDIATE takes the write lock up front, so a transaction never fails half way
-    because another connection started writing.
-    """
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-        crash.point("transaction-commit")
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:  # SQLite may already have rolled back (I/O error, full disk)
-            conn.execute("ROLLBACK")
-        raise
-
-
-class Vault:
-    """The encrypted document store. Thread-safe: one connection, one lock."""
+class Vault(DocumentStore):
+    """The document store (``store.DocumentStore``) with its key lifecycle: finding,
+    creating and opening a vault, and the locks on its data key (passphrase,
+    recovery code). Thread-safe: the store's lock, and one for the key file."""
 
     def __init__(self, path: Path, conn: Any, key_method: str,
                  data_key: bytes | None = None) -> None:
-        self.path = path  # the data folder
+        super().__init__(path, conn)
         self.key_method = key_method  # "keychain" | "passphrase" | "recovery"
         #: Set only on the object ``create`` returns: shown once, never stored.
         self.recovery_code: str | None = None
-        self._conn: Any = conn
-        self._lock = threading.Lock()  # the connection (and the data key's lifetime)
         # Envelope rewrites, one at a time. Separate from ``_lock`` so that Argon2id
         # (a second or more, twice for a change) never holds the connection: the job
         # queue's worker and the window keep using the vault meanwhile (issue 13).
@@ -204,7 +139,9 @@ class Vault:
 
         Every new vault also gets a recovery code: ``vault.recovery_code`` on the
         returned object is the only place it ever exists (show it once, then
-        ``take_recovery_code``).
+        ``take_recovery_code``). A kill at any moment leaves a whole vault or a
+        recognised unfinished one (``creating``), which the next ``create`` clears:
+        it never held a document.
         """
         data_dir = Path(data_dir)
         if _existing(data_dir):
@@ -219,14 +156,23 @@ class Vault:
         else:
             keys.check_passphrase(passphrase)
         ensure_private_dir(data_dir)
+        left = creating.unfinished(data_dir)
+        if left is not None:  # a fresh start (#20): it never held a document
+            creating.discard(left)
+        _refuse_stray_side_files(data_dir)
 
         vault_id, data_key = keys.new_vault_id(), keys.new_key()
         service = keychain.service_name()
-        db_path, conn, made_db = data_dir / DB_NAME, None, False
+        db_path, keys_path, conn = data_dir / DB_NAME, data_dir / KEYS_NAME, None
+        marker: int | None = None
+        made_keys = made_db = stored = False
         try:
+            # The slow and the outside parts first (Argon2id twice, the keychain), so
+            # the unfinished state below lasts milliseconds.
             if backend is not None:
                 secret = keys.new_key()
                 keychain.store_secret(backend, service, vault_id, secret)
+                stored = True
                 wrapped = keys.wrap(data_key, secret, vault_id=vault_id, method=keys.KEYCHAIN,
                                     params={"service": service,
                                             "backend": keychain.backend_name(backend)})
@@ -237,22 +183,35 @@ class Vault:
                                     params={"kdf": kdf.to_json()})
             code = recovery.generate()
             envelope = keys.Envelope(vault_id=vault_id, keys=(
-                wrapped, _wrap_recovery(data_key, code, vault_id)))
+                wrapped, locks.wrap_recovery(data_key, code, vault_id)))
 
+            # The order that makes a kill harmless (#20): see ``creating``.
+            try:
+                marker = creating.begin(data_dir, vault_id)
+            except FileExistsError:
+                raise _AlreadyThere from None
+            if keys_path.exists() or db_path.exists():  # another instance raced us
+                raise _AlreadyThere
+            keys.write_envelope(keys_path, envelope)
+            made_keys = True
             _create_empty_file(db_path)
             made_db = True
             conn = connect(db_path, data_key)
+            use_wal(conn, data_dir)
             migrate(conn)
-            if (data_dir / KEYS_NAME).exists():  # another instance raced us: keep theirs
-                raise _AlreadyThere
-            keys.write_envelope(data_dir / KEYS_NAME, envelope)
+            creating.finish(data_dir, marker)
+            marker = None
         except BaseException as exc:
-            # Undo only what this call made: the new, empty database and keychain entry.
+            # Undo only what this call made: the new, empty files and keychain entry.
             if conn is not None:
                 conn.close()
             if made_db:
                 _remove_new_db(db_path)
-            if backend is not None:
+            if made_keys:
+                keys_path.unlink(missing_ok=True)
+            if marker is not None:
+                creating.end(data_dir, marker)
+            if stored and backend is not None:
                 keychain.delete_secret(backend, service, vault_id)
             if isinstance(exc, _AlreadyThere):
                 raise VaultError(
@@ -279,11 +238,22 @@ class Vault:
         """
         data_dir = Path(data_dir)
         if not _existing(data_dir):
+            if creating.unfinished(data_dir) is not None:
+                raise VaultError(_UNFINISHED.format(folder=data_dir))
             raise VaultError(f"No vault was found in {data_dir}.")
         envelope = keys.read_envelope(data_dir / KEYS_NAME)
         db_path = data_dir / DB_NAME
+        _check_writable(data_dir)
         integrity.check_files(db_path)  # before the slow key derivation
-        data_key, method = _unlock(envelope, passphrase, recovery_code)
+        data_key, method = locks.unlock_envelope(envelope, passphrase, recovery_code)
+        # The CLI and the window did this at start and told the person; here for
+        # every other caller (and a restore), once the key file proved the key; and
+        # before connecting, because SQLite gives the log it creates (-wal, -shm,
+        # #20) the mode vault.db has then.
+        for loose in make_private(data_dir):
+            log.warning("%s was %04o; %s", "the data folder" if loose.path == data_dir
+                        else loose.path.name, loose.mode,
+                        "made private" if loose.fixed else "it could not be made private")
         try:
             conn = connect(db_path, data_key, cipher_compatibility=envelope.cipher_compatibility)
         except NotAVault:
@@ -296,10 +266,11 @@ class Vault:
             ) from None
         try:
             integrity.check_pages(conn, db_path)  # every page, before anything is written
-            version = _user_version(conn)
+            version = user_version(conn)
             if version == 0:  # decrypts, but was never set up: not ours
                 raise VaultError(_NOT_A_VAULT.format(name=DB_NAME, folder=data_dir))
             try:
+                use_wal(conn, data_dir)
                 migrate(conn)  # each step one transaction: a failed one leaves the last
             except sqlcipher.Error as exc:
                 raise sqlerrors.vault_error("bring the vault up to this version of "
@@ -307,12 +278,9 @@ class Vault:
         except BaseException:
             conn.close()
             raise
-        # The CLI and the window did this at start and told the person; here for
-        # every other caller (and a restore), once the right key opened the vault.
-        for loose in make_private(data_dir):
-            log.warning("%s was %04o; %s", "the data folder" if loose.path == data_dir
-                        else loose.path.name, loose.mode,
-                        "made private" if loose.fixed else "it could not be made private")
+        # What a killed backup left (#20): swept at every start, not only by the
+        # next backup. Copies of a backup still running elsewhere are locked.
+        scratch.sweep_copies(data_dir)
         return cls(data_dir, conn, method, data_key)
 
     # -- locks on the data key ---------------------------------------------------
@@ -348,7 +316,7 @@ class Vault:
         with self._key_lock:
             envelope, data_key = self._proven_key(current)
             code = recovery.generate()
-            self._rewrite(envelope.with_key(_wrap_recovery(data_key, code, envelope.vault_id)))
+            self._rewrite(envelope.with_key(locks.wrap_recovery(data_key, code, envelope.vault_id)))
         log.info("recovery code replaced")
         return code
 
@@ -388,235 +356,22 @@ class Vault:
                 ". Check that the disk is not full; the old key file is still in place."
             ) from None
 
-    # -- documents -------------------------------------------------------------
-    def find_by_sha256(self, sha256: str) -> int | None:
-        with self._locked("look up a document") as conn:
-            row = conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
-        return None if row is None else int(row[0])
-
-    def add_document(self, doc: Document, extraction: Extraction) -> int:
-        """Store a document with its fields in one transaction.
-
-        The same bytes twice are one document: the existing id is returned.
-        """
-        sha256 = doc.sha256
-        added_at = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._locked("save the document") as conn:
-            row = conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
-            if row is not None:
-                return int(row[0])
-            with transaction(conn):
-                cur = conn.execute(
-                    "INSERT INTO documents (sha256, name, kind, doc_type, summary, "
-                    "summary_source, text, page_starts, size, added_at, doc_date) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (sha256, doc.name, doc.kind, extraction.doc_type, extraction.summary,
-                     extraction.summary_source, doc.text,
-                     json.dumps([int(p) for p in doc.page_starts]), len(doc.data), added_at,
-                     extraction.doc_date),
-                )
-                doc_id = int(cur.lastrowid)
-                crash.point("document-row")
-                conn.execute("INSERT INTO originals (doc_id, data) VALUES (?, ?)",
-                             (doc_id, doc.data))
-                crash.point("document-original")
-                conn.executemany(
-                    "INSERT INTO fields (doc_id, ord, name, value, normalized, span_start, "
-                    "span_end, inferred, score, status, note) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [_field_row(doc_id, i, name, fv)
-                     for i, (name, fv) in enumerate(extraction.fields.items())],
-                )
-                crash.point("document-fields")
-                search.index_document(conn, doc_id)
-                crash.point("document-indexed")
-            crash.point("document-committed")
-        return doc_id
-
-    def list_documents(self) -> list[DocumentRow]:
-        """Every document, newest first (no text, no bytes)."""
-        with self._locked("list the documents") as conn:
-            rows = conn.execute(
-                f"SELECT {_ROW_COLUMNS} FROM documents d ORDER BY d.added_at DESC, d.id DESC"
-            ).fetchall()
-        return [_document_row(r) for r in rows]
-
-    def search(self, query: str, *, doc_type: str | None = None, date_from: str | None = None,
-               date_to: str | None = None, needs_review: bool = False, limit: int = 200
-               ) -> list[DocumentRow]:
-        """Documents whose name, text, summary or field values hold every word of
-        ``query`` (the last word as a prefix), best match first; filtered by type and
-        by the document's own date (ISO, bounds inclusive) and to those with a field
-        that needs review. A query without words filters only, newest first. Any
-        text is a valid query (``search.fts_query``).
-        """
-        match = search.fts_query(query)
-        where, params = search.filters(doc_type, date_from, date_to, needs_review)
-        # The inner query picks the page of ids from the FTS index and the
-        # documents_filter index alone; only that page's rows are read.
-        if match is None:
-            pick = (f"SELECT d.id, 0 AS r, d.added_at AS a FROM documents d "
-                    f"INDEXED BY documents_newest WHERE 1{where} "
-                    "ORDER BY d.added_at DESC, d.id DESC LIMIT ?")
-            args: tuple[Any, ...] = (*params, limit)
-        else:
-            pick = ("SELECT search.rowid AS id, search.rank AS r, '' AS a FROM search "
-                    + ("JOIN documents d INDEXED BY documents_filter ON d.id = search.rowid "
-                       if where else "")
-                    + f"WHERE search MATCH ?{where} ORDER BY search.rank LIMIT ?")
-            args = (match, *params, limit)
-        with self._locked("search the vault") as conn:
-            rows = conn.execute(
-                f"SELECT {_ROW_COLUMNS} FROM ({pick}) p JOIN documents d ON d.id = p.id "
-                "ORDER BY p.r, p.a DESC, d.id DESC", args,
-            ).fetchall()
-        return [_document_row(r) for r in rows]
-
-    def get(self, doc_id: int) -> StoredDocument:
-        with self._locked("read the document") as conn:
-            row = conn.execute(
-                "SELECT id, name, kind, doc_type, summary, summary_source, text, page_starts, "
-                "added_at, size, sha256, doc_date FROM documents WHERE id = ?", (doc_id,)
-            ).fetchone()
-            if row is None:
-                raise VaultError(f"No document with id {doc_id}.")
-            field_rows = conn.execute(
-                "SELECT name, value, normalized, span_start, span_end, inferred, score, "
-                "status, note FROM fields WHERE doc_id = ? ORDER BY ord", (doc_id,)
-            ).fetchall()
-        fields = {
-            name: FieldValue(
-                value=value, normalized=normalized,
-                span=None if start is None or end is None else (int(start), int(end)),
-                inferred=bool(inferred), score=score, status=status, note=note,
-            )
-            for name, value, normalized, start, end, inferred, score, status, note in field_rows
-        }
-        return StoredDocument(
-            id=row[0], name=row[1], kind=row[2], doc_type=row[3], summary=row[4],
-            summary_source=row[5], text=row[6], page_starts=tuple(json.loads(row[7])),
-            fields=fields, added_at=row[8], size=row[9], sha256=row[10], doc_date=row[11],
-        )
-
-    def confirm_field(self, doc_id: int, name: str) -> None:
-        """The user says the stored value is right: verified, and kept as a label."""
-        with self._locked("confirm the field") as conn, transaction(conn):
-            review.confirm(conn, doc_id, name)
-
-    def correct_field(self, doc_id: int, name: str, start: int, end: int) -> str:
-        """The user says ``text[start:end]`` is the value: stored as verified (search
-        follows), kept as a label. Returns the value. A span outside the text is
-        refused and nothing changes."""
-        with self._locked("correct the field") as conn, transaction(conn):
-            return review.correct(conn, doc_id, name, start, end)
-
-    def labels(self) -> list[Label]:
-        """Every field the user vouched for, with its document's text: what the
-        chooser learns from (``Understander.learn``)."""
-        with self._locked("read your corrections") as conn:
-            return review.labels(conn)
-
-    def original_bytes(self, doc_id: int) -> bytes:
-        with self._locked("read the original file") as conn:
-            row = conn.execute("SELECT data FROM originals WHERE doc_id = ?",
-                               (doc_id,)).fetchone()
-        if row is None:
-            raise VaultError(f"No document with id {doc_id}.")
-        return bytes(row[0])
-
-    def delete(self, doc_id: int) -> None:
-        """Remove a document, its bytes and fields (zeroed on disk: secure_delete)."""
-        with self._locked("delete the document") as conn, transaction(conn):
-            search.unindex_document(conn, doc_id)  # first: it reads the values to remove
-            cur = conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
-        if cur.rowcount == 0:
-            raise VaultError(f"No document with id {doc_id}.")
-
-    def compact(self) -> tuple[int, int]:
-        """Merge the search index into one segment and rebuild the file (VACUUM):
-        smaller, and no free pages. Offered after deletes. Returns the file size
-        before and after, in bytes."""
-        db_path = self.path / DB_NAME
-        before = db_path.stat().st_size
-        with self._locked("compact the vault") as conn:
-            with transaction(conn):
-                conn.execute("INSERT INTO search (search) VALUES ('optimize')")
-                crash.point("compact-optimized")
-            crash.point("compact-vacuum")
-            conn.execute("VACUUM")  # never inside a transaction
-            crash.point("compact-vacuumed")
-        return before, db_path.stat().st_size
-
-    def copy_into(self, target: Path) -> keys.Envelope:
-        """A consistent, still-encrypted copy of the database at ``target`` (a new
-        file), and the envelope that opens it; for ``vault.backup``.
-
-        ``VACUUM INTO`` runs in one read transaction under the vault's lock, so the
-        copy is a snapshot between two documents, never half of one. SQLCipher
-        writes it with the same key (checked in tests: a canary is not in the copy
-        and the copy opens with the data key); free pages are not copied, so
-        deleted documents do not travel with a backup.
-        """
-        with self._locked("copy the vault") as conn:
-            envelope = keys.read_envelope(self.path / KEYS_NAME)
-            crash.point("backup-copy")
-            conn.execute("VACUUM INTO ?", (str(target),))
-        with open(target, "rb") as f:
-            if f.read(len(PLAIN_SQLITE_HEADER)) == PLAIN_SQLITE_HEADER:  # never ship plaintext
-                raise VaultError("The vault copy was not encrypted, so no backup was made. "
-                                 "This Strongroom build's SQLCipher is not supported.")
-        return envelope
-
-    # -- lifetime --------------------------------------------------------------
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-            if self._data_key is not None:
-                self._data_key[:] = bytes(len(self._data_key))
-                self._data_key = None
-
-    def __enter__(self) -> Vault:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
+    def _forget(self) -> None:
+        if self._data_key is not None:  # best effort: Python may hold other copies
+            self._data_key[:] = bytes(len(self._data_key))
+            self._data_key = None
 
     def __repr__(self) -> str:
         state = "closed" if self._conn is None else "open"
         return f"<Vault {state} ({self.key_method})>"
 
-    @contextmanager
-    def _locked(self, action: str) -> Iterator[Any]:
-        """The connection, under the lock; database errors become a ``VaultError``.
-
-        The error text from SQLite is left out: only its class is named.
-        """
-        with self._lock:
-            if self._conn is None:
-                raise VaultError("The vault is closed. Open it again to continue.")
-            try:
-                yield self._conn
-            except sqlcipher.Error as exc:
-                log.error("vault: could not %s: %s", action, type(exc).__name__)
-                raise sqlerrors.vault_error(action, exc, self.path) from None
-
 
 # -- helpers -------------------------------------------------------------------
-_ROW_COLUMNS = ("d.id, d.name, d.kind, d.doc_type, d.doc_date, d.added_at, d.summary, "
-                "EXISTS (SELECT 1 FROM fields f INDEXED BY fields_status "
-                "WHERE f.status = 'needs_review' AND f.doc_id = d.id)")
-
-
-def _document_row(r: Any) -> DocumentRow:
-    return DocumentRow(id=r[0], name=r[1], kind=r[2], doc_type=r[3], doc_date=r[4],
-                       added_at=r[5], summary=r[6], needs_review=bool(r[7]))
-
-
 def _existing(data_dir: Path) -> bool:
-    """True if a vault exists; ``VaultError`` if only half of one does."""
+    """True if a vault exists; ``VaultError`` if only half of one does. An
+    unfinished creation (``creating``) is no vault yet: False."""
+    if creating.unfinished(data_dir) is not None:
+        return False
     has_db, has_keys = (data_dir / DB_NAME).exists(), (data_dir / KEYS_NAME).exists()
     if has_db and not has_keys:
         raise VaultError(
@@ -629,49 +384,6 @@ def _existing(data_dir: Path) -> bool:
             "a backup; nothing was changed."
         )
     return has_db
-
-
-def _wrap_recovery(data_key: bytes, code: str, vault_id: str) -> keys.WrappedKey:
-    """The data key wrapped by Argon2id over the recovery code, like a passphrase."""
-    kdf = keys.Argon2Params.fresh()
-    kek = keys.derive_secret_kek(recovery.secret_of(code), kdf)
-    return keys.wrap(data_key, kek, vault_id=vault_id, method=keys.RECOVERY,
-                     params={"kdf": kdf.to_json(), "code": "crockford-base32-26+2"})
-
-
-def _unlock(envelope: keys.Envelope, passphrase: str | None,
-            recovery_code: str | None = None) -> tuple[bytes, str]:
-    """The data key and the method that opened it, or WrongKey / KeyUnavailable."""
-    if recovery_code is not None:
-        by_recovery = envelope.wrapped_for(keys.RECOVERY)
-        if by_recovery is None:
-            raise KeyUnavailable(_NO_RECOVERY)
-        secret = recovery.secret_of(recovery_code)  # typos: before the slow part
-        params = keys.Argon2Params.from_json(by_recovery.params["kdf"])
-        return keys.unwrap(by_recovery, keys.derive_secret_kek(secret, params),
-                           vault_id=envelope.vault_id, wrong=_WRONG_RECOVERY), keys.RECOVERY
-    by_passphrase = envelope.wrapped_for(keys.PASSPHRASE)
-    by_keychain = envelope.wrapped_for(keys.KEYCHAIN)
-    if by_passphrase is not None and (passphrase is not None or by_keychain is None):
-        params = keys.Argon2Params.from_json(by_passphrase.params["kdf"])
-        kek = keys.derive_kek(passphrase, params)  # PassphraseRequired if None or empty
-        return keys.unwrap(by_passphrase, kek, vault_id=envelope.vault_id,
-                           wrong=_WRONG_PASSPHRASE), keys.PASSPHRASE
-    assert by_keychain is not None  # an envelope's first key is a keychain or passphrase
-    try:
-        secret = keychain.load_secret(by_keychain.params["backend"],
-                                      by_keychain.params["service"], envelope.vault_id)
-        return keys.unwrap(by_keychain, secret, vault_id=envelope.vault_id,
-                           wrong=_WRONG_KEYCHAIN), keys.KEYCHAIN
-    except (KeyUnavailable, WrongKey) as exc:
-        # Lost keychain entry (new machine, reinstalled system): name the way back.
-        if by_passphrase is not None:
-            way_back = " The vault also opens with its passphrase."
-        elif envelope.wrapped_for(keys.RECOVERY) is not None:
-            way_back = _KEYCHAIN_WAY_BACK
-        else:
-            way_back = _KEYCHAIN_NO_WAY_BACK
-        raise type(exc)(f"{exc}{way_back}") from None
 
 
 class _AlreadyThere(Exception):  # noqa: N818
@@ -688,9 +400,50 @@ def _create_empty_file(path: Path) -> None:
     _make_private(path)
 
 
+def _check_writable(data_dir: Path) -> None:
+    """Refuse a read-only data folder or ``vault.db`` in words, before Argon2id.
+
+    Opening writes (migrations, the journal beside the database), and before #20
+    the start-up permission check silently made them writable again. Someone who
+    made them read-only meant something by it (an archive, a copy to keep as it
+    is), so it is not undone: the person is told what to do. The owner's write bit
+    is read, not ``os.access``: root may write anything, but the mode still says
+    what was meant.
+    """
+    for path, what in ((data_dir, f"The data folder {data_dir}"),
+                       (data_dir / DB_NAME, f"{DB_NAME} in {data_dir}")):
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except OSError:
+            return  # integrity.check_files says what is wrong with it
+        if not (mode & stat.S_IWUSR and os.access(path, os.W_OK)):
+            raise VaultError(
+                f"{what} is read-only (mode {mode:04o}), and Strongroom writes to the vault "
+                "when it opens it. If it was made read-only on purpose, open a copy of the "
+                "vault elsewhere; otherwise make it writable again (for example: chmod u+w "
+                f"\"{path}\") and try again. Nothing was changed."
+            )
+
+
+def _refuse_stray_side_files(data_dir: Path) -> None:
+    """A journal or log with no vault beside it is not ours to use or delete (#20):
+    SQLite would play it back into the new database, and undoing the failed
+    creation used to delete it. So creation refuses, and says what to do."""
+    for suffix in ("-journal", *integrity.SIDE_FILES):
+        side = data_dir / (DB_NAME + suffix)
+        if side.exists() or side.is_symlink():
+            raise VaultError(
+                f"{side.name} is in {data_dir} without a vault beside it (it may come from "
+                "an incomplete copy of a vault). Strongroom did not create a new vault over "
+                f"it. Move {side.name} out of the folder (keep it: with its vault.db and "
+                f"{KEYS_NAME} it may be needed), then start again; nothing was changed."
+            )
+
+
 def _remove_new_db(path: Path) -> None:
-    """Remove a database this process just created (empty: nothing to lose)."""
-    for p in (path, path.with_name(path.name + "-journal")):
+    """Remove a database this process just created (empty: nothing to lose; its
+    journal too, which can only be this creation's: ``_refuse_stray_side_files``)."""
+    for p in [path] + [path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm")]:
         with suppress(OSError):
             p.unlink()
 
@@ -698,9 +451,3 @@ def _remove_new_db(path: Path) -> None:
 def _make_private(path: Path) -> None:
     if os.name == "posix":
         os.chmod(path, 0o600)
-
-
-def _field_row(doc_id: int, ord_: int, name: str, fv: FieldValue) -> tuple[Any, ...]:
-    start, end = fv.span if fv.span else (None, None)
-    return (doc_id, ord_, name, fv.value, fv.normalized, start, end, int(fv.inferred), fv.score,
-            fv.status, fv.note)

@@ -9,9 +9,11 @@ What SQLite does on its own (SQLCipher 4.19 on SQLite 3.53, measured by
   one (the vault is lost); with a wrong key the playback happens anyway (bytes
   change, then the key fails). So the journal is checked first, by reading only.
 - ``vault.db-wal``: if one exists, SQLite opens the database in WAL mode whatever
-  its header says, and deletes a garbage ``-wal`` (and ``-shm``) on close.
-  Strongroom never writes either (DELETE journal mode, see ``db``): any of them is
-  refused.
+  its header says, and deletes a garbage ``-wal`` (and ``-shm``) on close. Since
+  #20 the vault is in WAL mode (see ``db``): a ``-wal`` is ours after a crash, so
+  its structure is checked like the journal's and every page SQLite would replay
+  from it must be this vault's (``wal``); a ``-shm`` must look like SQLite's index.
+  The rollback journal's checks stay for vaults of earlier releases.
 - A damaged page (page 1 aside) is found only when a query reads it, maybe months
   later; ``cipher_integrity_check`` reads every page and checks its HMAC.
 - A crash in the middle of a commit, then its journal deleted: every page still has
@@ -50,6 +52,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from ..errors import VaultError
+from . import wal
 
 log = logging.getLogger("strongroom.vault")
 
@@ -62,7 +65,7 @@ JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
 _JOURNAL_HEADER = struct.Struct(">8sIIIII")  # magic, records, checksum seed, pages, sector, page
 _RECORD = struct.Struct(f">I{PAGE}sI")  # page number, the page's old bytes, checksum
 _ALL_RECORDS = 0xFFFFFFFF  # "as many as the file holds" (SQLite's nRec for unsynced journals)
-SIDE_FILES = ("-wal", "-shm")  # written only in WAL mode, which Strongroom never uses
+SIDE_FILES = ("-wal", "-shm")  # the write-ahead log and its index (WAL mode, #20)
 
 NOT_A_VAULT = (
     "{name} in {folder} is not a Strongroom vault or is damaged, so it cannot be opened. "
@@ -78,10 +81,15 @@ _PAGES = ("{name} in {folder} is damaged: {pages} {fail}, so the vault cannot be
           "safely." + _RESTORE)
 _INCONSISTENT = ("{name} in {folder} is damaged: its pages are intact but do not fit together, "
                  "as after a crash whose journal ({name}-journal) was deleted." + _RESTORE)
-_SIDE_FILE = ("{side} is beside the vault in {folder}, but Strongroom never writes one (it "
-              "comes from another program or an incomplete copy). SQLite would act on it and "
-              "could delete it or damage the vault, so the vault was not opened. Move {side} "
-              "out of the folder (keep it), then open the vault again; nothing was changed.")
+_SIDE_FILE = ("{side} is beside the vault in {folder}, but it is not a file Strongroom's "
+              "database wrote (it comes from another program or an incomplete copy). SQLite "
+              "would act on it and could delete it or damage the vault, so the vault was not "
+              "opened. Move {side} out of the folder (keep it), then open the vault again; "
+              "nothing was changed.")
+_LOG = ("{side} beside the vault in {folder} {problem}. SQLite would write it into the "
+        "vault, which could damage it, so the vault was not opened. Move {side} out of the "
+        "folder (keep it), then open the vault again; if it then reports damage, restore it "
+        "from a backup. Nothing was changed.")
 _JOURNAL = ("{side} beside the vault in {folder} {problem}. SQLite would use it to undo an "
             "unfinished write and then delete it, which could damage the vault, so the vault "
             "was not opened. Move {side} out of the folder (keep it), then open the vault "
@@ -107,12 +115,19 @@ def check_files(db_path: Path) -> None:
         raise Damaged(_message(_EMPTY, db_path))
     if head == PLAIN_SQLITE_HEADER:
         raise Damaged(_message(_PLAIN, db_path))
-    for suffix in SIDE_FILES:
-        side = db_path.with_name(db_path.name + suffix)
-        if side.exists() or side.is_symlink():
-            raise Damaged(_message(_SIDE_FILE, db_path, side=side.name))
-    with _journal(db_path) as pages:  # its structure; its pages need the key (``connect``)
+    shm = db_path.with_name(db_path.name + "-shm")
+    if shm.is_symlink():
+        raise Damaged(_message(_SIDE_FILE, db_path, side=shm.name))
+    if shm.exists():
+        try:
+            wal.check_index(shm)
+        except (wal.NotOurs, OSError):
+            raise Damaged(_message(_SIDE_FILE, db_path, side=shm.name)) from None
+    # The logs' structure; their pages need the key (``journal_matches``, in ``connect``).
+    with _journal(db_path) as pages, _wal(db_path) as frames:
         for _ in pages:
+            pass
+        for _ in frames:
             pass
 
 
@@ -124,21 +139,51 @@ def journal_matches(db_path: Path, key: bytes) -> bool:
     key, which SQLite would not notice before playing the journal back); ``Damaged``
     for a journal of another vault, or a damaged one.
     """
-    matched, wrong, mac_key = 0, [], b""
-    with _journal(db_path) as pages:
-        for pgno, image in pages:
-            mac_key = mac_key or _mac_key(key, _salt(db_path))
-            if _page_mac_ok(mac_key, image, pgno):
-                matched += 1
-            else:
-                wrong.append(pgno)
-    if not wrong:
-        return True
-    if not matched and not _first_page_fits(db_path, mac_key):
-        return False  # the key is wrong (or the database is not this journal's either)
-    problem = (f"is damaged (its copy of page {wrong[0]} does not match the vault)" if matched
-               else "belongs to another vault (none of the pages in it match this vault)")
-    raise Damaged(_message(_JOURNAL, db_path, side=db_path.name + "-journal", problem=problem))
+    for suffix, template, opened in (("-journal", _JOURNAL, _journal), ("-wal", _LOG, _wal)):
+        matched, wrong, mac_key = 0, [], b""
+        with opened(db_path) as pages:
+            for pgno, image in pages:
+                mac_key = mac_key or _mac_key(key, _salt(db_path))
+                if _page_mac_ok(mac_key, image, pgno):
+                    matched += 1
+                else:
+                    wrong.append(pgno)
+        if not wrong:
+            continue
+        if not matched and not _first_page_fits(db_path, mac_key):
+            return False  # the key is wrong (or the database is not this log's either)
+        problem = (f"is damaged (its copy of page {wrong[0]} does not match the vault)"
+                   if matched else
+                   "belongs to another vault (none of the pages in it match this vault)")
+        raise Damaged(_message(template, db_path, side=db_path.name + suffix, problem=problem))
+    return True
+
+
+@contextmanager
+def _wal(db_path: Path) -> Iterator[Iterator[tuple[int, bytes]]]:
+    """The page images in ``db_path``'s ``-wal`` that SQLite would replay (none
+    without one); ``Damaged`` when it is not a log SQLite wrote for this database."""
+    log_path = db_path.with_name(db_path.name + "-wal")
+    if log_path.is_symlink():
+        raise Damaged(_message(_SIDE_FILE, db_path, side=log_path.name))
+    try:
+        f = open(log_path, "rb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        yield iter(())
+        return
+    except OSError as exc:
+        raise VaultError(f"{log_path.name} beside the vault in {log_path.parent} could not be "
+                         f"read ({exc.strerror or type(exc).__name__}). Check the folder's "
+                         "permissions; nothing was changed.") from None
+    with f:
+        yield _checked_frames(f, os.fstat(f.fileno()).st_size, db_path)
+
+
+def _checked_frames(f: BinaryIO, size: int, db_path: Path) -> Iterator[tuple[int, bytes]]:
+    try:
+        yield from wal.frames(f, size)
+    except wal.NotOurs:
+        raise Damaged(_message(_SIDE_FILE, db_path, side=db_path.name + "-wal")) from None
 
 
 @contextmanager
@@ -173,6 +218,11 @@ def _journal_pages(f: BinaryIO, size: int, db_path: Path) -> Iterator[tuple[int,
     first = f.read(_JOURNAL_HEADER.size)
     if not first:
         return
+    if first == bytes(len(first)) and _all_zero(f):
+        # Nothing in it: SQLite leaves a journal whose first byte is zero alone, and a
+        # crash or a file system's zero-filled blocks after a power cut can leave one
+        # all zero. Before #20 its header (page size 0) was refused and blocked opening.
+        return
     if len(first) < _JOURNAL_HEADER.size:
         raise damaged("is cut short")
     magic, _, _, _, sector, page = _JOURNAL_HEADER.unpack(first)
@@ -203,6 +253,14 @@ def _journal_pages(f: BinaryIO, size: int, db_path: Path) -> Iterator[tuple[int,
             yield pgno, image
             offset += record
         offset = -(-offset // sector) * sector
+
+
+def _all_zero(f: BinaryIO) -> bool:
+    f.seek(0)
+    while chunk := f.read(1 << 16):
+        if chunk.count(0) != len(chunk):
+            return False
+    return True
 
 
 def _valid_sector(sector: int) -> bool:

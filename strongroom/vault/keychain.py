@@ -18,6 +18,7 @@ import configparser
 import logging
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import keyring
@@ -30,6 +31,15 @@ from ..errors import KeyUnavailable
 from .keys import KEY_BYTES
 
 log = logging.getLogger("strongroom.vault")
+
+# keyring imports every backend it ships to ask whether it is viable, and its macOS
+# backend's ``api`` module calls ``ctypes.util.find_library`` three times at import,
+# which off macOS runs ``ldconfig`` and ``gcc`` (about 40 processes when a vault is
+# created, #20). Off macOS that module can only fail, and keyring already treats
+# its failure as "not viable"; naming it absent (the import system's own way:
+# ``sys.modules[name] = None``) makes it fail at once, without the processes.
+if sys.platform != "darwin":
+    sys.modules.setdefault("keyring.backends.macOS.api", None)  # type: ignore[arg-type]
 
 ENV_SWITCH = "STRONGROOM_KEYCHAIN"  # "off" disables the keychain
 ENV_SERVICE = "STRONGROOM_KEYCHAIN_SERVICE"  # tests use their own service name

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import math
 import os
@@ -56,14 +57,31 @@ ARGON2_PARALLELISM = 1
 ARGON2_TARGET_SECONDS = 0.75
 ARGON2_CALIBRATE = True
 #: Upper bounds accepted from a file, so a tampered envelope cannot make opening
-#: the vault allocate gigabytes or spin for minutes.
-_MAX_MEMORY_KIB = 4 * 1024 * 1024
+#: the vault allocate gigabytes or spin for minutes. Before #20 they were 4 GiB and
+#: 64 passes, which the probe showed costs 487 s and 4.26 GB before "not correct".
+#: Now near what calibration writes: memory up to 4 x the floor (room to raise the
+#: floor later), and no more work (memory x passes) than the most calibration ever
+#: writes (the floor's memory, ``_MAX_TIME_COST`` passes: a few seconds). Constants,
+#: not the ``ARGON2_*`` values above, which tests lower.
 _MAX_TIME_COST = 64
+_MAX_MEMORY_KIB = 4 * 64 * 1024
+_MAX_WORK_KIB = 64 * 1024 * _MAX_TIME_COST  # memory_kib x time_cost
 _MAX_PARALLELISM = 16
 
 _DAMAGED = (
     "The vault's key file (vault.keys.json) is damaged or not a Strongroom key file, "
     "so the vault cannot be opened. Restore it from a backup; nothing was changed."
+)
+_CHANGED = (
+    "The vault's key file (vault.keys.json) is damaged: its contents do not match its "
+    "checksum (a changed byte, as from a failing disk or an edit), so it was not tried. "
+    "Restore it from a backup; nothing was changed."
+)
+_TOO_COSTLY = (
+    "The vault's key file (vault.keys.json) asks for far more work to open the vault "
+    "({mib} MiB of memory, {passes} passes) than Strongroom ever sets, as a damaged or "
+    "altered key file would, so it was not tried (it could take minutes and gigabytes). "
+    "Restore it from a backup; nothing was changed."
 )
 
 
@@ -119,9 +137,12 @@ class Argon2Params:
         if not (_is_int(memory) and _is_int(time_cost) and _is_int(par)):
             raise VaultError(_DAMAGED)
         assert isinstance(memory, int) and isinstance(time_cost, int) and isinstance(par, int)
-        if not (8 <= memory <= _MAX_MEMORY_KIB and 1 <= time_cost <= _MAX_TIME_COST
-                and 1 <= par <= _MAX_PARALLELISM and memory >= 8 * par):
+        if not (memory >= 8 and time_cost >= 1 and 1 <= par <= _MAX_PARALLELISM
+                and memory >= 8 * par):
             raise VaultError(_DAMAGED)
+        if (memory > _MAX_MEMORY_KIB or time_cost > _MAX_TIME_COST
+                or memory * time_cost > _MAX_WORK_KIB):
+            raise VaultError(_TOO_COSTLY.format(mib=memory // 1024, passes=time_cost))
         salt = _unb64(obj.get("salt"))
         if len(salt) < SALT_BYTES:
             raise VaultError(_DAMAGED)
@@ -289,13 +310,14 @@ class Envelope:
         return Envelope(self.vault_id, tuple(keys), self.cipher_compatibility)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        body = {
             "format": FORMAT,
             "version": VERSION,
             "vault_id": self.vault_id,
             "cipher_compatibility": self.cipher_compatibility,
             "keys": [k.to_json() for k in self.keys],
         }
+        return {**body, "checksum": checksum(body)}
 
     @classmethod
     def from_json(cls, obj: Any) -> Envelope:
@@ -309,6 +331,9 @@ class Envelope:
                 "This vault was made by a newer version of Strongroom. "
                 "Update Strongroom to open it; nothing was changed."
             )
+        # Key files written before #20 have no checksum; it is checked when present.
+        if "checksum" in obj and obj["checksum"] != checksum(obj):
+            raise VaultError(_CHANGED)
         vault_id, keys = obj.get("vault_id"), obj.get("keys")
         compat = obj.get("cipher_compatibility")
         if not (isinstance(vault_id, str) and len(vault_id) == 32
@@ -322,6 +347,20 @@ class Envelope:
         if len(set(methods)) != len(methods) or methods[0] == RECOVERY:
             raise VaultError(_DAMAGED)
         return cls(vault_id=vault_id, keys=wrapped, cipher_compatibility=compat)
+
+
+def checksum(obj: dict[str, Any]) -> str:
+    """SHA-256 over the envelope's canonical JSON, its own ``checksum`` left out.
+
+    Why (#20): AES-GCM cannot tell a wrong passphrase from a flipped byte of the
+    wrapped key or a changed vault id (both fail the tag), so damage used to be
+    reported as "the passphrase is not correct". An unkeyed checksum tells accidental
+    damage and edits apart before any key derivation; it is no defence against
+    someone who rewrites it too (the GCM tags are), so it claims damage only.
+    """
+    body = {k: v for k, v in obj.items() if k != "checksum"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return "sha256:" + hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
 def read_envelope(path: Path) -> Envelope:
@@ -352,7 +391,7 @@ def write_envelope(path: Path, envelope: Envelope) -> None:
     """
     data = json.dumps(envelope.to_json(), indent=2, sort_keys=True).encode("utf-8") + b"\n"
     crash.point("envelope-begin")
-    _remove_stale_temps(path)
+    remove_stale_temps(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}{_TMP_SUFFIX}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
@@ -388,7 +427,7 @@ WRITE_STEPS = ("envelope-begin", "envelope-temp-created", "envelope-temp-half-wr
 _TMP_SUFFIX = ".tmp"
 
 
-def _remove_stale_temps(path: Path) -> None:
+def remove_stale_temps(path: Path) -> None:
     """Temp files a killed writer left beside ``path`` (never the file itself)."""
     for stale in path.parent.glob(f".{path.name}.*{_TMP_SUFFIX}"):
         stale.unlink(missing_ok=True)

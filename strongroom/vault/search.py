@@ -4,7 +4,7 @@ What a person types is never FTS5 syntax. Each word becomes a quoted phrase
 (``"`` doubled inside), so quotes, colons, asterisks, parentheses and the words
 AND, OR, NOT and NEAR are plain text; the words must all occur (FTS5's implicit
 AND), and the last one matches as a prefix, so results follow the typing.
-The index itself is made by ``schema.m002_search``.
+The index itself is made by ``migrations.m002_search``.
 """
 
 from __future__ import annotations

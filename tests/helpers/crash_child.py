@@ -37,7 +37,7 @@ from strongroom.understanding.ranker import load as load_weights
 from strongroom.understanding.result import Extraction
 from strongroom.understanding.schema import schema
 from strongroom.understanding.summary import template_summary
-from strongroom.vault import Vault, backup, crash, db
+from strongroom.vault import Vault, backup, crash, db, store
 
 #: SQLite virtual-machine instructions between two progress callbacks ("steps").
 STEP_OPS = 100
@@ -136,14 +136,17 @@ Tell = Callable[[tuple[Any, ...]], None]
 
 def add_documents(tell: Tell, data_dir: Path, passphrase: str,
                   docs: list[tuple[Document, Extraction]], atomic: bool = True,
-                  cache_pages: int | None = None) -> None:
-    """``atomic=False`` is the control: ``db.transaction`` made a no-op, each
+                  cache_pages: int | None = None, journal_mode: str | None = None) -> None:
+    """``atomic=False`` is the control: ``store.transaction`` made a no-op, each
     statement commits on its own (the kill test must then find half a document).
     ``cache_pages``: a page cache so small that a large document spills pages into
-    vault.db before COMMIT, so a kill before COMMIT leaves a hot journal."""
-    if not atomic:
-        db.transaction = lambda conn: contextlib.nullcontext()  # type: ignore[assignment]
+    vault.db before COMMIT, so a kill before COMMIT leaves a hot journal.
+    ``journal_mode="delete"``: the rollback journal, as releases before #20 wrote."""
+    if not atomic:  # the store's transactions (db.Vault's documents live there, #20)
+        store.transaction = lambda conn: contextlib.nullcontext()  # type: ignore[assignment]
     with Vault.open(data_dir, passphrase=passphrase) as vault:
+        if journal_mode == "delete":
+            vault._conn.execute("PRAGMA journal_mode = DELETE")
         if cache_pages is not None:
             vault._conn.execute(f"PRAGMA cache_size = {int(cache_pages)}")
         for doc, extraction in docs:
@@ -158,6 +161,16 @@ def write_backup(tell: Tell, data_dir: Path, passphrase: str, dest: Path) -> Non
 
 def open_vault(tell: Tell, data_dir: Path, passphrase: str) -> None:
     Vault.open(data_dir, passphrase=passphrase).close()  # migrates
+
+
+def create_vault(tell: Tell, data_dir: Path, passphrase: str) -> None:
+    """A first start: the vault created (cheap Argon2id: the fork server's module
+    values are the real ones, and the kills are about the files, not the KDF)."""
+    from strongroom.vault import keys
+
+    keys.ARGON2_MEMORY_KIB, keys.ARGON2_TIME_COST, keys.ARGON2_CALIBRATE = 1024, 1, False
+    tell(("ready",))
+    Vault.create(data_dir, passphrase=passphrase).close()
 
 
 def compact(tell: Tell, data_dir: Path, passphrase: str) -> None:
@@ -212,5 +225,5 @@ class CodeOnly:
 
 SCENARIOS: dict[str, Callable[..., None]] = {
     "add_documents": add_documents, "write_backup": write_backup, "open_vault": open_vault,
-    "compact": compact, "process": process,
+    "compact": compact, "process": process, "create_vault": create_vault,
 }

@@ -51,14 +51,15 @@ def v1_template(templates: Path) -> Path:
     import shutil
 
     from strongroom.vault import keys
-    from strongroom.vault.db import KEYS_NAME, _unlock
+    from strongroom.vault.db import KEYS_NAME
+    from strongroom.vault.locks import unlock_envelope
     from tests.conftest import PASSPHRASE
 
     folder = templates / "v1"
     shutil.copytree(Path(__file__).parents[1] / "fixtures" / "vaults" / "v1", folder,
                     ignore=shutil.ignore_patterns("README.md"))
     envelope = keys.read_envelope(folder / KEYS_NAME)
-    data_key, _ = _unlock(envelope, "strongroom fixture v1")
+    data_key, _ = unlock_envelope(envelope, "strongroom fixture v1")
     kdf = keys.Argon2Params.fresh()
     wrapped = keys.wrap(data_key, keys.derive_kek(PASSPHRASE, kdf), vault_id=envelope.vault_id,
                         method=keys.PASSPHRASE, params={"kdf": kdf.to_json()})

@@ -45,7 +45,8 @@ from strongroom.resources import path as resource_path
 from strongroom.understanding.result import Extraction, FieldValue
 from strongroom.vault import Vault, keys
 from strongroom.vault.backup import hot_journal
-from strongroom.vault.db import DB_NAME, KEYS_NAME, _unlock, connect
+from strongroom.vault.db import DB_NAME, KEYS_NAME, connect
+from strongroom.vault.locks import unlock_envelope
 from tests.conftest import PASSPHRASE
 from tests.helpers.crash_child import Kill, run
 
@@ -178,7 +179,7 @@ def check_vault(data_dir: Path, passphrase: str) -> VaultState:
 
 def _check(data_dir: Path, passphrase: str) -> VaultState:
     envelope = keys.read_envelope(data_dir / KEYS_NAME)
-    data_key, _method = _unlock(envelope, passphrase)
+    data_key, _method = unlock_envelope(envelope, passphrase)
     conn = connect(data_dir / DB_NAME, data_key)
     try:
         bad_pages = conn.execute("PRAGMA cipher_integrity_check").fetchall()

@@ -23,8 +23,9 @@ said now:
 - plain SQLite file: "not a database". Now ``check_files``: "unencrypted SQLite".
 - newer schema: refused by ``migrate`` (unchanged): "newer version of Strongroom".
 - garbage ``-wal``: opens (in WAL mode, whatever the header says); the ``-wal`` is
-  DELETED on close. Garbage ``-shm``: left alone. Now ``check_files``: "Strongroom
-  never writes one".
+  DELETED on close. Garbage ``-shm``: left alone. Now ``check_files`` (since #20 the
+  vault writes both, so their structure is read, ``strongroom.vault.wal``): "not a
+  file Strongroom's database wrote".
 - garbage ``-journal`` (first byte not zero, so "hot"): played back (nothing to
   undo), then DELETED. Now ``check_files``: "not a journal Strongroom's database
   wrote".
@@ -216,12 +217,12 @@ def newer_schema(f: Path, t: Template) -> str:
 
 def garbage_wal(f: Path, t: Template) -> str:
     (f / (DB_NAME + "-wal")).write_bytes(os.urandom(9000))
-    return r"vault\.db-wal is beside the vault in .*, but Strongroom never writes one"
+    return r"vault\.db-wal is beside the vault in .*, but it is not a file Strongroom's database"
 
 
 def garbage_shm(f: Path, t: Template) -> str:
     (f / (DB_NAME + "-shm")).write_bytes(os.urandom(32768))
-    return r"vault\.db-shm is beside the vault in .*, but Strongroom never writes one"
+    return r"vault\.db-shm is beside the vault in .*, but it is not a file Strongroom's database"
 
 
 def garbage_journal(f: Path, t: Template) -> str:

@@ -42,12 +42,14 @@ from crash_support import (
     run_child,
     seeded,
 )
+from test_vault_create_kill import CREATE_POINTS
 from test_vault_rewrap_kill import POINTS as REWRAP_POINTS
 
 from strongroom.errors import VaultError
 from strongroom.vault import Vault, backup, keys
-from strongroom.vault.db import DB_NAME, KEYS_NAME, _unlock, connect
-from strongroom.vault.schema import SCHEMA_VERSION
+from strongroom.vault.db import DB_NAME, KEYS_NAME, connect
+from strongroom.vault.locks import unlock_envelope
+from strongroom.vault.migrations import SCHEMA_VERSION
 from tests.conftest import PASSPHRASE
 from tests.helpers.crash_child import Kill
 
@@ -124,7 +126,7 @@ def steps_after(point: str, occurrences: int, scenario: str,
 
 # -- the check itself catches half documents (controls) -----------------------------
 def _raw(folder: Path) -> Any:
-    data_key, _ = _unlock(keys.read_envelope(folder / KEYS_NAME), PASSPHRASE)
+    data_key, _ = unlock_envelope(keys.read_envelope(folder / KEYS_NAME), PASSPHRASE)
     return connect(folder / DB_NAME, data_key)
 
 
@@ -184,7 +186,7 @@ def test_every_named_point_has_kills() -> None:
             continue
         found |= set(re.findall(r'crash\.point\("([^"]+)"\)', source.read_text()))
     tested = {*COMMIT_POINTS, *BACKUP_POINTS, *MIGRATION_POINTS, *COMPACT_POINTS,
-              *REWRAP_POINTS}
+              *REWRAP_POINTS, *CREATE_POINTS}
     assert found == tested
 
 
@@ -365,8 +367,10 @@ def test_kill_during_compaction(point: str, compact_template: Path, tmp_path: Pa
         assert check_vault(folder, PASSPHRASE).docs == expected, str(kill)
     print(tally, f"; {steps[1]} progress steps after the point, compaction {seconds * 1000:.1f} ms")
     assert tally.counts["kills"] == REPS
-    if point == "compact-vacuum":  # inside VACUUM itself
-        assert tally.counts["steps past compact-vacuum"] == REPS // 2
+    if point == "compact-vacuum":  # inside VACUUM itself (or the checkpoint after it, #20)
+        assert (tally.counts["steps past compact-vacuum"]
+                + tally.counts["steps past compact-vacuumed"]) == REPS // 2
+        assert tally.counts["steps past compact-vacuum"] >= 2
         assert tally.counts["timer past compact-vacuum"] >= 2
 
 
@@ -378,7 +382,9 @@ def test_restore_after_a_kill_inside_a_commit(journal: str, commit_template: Pat
     *cold* journal that SQLite ignores and opening does not remove; restore used
     to refuse it for good ("open it once"), now only a hot one stops it. A hot
     one (pages already spilled into vault.db) is rolled back by opening, as the
-    refusal says, and then the restore goes through."""
+    refusal says, and then the restore goes through. (Rollback journals come from
+    vaults of releases before #20: the child writes as they did; the write-ahead
+    log's case is test_vault_wal.py's.)"""
     out = tmp_path / "out"
     out.mkdir()
     folder = copy_vault(commit_template, tmp_path / "v")
@@ -386,7 +392,8 @@ def test_restore_after_a_kill_inside_a_commit(journal: str, commit_template: Pat
         backup.write_backup(vault, out / "vault.srbackup")
     docs = new_docs(seeded(SEED, journal), 1, "spill", big=400_000)
     run = run_child("add_documents", folder, PASSPHRASE, docs, True,
-                    10 if journal == "hot journal" else None, kill=Kill("document-indexed"))
+                    10 if journal == "hot journal" else None, "delete",
+                    kill=Kill("document-indexed"))
     assert run.killed
     assert journal_state(folder) == journal
     if journal == "hot journal":

@@ -13,7 +13,7 @@ import pytest
 
 from strongroom.vault import Vault
 from strongroom.vault.db import DB_NAME
-from strongroom.vault.schema import SCHEMA_VERSION
+from strongroom.vault.migrations import SCHEMA_VERSION
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "vaults"
 V1_PASSPHRASE = "strongroom fixture v1"

@@ -16,7 +16,7 @@ import keyring.util.platform_
 import pytest
 from keyring.backends import chainer, fail, null
 from keyrings.alt.file import EncryptedKeyring, PlaintextKeyring
-from vault_support import make_doc, make_extraction, snapshot
+from vault_support import make_doc, make_extraction, snapshot, write_envelope_json
 
 from strongroom.errors import KeyUnavailable, PassphraseRequired, VaultError, WrongKey
 from strongroom.vault import Vault, keychain, keys
@@ -196,7 +196,7 @@ def test_envelope_naming_a_refused_backend(memory: MemoryKeychain, data_dir: Pat
     Vault.create(data_dir).close()
     env = json.loads((data_dir / KEYS_NAME).read_text())
     env["keys"][0]["backend"] = "keyrings.alt.file.PlaintextKeyring"
-    (data_dir / KEYS_NAME).write_text(json.dumps(env))
+    write_envelope_json(data_dir / KEYS_NAME, env)
     plain = _bare(PlaintextKeyring)
     calls = _spied(plain)
     monkeypatch.setattr(keyring, "get_keyring", lambda: _chain_of(monkeypatch, [plain]))

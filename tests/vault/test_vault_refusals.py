@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlcipher3 import dbapi2 as sqlcipher
-from vault_support import make_doc, make_extraction, snapshot
+from vault_support import make_doc, make_extraction, snapshot, write_envelope_json
 
 from strongroom.errors import KeyUnavailable, PassphraseRequired, VaultError, WrongKey
 from strongroom.vault import Vault, db, keys
@@ -87,7 +87,7 @@ def test_half_a_vault_is_refused(vault_dir: Path, missing: str) -> None:
 def test_newer_envelope_refused_untouched(vault_dir: Path) -> None:
     env = json.loads((vault_dir / KEYS_NAME).read_text())
     env["version"] = keys.VERSION + 1
-    (vault_dir / KEYS_NAME).write_text(json.dumps(env))
+    write_envelope_json(vault_dir / KEYS_NAME, env)
     _refused(vault_dir, VaultError, "newer version of Strongroom", passphrase=PW)
 
 
@@ -115,7 +115,7 @@ def test_keychain_vault_with_keychain_off(vault_dir: Path) -> None:
     env["keys"] = [{"method": "keychain", "alg": w["alg"], "nonce": w["nonce"],
                     "ciphertext": w["ciphertext"], "service": "Strongroom-tests",
                     "backend": "keyring.backends.SecretService.Keyring"}]
-    (vault_dir / KEYS_NAME).write_text(json.dumps(env))
+    write_envelope_json(vault_dir / KEYS_NAME, env)
     assert Vault.unlock_method(vault_dir) == "keychain"
     _refused(vault_dir, KeyUnavailable, "keychain is turned off")
 

@@ -16,7 +16,7 @@ from vault_support import make_doc
 
 from strongroom.errors import VaultError
 from strongroom.understanding.result import Extraction, FieldValue
-from strongroom.vault import Vault, db, keys
+from strongroom.vault import Vault, keys, locks
 from strongroom.vault.db import DB_NAME, KEYS_NAME
 from strongroom.vault.search import fts_query
 
@@ -214,9 +214,12 @@ def test_deleted_canary_is_nowhere(data_dir: Path, tmp_path: Path, secure: bool)
     vault.delete(doomed)
     assert vault.search(CANARY) == []
     assert vault.search("quokkason") == []
-    # The write is committed (DELETE journal: no -wal to checkpoint, no -journal left).
-    assert sorted(p.name for p in data_dir.iterdir()) == [DB_NAME, KEYS_NAME]
-    key, _ = db._unlock(keys.read_envelope(data_dir / KEYS_NAME), PW)
+    # The write is committed and merged: a delete empties the write-ahead log (#20).
+    assert sorted(p.name for p in data_dir.iterdir()) == [DB_NAME, DB_NAME + "-shm",
+                                                          DB_NAME + "-wal", KEYS_NAME]
+    assert (data_dir / (DB_NAME + "-wal")).stat().st_size == 0
+    shm = (data_dir / (DB_NAME + "-shm")).read_bytes()  # the log's index: no content
+    key, _ = locks.unlock_envelope(keys.read_envelope(data_dir / KEYS_NAME), PW)
     pages = decrypted_pages(data_dir, key)
     assert pages[:2] == b"\x10\x00"  # page size 4096: the decryption is right...
     assert b"after39.txt" in pages and b"before0.txt" in pages  # ...and sees live rows
@@ -226,11 +229,12 @@ def test_deleted_canary_is_nowhere(data_dir: Path, tmp_path: Path, secure: bool)
     vault.close()
 
     found = {where: [n for n in NEEDLES if n in blob]
-             for where, blob in (("file", raw), ("pages", pages), ("twin", twin))}
+             for where, blob in (("file", raw), ("pages", pages), ("twin", twin),
+                                 ("shm", shm))}
     if secure:
-        assert found == {"file": [], "pages": [], "twin": []}
+        assert found == {"file": [], "pages": [], "twin": [], "shm": []}
     else:  # without FTS5's option the terms stay in live index segments
-        assert found["file"] == []  # (encrypted: never on disk as such)
+        assert found["file"] == [] and found["shm"] == []  # (encrypted: never on disk as such)
         assert found["twin"] and found["pages"]
 
 
@@ -243,4 +247,4 @@ def test_compact_shrinks_and_keeps_search(vault: Vault, data_dir: Path) -> None:
     assert after < before and (data_dir / DB_NAME).stat().st_size == after
     assert ids(vault.search("harbour")) == {keep}
     assert vault._conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
-    assert sorted(p.name for p in data_dir.iterdir()) == [DB_NAME, KEYS_NAME]
+    assert (data_dir / (DB_NAME + "-wal")).stat().st_size == 0  # merged into vault.db (#20)
