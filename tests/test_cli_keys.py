@@ -13,7 +13,7 @@ from strongroom.launcher import main
 from strongroom.vault import Vault
 from strongroom.vault.db import DB_NAME
 from tests.conftest import PASSPHRASE
-from tests.vault.vault_support import make_doc, make_extraction, snapshot
+from tests.helpers.vault import make_doc, make_extraction, snapshot
 
 CODE_RE = re.compile(r"^    ([0-9A-Z]{4}(?:-[0-9A-Z]{4}){6})$", re.MULTILINE)
 NEW = "a new passphrase for the cli"

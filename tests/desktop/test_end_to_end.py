@@ -8,13 +8,13 @@ field's span highlighted; close, reopen from the encrypted vault, see the same.
 from __future__ import annotations
 
 import pytest
-from desktop_support import drop, file_mime
 
 from strongroom.desktop.models import NAME, STATUS, TYPE
 from strongroom.desktop.window import MainWindow
 from strongroom.resources import path as resource_path
 from strongroom.vault import Vault
 from tests.helpers.canary import scan
+from tests.helpers.desktop import drop, file_mime
 from tests.helpers.documents import make_pdf
 
 pytestmark = [pytest.mark.gui, pytest.mark.model]

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-from desktop_support import RECEIPT, FakeVault, drop, file_mime, understand_now
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -30,6 +29,7 @@ from strongroom.desktop.window import LOCKED_TEXT, MainWindow
 from strongroom.model import backend_class
 from strongroom.understanding.pipeline import Understander
 from strongroom.vault import Vault
+from tests.helpers.desktop import RECEIPT, FakeVault, drop, file_mime, understand_now
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
 
@@ -228,7 +228,7 @@ def test_lock_hands_over_to_relaunch(qtbot, make_window) -> None:
 def test_a_relaunched_window_starts_locked_and_unlocks(qtbot, tmp_path: Path) -> None:
     data = tmp_path / "data"
     with Vault.create(data, passphrase=RIGHT) as vault:
-        from tests.vault.vault_support import make_doc, make_extraction
+        from tests.helpers.vault import make_doc, make_extraction
 
         vault.add_document(make_doc(), make_extraction())
     window = MainWindow(None, understand_now, data_dir=data, locked_reason="You locked it.")

@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from desktop_support import RECEIPT
 
 from strongroom.vault import Vault
+from tests.helpers.desktop import RECEIPT
 from tests.helpers.memscan import count_in_process
 
 pytestmark = [pytest.mark.gui, pytest.mark.model,

@@ -6,13 +6,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from desktop_support import extract
 
 from strongroom import jobs
 from strongroom.desktop.bridge import JobBridge
 from strongroom.desktop.models import STATUS, TYPE, DocumentListModel, status_text
 from strongroom.jobs import JobEvent, JobResult
 from strongroom.vault.records import DocumentRow
+from tests.helpers.desktop import extract
 
 pytestmark = pytest.mark.gui
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from desktop_support import RECEIPT, drop, file_mime
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
@@ -13,6 +12,7 @@ from strongroom.desktop import app as desktop_app
 from strongroom.desktop.unlock import CreatePassphraseDialog, PassphraseDialog
 from strongroom.errors import UserError
 from strongroom.vault import Vault
+from tests.helpers.desktop import RECEIPT, drop, file_mime
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
 

@@ -8,7 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
-from desktop_support import (
+from PySide6.QtCore import QMimeData, QTimer, QUrl
+
+from strongroom.desktop.models import NAME, STATUS
+from strongroom.desktop.window import MainWindow
+from tests.helpers.desktop import (
     RECEIPT,
     FakeVault,
     drop,
@@ -16,10 +20,6 @@ from desktop_support import (
     understand_slowly,
     understand_until_cancelled,
 )
-from PySide6.QtCore import QMimeData, QTimer, QUrl
-
-from strongroom.desktop.models import NAME, STATUS
-from strongroom.desktop.window import MainWindow
 
 pytestmark = [
     pytest.mark.gui,

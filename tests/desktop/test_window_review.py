@@ -9,7 +9,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from desktop_support import understand_now
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
@@ -19,6 +18,7 @@ from strongroom.reading.base import Document
 from strongroom.understanding.personal import Label
 from strongroom.understanding.result import Extraction, FieldValue
 from strongroom.vault import Vault
+from tests.helpers.desktop import understand_now
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
 

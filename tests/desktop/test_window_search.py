@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from desktop_support import drop, file_mime
 from PySide6.QtCore import Qt
 
 from strongroom.desktop.models import NAME, STATUS
@@ -13,6 +12,7 @@ from strongroom.desktop.window import MainWindow
 from strongroom.reading.base import Document
 from strongroom.understanding.result import Extraction, FieldValue
 from strongroom.vault import Vault
+from tests.helpers.desktop import drop, file_mime
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
 

@@ -21,7 +21,7 @@ from strongroom.errors import WrongKey
 from strongroom.vault import Vault, keys
 from strongroom.vault.db import DB_NAME
 from tests.helpers import memkeychain
-from tests.vault.vault_support import make_doc, make_extraction, snapshot
+from tests.helpers.vault import make_doc, make_extraction, snapshot
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
 

@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from desktop_support import understand_slowly
 
 from strongroom.desktop import filedialogs, vaultfiles
 from strongroom.vault import Vault, backup
-from tests.vault.vault_support import make_doc, make_extraction
+from tests.helpers.desktop import understand_slowly
+from tests.helpers.vault import make_doc, make_extraction
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
 

@@ -38,7 +38,7 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def commit_template(templates: Path) -> Path:
     """A vault with two documents, copied before each kill (never killed itself)."""
-    from crash_support import SEED, make_template, new_docs, seeded
+    from tests.helpers.crash import SEED, make_template, new_docs, seeded
 
     return make_template(templates / "commit", new_docs(seeded(SEED), 2, "kept"))
 

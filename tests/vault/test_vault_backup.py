@@ -14,12 +14,12 @@ import struct
 from pathlib import Path
 
 import pytest
-from vault_support import make_doc, snapshot
 
 from strongroom.errors import VaultError, WrongKey
 from strongroom.understanding.result import Extraction, FieldValue
 from strongroom.vault import Vault, backup, keys
 from strongroom.vault.db import DB_NAME, KEYS_NAME, PLAIN_SQLITE_HEADER, connect
+from tests.helpers.vault import make_doc, snapshot
 
 PW = "correct horse battery staple"
 CANARY = "QQBACKUPCANARY4471"

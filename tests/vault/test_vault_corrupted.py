@@ -56,14 +56,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from vault_support import (
-    JOURNAL,
-    crash_mid_commit,
-    make_doc,
-    make_extraction,
-    snapshot,
-    writer_mid_commit,
-)
 
 from strongroom import cli
 from strongroom.errors import VaultError
@@ -71,6 +63,14 @@ from strongroom.paths import make_private
 from strongroom.vault import Vault, db, integrity
 from strongroom.vault.db import DB_NAME
 from tests.conftest import PASSPHRASE
+from tests.helpers.vault import (
+    JOURNAL,
+    crash_mid_commit,
+    make_doc,
+    make_extraction,
+    snapshot,
+    writer_mid_commit,
+)
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 

@@ -1,7 +1,7 @@
 """Crash safety at named points, proven by SIGKILL (issue 13).
 
 Every kill is a real SIGKILL of a real child process (forked from a fork server:
-``crash_support.run_child``) and is followed by ``crash_support.check_vault``:
+``helpers.crash.run_child``) and is followed by ``helpers.crash.check_vault``:
 ``integrity_check`` ok, ``cipher_integrity_check`` empty, no orphan rows, the
 search index agreeing with the documents, every document absent or complete.
 
@@ -29,7 +29,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from crash_support import (
+from test_vault_rewrap_kill import POINTS as REWRAP_POINTS
+
+from strongroom.errors import VaultError
+from strongroom.vault import Vault, backup, keys
+from strongroom.vault.db import DB_NAME, KEYS_NAME, _unlock, connect
+from strongroom.vault.schema import SCHEMA_VERSION
+from tests.conftest import PASSPHRASE
+from tests.helpers.crash import (
     SEED,
     ChildRun,
     assert_consistent,
@@ -42,13 +49,6 @@ from crash_support import (
     run_child,
     seeded,
 )
-from test_vault_rewrap_kill import POINTS as REWRAP_POINTS
-
-from strongroom.errors import VaultError
-from strongroom.vault import Vault, backup, keys
-from strongroom.vault.db import DB_NAME, KEYS_NAME, _unlock, connect
-from strongroom.vault.schema import SCHEMA_VERSION
-from tests.conftest import PASSPHRASE
 from tests.helpers.crash_child import Kill
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and fork are POSIX")

@@ -2,7 +2,7 @@
 
 A child runs the real queue (``jobs.Processor.run_all`` into the vault, as
 ``strongroom process`` does) over a batch; the parent SIGKILLs it after a random
-delay, checks the vault (``crash_support.check_vault``), and runs the batch again
+delay, checks the vault (``helpers.crash.check_vault``), and runs the batch again
 until one run finishes: the queue resumes, since documents already in the vault
 are recognised by their SHA-256 and skipped. Most children run the pipeline
 without the model (types from the file names, fields by the candidate finders
@@ -24,7 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from crash_support import (
+
+from strongroom.reading import read_path
+from strongroom.understanding.schema import schema
+from tests.conftest import PASSPHRASE
+from tests.helpers.crash import (
     SEED,
     StoredDoc,
     VaultState,
@@ -38,10 +42,6 @@ from crash_support import (
     seeded,
     write_batch,
 )
-
-from strongroom.reading import read_path
-from strongroom.understanding.schema import schema
-from tests.conftest import PASSPHRASE
 from tests.helpers.crash_child import CodeOnly
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and fork are POSIX")

@@ -17,11 +17,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from crash_support import SEED, StoredDoc, check_vault, copy_vault, seeded, write_batch
 
 from strongroom.reading import read_path
 from strongroom.vault.db import DB_NAME
 from tests.conftest import PASSPHRASE
+from tests.helpers.crash import SEED, StoredDoc, check_vault, copy_vault, seeded, write_batch
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="rlimits and mounts are POSIX")
 

@@ -16,12 +16,12 @@ import keyring.util.platform_
 import pytest
 from keyring.backends import chainer, fail, null
 from keyrings.alt.file import EncryptedKeyring, PlaintextKeyring
-from vault_support import make_doc, make_extraction, snapshot
 
 from strongroom.errors import KeyUnavailable, PassphraseRequired, VaultError, WrongKey
 from strongroom.vault import Vault, keychain, keys
 from strongroom.vault.db import DB_NAME, KEYS_NAME
 from tests.helpers.memkeychain import MEMORY_NAME, MemoryKeychain, install
+from tests.helpers.vault import make_doc, make_extraction, snapshot
 
 SERVICE = "Strongroom-tests"
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from test_vault_keychain import MemoryKeychain, memory  # noqa: F401 - a fixture
-from vault_support import make_doc, make_extraction, snapshot
 
 from strongroom.errors import KeyUnavailable, PassphraseRequired, VaultError, WrongKey
 from strongroom.vault import Vault, keys, recovery
 from strongroom.vault.db import DB_NAME, KEYS_NAME
+from tests.helpers.vault import make_doc, make_extraction, snapshot
 
 PW = "s3cret passphrase"
 NEW = "a brand new passphrase"

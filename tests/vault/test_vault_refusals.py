@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from sqlcipher3 import dbapi2 as sqlcipher
-from vault_support import make_doc, make_extraction, snapshot
 
 from strongroom.errors import KeyUnavailable, PassphraseRequired, VaultError, WrongKey
 from strongroom.vault import Vault, db, keys
 from strongroom.vault.db import DB_NAME, KEYS_NAME
+from tests.helpers.vault import make_doc, make_extraction, snapshot
 
 PW = "s3cret passphrase"
 

@@ -12,7 +12,7 @@ import pytest
 from strongroom.errors import VaultError
 from strongroom.understanding.result import Extraction, FieldValue
 from strongroom.vault import Vault
-from tests.vault.vault_support import make_doc, snapshot
+from tests.helpers.vault import make_doc, snapshot
 
 TEXT = ("Harbour Dental Care\nInvoice No: INV-77\nInvoice date: 05/03/2024\n"
         "Treatment: root canal\nTotal due: 480.00\nPay by 20/03/2024\n")

@@ -18,11 +18,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from vault_support import make_doc, make_extraction
 
 from strongroom.errors import WrongKey
 from strongroom.vault import Vault, keys
 from strongroom.vault.db import DB_NAME, KEYS_NAME
+from tests.helpers.vault import make_doc, make_extraction
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 

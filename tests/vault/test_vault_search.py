@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from vault_support import make_doc
 
 from strongroom.errors import VaultError
 from strongroom.understanding.result import Extraction, FieldValue
 from strongroom.vault import Vault, db, keys
 from strongroom.vault.db import DB_NAME, KEYS_NAME
 from strongroom.vault.search import fts_query
+from tests.helpers.vault import make_doc
 
 PW = "correct horse battery staple"
 CANARY = "ZQXCANARY7731"

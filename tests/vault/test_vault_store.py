@@ -10,12 +10,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from vault_support import REAL_ARGON2, make_doc, make_extraction
 
 from strongroom.errors import VaultError
 from strongroom.understanding.result import Extraction, FieldValue
 from strongroom.vault import DocumentRow, StoredDocument, Vault, keys
 from strongroom.vault.db import DB_NAME, KEYS_NAME, PLAIN_SQLITE_HEADER
+from tests.helpers.vault import REAL_ARGON2, make_doc, make_extraction
 
 PW = "correct horse battery staple"
 

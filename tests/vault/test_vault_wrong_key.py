@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from vault_support import JOURNAL, crash_mid_commit, make_doc, make_extraction, snapshot
 
 from strongroom import cli
 from strongroom.errors import VaultError, WrongKey
 from strongroom.vault import Vault, backup, db, integrity, keys, recovery
 from strongroom.vault.db import DB_NAME
 from tests.conftest import PASSPHRASE
+from tests.helpers.vault import JOURNAL, crash_mid_commit, make_doc, make_extraction, snapshot
 
 WRONG = "not the passphrase at all"
 NEW = "a new passphrase, never set"

@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
-from vault_support import make_doc
 
 from strongroom.paths import make_private
 from strongroom.reading.base import Document
@@ -48,6 +47,7 @@ from strongroom.vault.backup import hot_journal
 from strongroom.vault.db import DB_NAME, KEYS_NAME, _unlock, connect
 from tests.conftest import PASSPHRASE
 from tests.helpers.crash_child import Kill, run
+from tests.helpers.vault import make_doc
 
 #: Every random choice in the kill tests comes from this seed (``CRASH_SEED=N`` replays).
 SEED = int(os.environ.get("CRASH_SEED", "20261123"))

@@ -1,4 +1,4 @@
-"""Helpers shared by the vault tests (imported by name: tests/vault is on sys.path)."""
+"""Helpers shared by the vault tests (and the window and CLI tests that use a real vault)."""
 
 from __future__ import annotations
 
@@ -60,8 +60,7 @@ CHILD = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
     from strongroom.vault import Vault, search
-    sys.path.insert(0, sys.argv[2])
-    from vault_support import make_doc, make_extraction
+    from tests.helpers.vault import make_doc, make_extraction  # PYTHONPATH: sys.path
 
     def stop(conn, doc_id):
         print("inside the transaction", flush=True)
@@ -69,7 +68,7 @@ CHILD = textwrap.dedent("""
 
     search.index_document = stop  # called inside add_document's transaction
     vault = Vault.open(Path(sys.argv[1]), passphrase=os.environ["CRASH_TEST_PASSPHRASE"])
-    if sys.argv[3] == "spill":
+    if sys.argv[2] == "spill":
         vault._conn.execute("PRAGMA cache_size = 10")
     text = " ".join(f"word{i}" for i in range(40000))
     vault.add_document(make_doc(name="big.txt", text=text), make_extraction(text))
@@ -86,7 +85,7 @@ def writer_mid_commit(folder: Path, passphrase: str, tmp: Path, *,
     before = (folder / DB_NAME).read_bytes()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path),
            "CRASH_TEST_PASSPHRASE": passphrase}
-    proc = subprocess.Popen([sys.executable, str(script), str(folder), str(Path(__file__).parent),
+    proc = subprocess.Popen([sys.executable, str(script), str(folder),
                              "spill" if spill else "keep"],
                             stdout=subprocess.PIPE, env=env, text=True)
     try:

@@ -1,7 +1,8 @@
-"""Fakes for the window tests (imported by name: tests/desktop is on sys.path).
+"""Fakes and fixtures for the window tests (tests/unit/desktop, tests/e2e/desktop).
 
 ``FakeVault`` has the real vault's API, in memory; ``understand_*`` stand in for
 the model: instant, deterministic, and grounded (every value is a span of the text).
+The fixtures ``docs`` and ``make_window`` are imported by those folders' conftests.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
@@ -154,3 +156,40 @@ def drop(target: QWidget, mime: QMimeData) -> bool:
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(target, event)
     return event.isAccepted()
+
+
+# -- fixtures (imported by tests/unit/desktop/conftest.py and tests/e2e/desktop/conftest.py)
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    """A folder with a receipt, a note and an empty file."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "receipt.txt").write_text(RECEIPT, encoding="utf-8")
+    (folder / "note.txt").write_text("Dr. Lee\nBlood pressure 120/80 on 2024-04-01.\n",
+                                     encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def make_window(qtbot):  # type: ignore[no-untyped-def]
+    """``make_window(understand=..., vault=...)``: a shown window, shut down after the test.
+
+    Closed here rather than left to pytest-qt, which only holds a weak reference:
+    a window collected without closing would leave its worker thread behind.
+    """
+    from strongroom.desktop.window import MainWindow
+
+    windows: list[MainWindow] = []
+
+    def make(understand=understand_now, vault=None):  # type: ignore[no-untyped-def]
+        window = MainWindow(vault if vault is not None else FakeVault(), understand)
+        qtbot.add_widget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+        assert window.processor._thread is None, "the worker thread outlived its window"
