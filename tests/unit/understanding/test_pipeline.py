@@ -48,7 +48,7 @@ def test_the_summary_prompt_ends_with_the_document_and_its_type(fake_backend: Fa
     assert max_tokens == 24
 
 
-def test_states_are_read_for_a_receipt_and_fields_stay_grounded(fake_backend: FakeBackend
+def test_states_are_read_for_receipts_only_and_fields_stay_grounded(fake_backend: FakeBackend
                                                                 ) -> None:
     u = Understander(lambda: fake_backend, summary_tokens=8)
     ex = understand(u, RECEIPT)
@@ -56,6 +56,9 @@ def test_states_are_read_for_a_receipt_and_fields_stay_grounded(fake_backend: Fa
     assert [c[1] for c in fake_backend.calls if c[0] == "hidden_states"] == [head(RECEIPT)]
     for fv in ex.fields.values():
         assert fv.span is None or RECEIPT[fv.span[0]:fv.span[1]] == fv.value
+    fake_backend.calls.clear()
+    understand(u, NOTE)  # a clinical note: no read-out, so no states
+    assert [c for c in fake_backend.calls if c[0] == "hidden_states"] == []
 
 
 def test_cancel_during_the_summary_stops_the_document(fake_backend: FakeBackend) -> None:
