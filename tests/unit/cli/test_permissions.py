@@ -3,7 +3,7 @@ starts (issue 13): loose modes are tightened and the person is told.
 
 Modes are compared, not access, so these tests mean the same when they run as root
 (who can read anything): a 0644 vault file is open to other users whoever runs
-Strongroom.
+Strongroom. The window's side (a real window process): tests/e2e/desktop/test_permissions.py.
 """
 
 from __future__ import annotations
