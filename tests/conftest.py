@@ -4,8 +4,10 @@
   no keychain unless it asks for one, and a passphrase in the environment.
 - The whole session runs under the network guard; the session ends by
   checking that nothing but the one deliberate probe tried the network.
+- The real model is loaded once per session (``backend``, ``understander``); tests
+  under tests/unit cannot have it (tests/unit/conftest.py).
 - ``fake_backend``: a deterministic backend through the real registry, for tests
-  that are not about the model (the real model's fixtures: tests/e2e/conftest.py).
+  that are not about the model.
 """
 
 from __future__ import annotations
@@ -59,6 +61,31 @@ def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(keys, "ARGON2_MEMORY_KIB", 1024)
     monkeypatch.setattr(keys, "ARGON2_TIME_COST", 1)
     monkeypatch.setattr(keys, "ARGON2_CALIBRATE", False)
+
+
+@pytest.fixture(scope="session")
+def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled GGUF, assembled and verified once for the session."""
+    from strongroom.modelfile import bundled_model
+
+    return bundled_model(tmp_path_factory.mktemp("model-data"))
+
+
+@pytest.fixture(scope="session")
+def backend(model_path: Path):  # type: ignore[no-untyped-def]
+    from strongroom.model import backend_class
+
+    b = backend_class("llama.cpp").load(model_path, n_ctx=4096)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="session")
+def understander(backend):  # type: ignore[no-untyped-def]
+    """The real pipeline on the session's model; short summaries keep it quick."""
+    from strongroom.understanding.pipeline import Understander
+
+    return Understander(lambda: backend, summary_tokens=24)
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """The fast loop: no real model, no long-running processes (tests/e2e has those).
 
-A unit test that reaches for the bundled model fails here with what to do instead;
-the real model's fixtures (``model_path``, ``backend``, ``understander``) exist only
-in tests/e2e/conftest.py.
+A unit test that asks for the real model -- the ``model_path``, ``backend`` or
+``understander`` fixture, the bundled model file, or a ``model``/``slow``/``keychain``
+marker -- fails here with what to do instead.
 """
 
 from __future__ import annotations
@@ -29,3 +29,16 @@ def _no_real_model(monkeypatch: pytest.MonkeyPatch) -> None:
                              "fixture and pass --model fake_model, or move it to tests/e2e/")
 
     monkeypatch.setattr(modelfile, "bundled_model", refuse)
+
+
+def _refused(name: str) -> object:
+    @pytest.fixture(name=name)
+    def refused() -> None:
+        pytest.fail(f"tests/unit has no real model ({name}): use the fake_backend fixture "
+                    "or move the test to tests/e2e/")
+    return refused
+
+
+model_path = _refused("model_path")
+backend = _refused("backend")
+understander = _refused("understander")
