@@ -4,7 +4,10 @@
   no keychain unless it asks for one, and a passphrase in the environment.
 - The whole session runs under the network guard; the session ends by
   checking that nothing but the one deliberate probe tried the network.
-- The real model is loaded once per session (``backend``, ``understander``).
+- The real model is loaded once per session (``backend``, ``understander``); tests
+  under tests/unit cannot have it (tests/unit/conftest.py).
+- ``fake_backend``: a deterministic backend through the real registry, for tests
+  that are not about the model.
 """
 
 from __future__ import annotations
@@ -83,3 +86,35 @@ def understander(backend):  # type: ignore[no-untyped-def]
     from strongroom.understanding.pipeline import Understander
 
     return Understander(lambda: backend, summary_tokens=24)
+
+
+@pytest.fixture
+def fake_model(tmp_path: Path) -> Path:
+    """A file to hand ``--model``: backends only ever load an existing local file."""
+    path = tmp_path / "fake-model.gguf"
+    path.write_bytes(b"GGUF, but not a model")
+    return path
+
+
+@pytest.fixture
+def fake_backend(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The deterministic ``FakeBackend`` (tests/helpers/fake_backend.py), registered for
+    this test through ``strongroom.model.register`` under its own name and in the
+    built-in backends' places, so ``backend_class("auto")`` (the CLI, the window)
+    loads it and no real model can load. Every load returns this one instance."""
+    from strongroom import model
+    from tests.helpers.fake_backend import FakeBackend
+
+    instance = FakeBackend()
+
+    class Registered(FakeBackend):
+        @classmethod
+        def _load(cls, model_path: Path, **options: object) -> FakeBackend:
+            instance.calls.append(("load", model_path, options))
+            return instance
+
+    monkeypatch.setattr(model, "_registry", dict(model._registry))
+    model.register(Registered)
+    for builtin in ("llama.cpp", "mlx"):
+        monkeypatch.setitem(model._registry, builtin, Registered)
+    return instance

@@ -1,4 +1,4 @@
-"""The child side of the kill tests (tests/vault/test_vault_crash.py).
+"""The child side of the kill tests (tests/e2e/vault/test_vault_crash.py).
 
 Each function here runs in a child process forked from a multiprocessing fork
 server (imports are paid once there, so a child costs milliseconds rather than a

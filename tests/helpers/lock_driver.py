@@ -1,5 +1,5 @@
 """The real app in its own process, driven from stdin, to measure what a lock leaves
-in memory (tests/desktop/test_lock_memory.py).
+in memory (tests/e2e/desktop/test_lock_memory.py).
 
 ``python -m tests.helpers.lock_driver DATA_DIR MODEL`` runs
 ``strongroom.desktop.app.run`` on an existing passphrase vault (passphrase from

@@ -27,17 +27,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "desktop"))
+import shiboken6
+from PySide6.QtCore import QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 
-import shiboken6  # noqa: E402
-from desktop_support import drop, file_mime  # noqa: E402
-from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox  # noqa: E402
-
-from strongroom import jobs, launcher  # noqa: E402
-from strongroom.desktop.recovery import RecoveryCodeDialog  # noqa: E402
-from strongroom.desktop.window import MainWindow  # noqa: E402
+from strongroom import jobs, launcher
+from strongroom.desktop.recovery import RecoveryCodeDialog
+from strongroom.desktop.window import MainWindow
+from tests.helpers.desktop import drop, file_mime  # PYTHONPATH: the repository
 
 TICK_MS = 50
 TIMEOUT_S = 300

@@ -1,0 +1,21 @@
+"""Window tests: keychain off, no passphrase in the environment, cheap Argon2id.
+
+(tests/conftest.py already gives each test private XDG folders and offscreen Qt;
+the fixtures ``docs`` and ``make_window`` live in tests/helpers/desktop.py.)
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from tests.helpers.desktop import docs, make_window  # noqa: E402, F401 - fixtures
+
+
+@pytest.fixture(autouse=True)
+def _desktop_env(monkeypatch: pytest.MonkeyPatch, cheap_argon2: None) -> None:
+    monkeypatch.delenv("STRONGROOM_PASSPHRASE", raising=False)
+
