@@ -211,9 +211,9 @@ class BusyIndicator(QWidget):
 
 
 class OffThreadAccept:
-    """Mixin, first among the bases of an ``unlock._VaultDialog`` subclass: OK runs
+    """Mixin, first among the bases of an ``unlock.VaultDialog`` subclass: OK runs
     the dialog's work as a ``VaultOp``, so the window behind keeps painting and
-    working (``_VaultDialog`` itself waits in a nested event loop: fine at start-up,
+    working (``VaultDialog`` itself waits in a nested event loop: fine at start-up,
     when there is no window yet). The dialog shows a busy bar and cannot be closed
     until the work is done; a failure is shown in the dialog for another try.
 

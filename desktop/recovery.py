@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .unlock import CreatePassphraseDialog, _VaultDialog
+from .unlock import CreatePassphraseDialog, VaultDialog
 
 
 class RecoveryCodeDialog(QDialog):
@@ -90,7 +90,7 @@ def show_code_once(vault: Any, parent: QWidget | None = None, *, new_vault: bool
         dialog.deleteLater()
 
 
-class RecoveryUnlockDialog(_VaultDialog):
+class RecoveryUnlockDialog(VaultDialog):
     """Open the vault with its recovery code: ``opener(code)`` opens it."""
 
     ok_text = "Open Vault"

@@ -66,7 +66,7 @@ def fit_height(dialog: QWidget) -> None:
                                  layout.totalMinimumSize().height()))
 
 
-def _password_edit(placeholder: str) -> QLineEdit:
+def password_edit(placeholder: str) -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     edit.setPlaceholderText(placeholder)
@@ -74,7 +74,7 @@ def _password_edit(placeholder: str) -> QLineEdit:
     return edit
 
 
-class _VaultDialog(QDialog):
+class VaultDialog(QDialog):
     """Shared frame: explanation, fields, an error line, OK/Cancel.
 
     ``self.vault`` holds the opened vault once the dialog is accepted.
@@ -134,7 +134,7 @@ class _VaultDialog(QDialog):
         pass
 
 
-class EnterPassphraseDialog(_VaultDialog):
+class EnterPassphraseDialog(VaultDialog):
     """One passphrase field under an introduction; ``opener(passphrase)`` uses it."""
 
     def __init__(self, opener: Callable[[str], Any], intro_html: str,
@@ -142,7 +142,7 @@ class EnterPassphraseDialog(_VaultDialog):
         super().__init__(opener, parent)
         intro = QLabel(intro_html)
         intro.setWordWrap(True)
-        self.edit = _password_edit("Passphrase")
+        self.edit = password_edit("Passphrase")
         self.layout_.addWidget(intro)
         self.layout_.addWidget(self.edit)
 
@@ -173,7 +173,7 @@ class PassphraseDialog(EnterPassphraseDialog):
         self._show()
 
 
-class CreatePassphraseDialog(_VaultDialog):
+class CreatePassphraseDialog(VaultDialog):
     """For a new vault when no OS keychain is usable: ``reason`` says why."""
 
     ok_text = "Create Vault"
@@ -194,8 +194,8 @@ class CreatePassphraseDialog(_VaultDialog):
         warning.setWordWrap(True)
         warning.setObjectName("unlockWarning")
         warning.setTextFormat(Qt.TextFormat.RichText)
-        self.edit = _password_edit(f"Passphrase (at least {MIN_LENGTH} characters)")
-        self.repeat = _password_edit("Repeat the passphrase")
+        self.edit = password_edit(f"Passphrase (at least {MIN_LENGTH} characters)")
+        self.repeat = password_edit("Repeat the passphrase")
         for widget in (intro, self.reason_label, warning, self.edit, self.repeat):
             self.layout_.addWidget(widget)
         self._finish_layout()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMenu, QMessageBox, QWid
 
 from .ops import OffThreadAccept
 from .recovery import RecoveryCodeDialog
-from .unlock import MIN_LENGTH, _password_edit, _VaultDialog
+from .unlock import MIN_LENGTH, VaultDialog, password_edit
 
 CHANGE_TEXT = "Change Passphrase…"
 SET_TEXT = "Set a Passphrase…"
@@ -73,7 +73,7 @@ def inform(parent: QWidget, title: str, text: str, info: str = "") -> None:
 
 
 # -- change or set the passphrase ---------------------------------------------------
-class ChangePassphraseDialog(OffThreadAccept, _VaultDialog):
+class ChangePassphraseDialog(OffThreadAccept, VaultDialog):
     """Current (when needed), new and repeated passphrase; ``vault.change_passphrase``."""
 
     def __init__(self, vault: Any, parent: QWidget | None = None) -> None:
@@ -102,12 +102,12 @@ class ChangePassphraseDialog(OffThreadAccept, _VaultDialog):
                          + (f" {OLD_PASSPHRASE}" if self.had_passphrase else ""))
         warning.setWordWrap(True)
         warning.setObjectName("unlockWarning")
-        self.current = _password_edit("Current passphrase")
+        self.current = password_edit("Current passphrase")
         self.current.setAccessibleName("Current passphrase")
         self.current.setVisible(_needs_current(vault))
-        self.edit = _password_edit(f"New passphrase (at least {MIN_LENGTH} characters)")
+        self.edit = password_edit(f"New passphrase (at least {MIN_LENGTH} characters)")
         self.edit.setAccessibleName("New passphrase")
-        self.repeat = _password_edit("Repeat the new passphrase")
+        self.repeat = password_edit("Repeat the new passphrase")
         self.repeat.setAccessibleName("Repeat the new passphrase")
         for widget in (intro_label, warning, self.current, self.edit, self.repeat):
             self.layout_.addWidget(widget)
@@ -159,7 +159,7 @@ def change_passphrase(window: Any) -> None:
 
 
 # -- a new recovery code ---------------------------------------------------------------
-class NewRecoveryCodeDialog(OffThreadAccept, _VaultDialog):
+class NewRecoveryCodeDialog(OffThreadAccept, VaultDialog):
     """Explains what a new code does; asks for the current passphrase when needed;
     ``value`` is the new code."""
 
@@ -189,7 +189,7 @@ class NewRecoveryCodeDialog(OffThreadAccept, _VaultDialog):
                       + (OLD_CODE if had else ""))
         note.setWordWrap(True)
         note.setObjectName("meta")
-        self.edit = _password_edit("Current passphrase")
+        self.edit = password_edit("Current passphrase")
         self.edit.setAccessibleName("Current passphrase")
         self.edit.setVisible(_needs_current(vault))
         for widget in (intro_label, note, self.edit):

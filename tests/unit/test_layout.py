@@ -239,3 +239,29 @@ def test_the_lab_is_not_installed():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     packages = config["tool"]["setuptools"]["packages"]
     assert not [p for p in packages if p.split(".")[0] == "lab" or ".training" in p]
+
+
+def private_imports(files: list[Path]) -> list[str]:
+    """``path: module.name`` for every ``_``-prefixed name imported from another module:
+    a private name is a module's own business (#20; dunders such as ``__version__``
+    are public)."""
+    found = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                found += [f"{path}: {node.module or '.'}.{a.name}" for a in node.names
+                          if a.name.startswith("_") and not a.name.startswith("__")]
+    return found
+
+
+def test_nothing_imports_a_private_name_across_modules():
+    files = [*sorted(modules(PRODUCT).values()), *sorted((ROOT / "lab").rglob("*.py"))]
+    assert private_imports(files) == []
+
+
+def test_the_private_name_check_finds_a_planted_import(tmp_path):
+    pkg = _tree(tmp_path / "pkg", {
+        "ok.py": "from . import __version__\nfrom .db import Vault\nimport _thread\n",
+        "bad.py": "def f():\n    from .db import Vault, _unlock\n",
+    })
+    assert private_imports(sorted(pkg.rglob("*.py"))) == [f"{pkg / 'bad.py'}: db._unlock"]
