@@ -136,7 +136,7 @@ def relaunch(window: QWidget, instance: SingleInstance, reason: str) -> None:
 
     After ``exec`` nothing of this process's memory exists any more: not the
     Python objects, not Qt's copies of the text the window showed, not the model's
-    KV cache, not freed heap blocks (measured in tests/desktop/test_lock_memory.py).
+    KV cache, not freed heap blocks (measured in tests/e2e/desktop/test_lock_memory.py).
     The new process shows the locked window where this one was. Only the lock's
     reason and the window's geometry are passed on (they hold no document data).
     """

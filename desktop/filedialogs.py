@@ -5,7 +5,7 @@ last visited folder to ``QtProject.conf`` in the user's config folder when it is
 destroyed, and native GTK dialogs add picks to ``recently-used.xbel``. So: Qt's own
 dialog (never the native one), no history, and before it goes away it is pointed
 back at the home folder with an empty history, so what it saves names nothing the
-person chose. ``tests/desktop/test_privacy.py`` checks this with a canary name.
+person chose. ``tests/e2e/desktop/test_privacy.py`` checks this with a canary name.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@
     python -m lab.sroie           SROIE's test split as an evaluation set
     python -m lab.synth           synthetic documents for the router
 
-Not installed and never imported by the product (``tests/test_layout.py``): the app
+Not installed and never imported by the product (``tests/unit/test_layout.py``): the app
 only applies the weight files written here. Needs the ``[lab]`` extra (scikit-learn,
 OpenCC).
 """

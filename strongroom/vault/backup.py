@@ -316,7 +316,7 @@ def hot_journal(db_path: Path) -> bool:
     ``hasHotJournal`` decides). A transaction killed before it wrote to the database
     leaves a *cold* journal (header still zero): SQLite ignores it, and opening
     the vault does not remove it (only the next write does), so it must not stop
-    a restore. Found by the kill tests (tests/vault/test_vault_crash.py)."""
+    a restore. Found by the kill tests (tests/e2e/vault/test_vault_crash.py)."""
     try:
         with open(db_path.with_name(db_path.name + "-journal"), "rb") as f:
             return f.read(1) not in (b"", b"\x00")

@@ -3,7 +3,7 @@
 Code that writes the vault calls ``crash.point("name")`` between steps whose order
 matters: inside a document's transaction, between the steps of the key-file
 writer, a backup, a migration and a compaction. In the app it does nothing. The
-kill tests (``tests/vault/test_vault_crash.py``, ``test_vault_rewrap_kill.py``)
+kill tests (``tests/e2e/vault/test_vault_crash.py``, ``test_vault_rewrap_kill.py``)
 replace it, in a child process only, with a function that SIGKILLs the process at
 one named point (or a measured step after it), then check that the vault is whole.
 

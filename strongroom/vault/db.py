@@ -12,7 +12,7 @@ Rules this module keeps (each one guards people's documents):
   proves the key by reading ``sqlite_master``.
 - Journal mode: write-ahead log (WAL), since #20; vaults of earlier releases
   (DELETE) are switched when they are opened, after their checks. The evidence
-  (tests/vault/test_vault_journal_mode.py: a real SQLCipher file, a SIGKILLed
+  (tests/e2e/vault/test_vault_journal_mode.py: a real SQLCipher file, a SIGKILLed
   writer, the side file then lost): with the rollback journal, ``vault.db`` holds
   half a transaction whenever its hot journal is lost (a page-cache spill before
   COMMIT, or a kill inside COMMIT's writes; 9-11 of 12 random kills) and every

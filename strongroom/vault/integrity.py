@@ -1,7 +1,7 @@
 """A damaged vault is refused in words, and nothing is changed (issue 13).
 
 What SQLite does on its own (SQLCipher 4.19 on SQLite 3.53, measured by
-``tests/vault/test_vault_corrupted.py``), and why these checks exist:
+``tests/e2e/vault/test_vault_corrupted.py``), and why these checks exist:
 
 - ``vault.db-journal``: any journal whose first byte is not zero is "hot" and is
   played back at the first read, *whatever the key*, then deleted. A garbage

@@ -386,7 +386,7 @@ def write_envelope(path: Path, envelope: Envelope) -> None:
 
     A crash leaves either the old file or the new one, never half of one: losing
     this file means losing every document in the vault. ``crash.point`` names each point
-    a crash can fall between (the kill test in tests/vault stops the writer at
+    a crash can fall between (the kill test in tests/e2e/vault stops the writer at
     every one of them). A temp file left by such a crash is removed by the next write.
     """
     data = json.dumps(envelope.to_json(), indent=2, sort_keys=True).encode("utf-8") + b"\n"

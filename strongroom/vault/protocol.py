@@ -2,7 +2,7 @@
 vault, as one typed interface (#20).
 
 ``db.Vault`` satisfies it (checked by mypy below); so must a test's stand-in (the
-window's tests' ``FakeVault``: ``tests/vault/test_vault_protocol.py`` shows how to
+window's tests' ``FakeVault``: ``tests/unit/vault/test_vault_protocol.py`` shows how to
 check one). Finding, creating and opening a vault are not here: they are
 ``db.Vault``'s class methods and ``unlock``'s policy, called before there is an
 open vault to pass around.

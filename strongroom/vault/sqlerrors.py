@@ -8,7 +8,7 @@ like a failing disk, and the errno is not passed up to Python. So an I/O error
 is called a full disk only when the folder shows it: little free space, or
 ``vault.db`` near the file size limit. Either way the transaction was rolled back
 (at once, or from the journal at the next open): what was committed before is
-still there, which the kill tests check (tests/vault/test_vault_crash.py).
+still there, which the kill tests check (tests/e2e/vault/test_vault_crash.py).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ Now (``strongroom.vault.creating``) a kill anywhere leaves either a whole vault 
 an unfinished creation that is recognised, said in words, and cleared by the next
 creation: it never held a document.
 
-Each kill is a real SIGKILL of a child process (``crash_support.run_child``): at
+Each kill is a real SIGKILL of a child process (``tests.helpers.crash.run_child``): at
 every named point of the creation, and at random moments measured from the start.
 """
 
