@@ -6,7 +6,7 @@ vault's copy of the key, unloads the model (its KV cache encodes the last
 documents), drops every model row and widget text, and lets Python and the C
 allocator give the freed memory back. What can still linger is freed-but-not-
 reused heap memory; ``tests/e2e/desktop/test_lock_memory.py`` measures it by scanning
-a real window process for canaries before and after a lock (ARCHITECTURE.md has
+a real window process for canaries before and after a lock (docs/MEASUREMENTS.md has
 the figure). A worker process would not help with that: the window itself shows
 the text, so the window's process would still have held it.
 

@@ -17,7 +17,7 @@ states read-out (``train_readout``). Needs scikit-learn.
 Measured once (session 5, 626 dev receipts, top 10, ~3 s a receipt to read): the
 likelihoods cost the plain ranker merchant 0.871 → 0.810 and moved the address by
 one receipt; beside the states they changed merchant 0.882 → 0.880 and the address
-0.853 → 0.854. Not kept: the app does not read them (ARCHITECTURE.md).
+0.853 → 0.854. Not kept: the app does not read them (docs/MEASUREMENTS.md).
 """
 
 from __future__ import annotations

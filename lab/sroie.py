@@ -10,7 +10,7 @@ holds the OCR boxes (``words`` with ``bboxes``) in no reliable order and the gol
 centre, a box joins the current line when its centre lies within half a line
 height of the line's, and a line's boxes are read left to right. Output lines
 have the dev set's shape, ``{"id", "doc_type", "text", "gold"}``, gold as printed.
-Nothing from it is shipped; the figures go in ARCHITECTURE.md.
+Nothing from it is shipped; the figures go in docs/MEASUREMENTS.md.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "routing.jsonl"
 DEV = ROOT.parent / "shared" / "data" / "dev" / "receipts.jsonl"
 
-#: Measured (ARCHITECTURE.md): word pairs, character trigrams and the shape figures
+#: Measured (docs/MEASUREMENTS.md): word pairs, character trigrams and the shape figures
 #: did not help once there were 600 documents per cell; the model's label scores hurt.
 GROUPS = ("words", "cjk")
 BUCKETS = 8192  # 4096 collided: dev receipts 604-625/626 over three seeds, 8192: 622-626

@@ -39,7 +39,7 @@ from .schema import DocSchema
 VERIFIED, GROUNDED, NEEDS_REVIEW = "verified", "grounded", "needs_review"
 #: Below this confidence (the ranker's probability that its pick is the answer)
 #: a field needs review. On store-disjoint folds of the dev receipts, picks under it
-#: were right far less often than the others (ARCHITECTURE.md).
+#: were right far less often than the others (docs/MEASUREMENTS.md).
 LOW_CONFIDENCE = 0.5
 CENT = Decimal("0.01")
 #: Rounding to 5 cents, as till receipts print it.

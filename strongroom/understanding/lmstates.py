@@ -7,7 +7,7 @@ at its last token (which has read everything above it). A candidate span of line
 lines, the state at its end, and the mean of the line after it — "this run of
 lines is an address, and it ends here" is then learned from the states instead of
 hand-listed. ``Stack`` turns such a vector into one number, the ``lm`` feature
-the ranker weighs beside its own (issue 12; figures in ARCHITECTURE.md).
+the ranker weighs beside its own (issue 12; figures in docs/MEASUREMENTS.md).
 """
 
 from __future__ import annotations

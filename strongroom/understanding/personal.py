@@ -17,7 +17,7 @@ adapts on the user's machine, in two ways that each need only a few labels:
 
 Both are recomputed from the labels, never stored beside them: the features are
 recomputed from the document text already in the vault. Fitting is numpy only,
-milliseconds for hundreds of labels (measured in ARCHITECTURE.md), so it runs
+milliseconds for hundreds of labels (measured in docs/MEASUREMENTS.md), so it runs
 whenever a label is added.
 """
 
@@ -38,7 +38,7 @@ from .schema import FieldSpec, schema
 #: Kinds whose values recur from one document to the next (a shop's name, an
 #: account number), so a remembered value is evidence; dates and amounts are not.
 REMEMBERED_KINDS = frozenset({"name", "address", "labelled", "number"})
-L2 = 3.0  # pull of the delta towards zero; chosen on the dev set (ARCHITECTURE.md)
+L2 = 3.0  # pull of the delta towards zero; chosen on the dev set (docs/MEASUREMENTS.md)
 STEPS = 300
 
 

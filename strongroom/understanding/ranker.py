@@ -259,7 +259,7 @@ def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context
 #: candidate) the field is left empty. Measured on store-disjoint folds of the dev
 #: receipts with each receipt's address lines torn off: at 0.05 the ranker says
 #: none for 553 of 586 such receipts, while on the intact ones it loses 6 right
-#: addresses of 489 and empties 22 wrong ones (ARCHITECTURE.md). The ranker that
+#: addresses of 489 and empties 22 wrong ones (docs/MEASUREMENTS.md). The ranker that
 #: reads the model's states puts lower probabilities on right answers: at 0.05 it
 #: would lose 21 of 522, at 0.005 it loses 1 (and says none for 483 of 586 torn).
 NONE_BELOW = {"merchant_address": 0.05}
@@ -282,7 +282,7 @@ def _logit(p: float) -> float:
 def confidence(scores: list[float], best: int, temperature: float = 1.0) -> float:
     """The softmax of the linear scores over one field's candidates, divided by the
     field's temperature, at the pick: how sure the ranker is, as a probability
-    (temperatures fitted on store-disjoint folds; ARCHITECTURE.md)."""
+    (temperatures fitted on store-disjoint folds; docs/MEASUREMENTS.md)."""
     top = max(scores)
     return round(1.0 / sum(math.exp((s - top) / temperature) for s in scores)
                  * math.exp((scores[best] - top) / temperature), 3)

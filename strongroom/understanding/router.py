@@ -6,7 +6,7 @@ receipt's fields were lost. The router is a multinomial logistic regression
 over what a document *says*: its words and its Chinese characters and
 character pairs, hashed into a fixed number of buckets (the weights hold
 numbers, never words). It needs no model: the model's label scores were
-measured as extra features and made real receipts worse (ARCHITECTURE.md).
+measured as extra features and made real receipts worse (docs/MEASUREMENTS.md).
 Weights are data (``resources/router/router.json``, checksummed), trained on
 synthetic documents by ``python -m lab.train_router``; applying them
 is a few hundred additions, no library.

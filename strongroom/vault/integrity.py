@@ -334,7 +334,7 @@ def _odd_size(size: int) -> str:
 def check_pages(conn: Any, db_path: Path) -> None:
     """Every page's HMAC (``cipher_integrity_check``), then SQLite's b-tree check
     (``quick_check``); before anything is written. Costs a read of the whole file
-    (figures in ARCHITECTURE.md).
+    (figures in docs/MEASUREMENTS.md).
 
     Inside a read transaction: ``cipher_integrity_check`` reads the file without
     taking a lock, and the transaction's SHARED lock keeps another process (a

@@ -6,7 +6,7 @@ name. This test counts the canary (UTF-8 and UTF-16, as Python and Qt hold text)
 in every readable mapping of the child's memory while a document is shown, then
 after Lock. Lock replaces the process with a fresh one (``app.relaunch``): the
 count after a lock must be zero. Before the relaunch was added, an in-process lock
-left 30 of 38 copies behind in freed heap memory (ARCHITECTURE.md).
+left 30 of 38 copies behind in freed heap memory (docs/MEASUREMENTS.md).
 """
 
 from __future__ import annotations
