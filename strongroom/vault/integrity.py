@@ -166,17 +166,9 @@ def _wal(db_path: Path) -> Iterator[Iterator[tuple[int, bytes]]]:
     log_path = db_path.with_name(db_path.name + "-wal")
     if log_path.is_symlink():
         raise Damaged(_message(_SIDE_FILE, db_path, side=log_path.name))
-    try:
-        f = open(log_path, "rb")  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        yield iter(())
-        return
-    except OSError as exc:
-        raise VaultError(f"{log_path.name} beside the vault in {log_path.parent} could not be "
-                         f"read ({exc.strerror or type(exc).__name__}). Check the folder's "
-                         "permissions; nothing was changed.") from None
-    with f:
-        yield _checked_frames(f, os.fstat(f.fileno()).st_size, db_path)
+    with _side_file(log_path) as f:
+        yield iter(()) if f is None else _checked_frames(f, os.fstat(f.fileno()).st_size,
+                                                         db_path)
 
 
 def _checked_frames(f: BinaryIO, size: int, db_path: Path) -> Iterator[tuple[int, bytes]]:
@@ -191,17 +183,25 @@ def _journal(db_path: Path) -> Iterator[Iterator[tuple[int, bytes]]]:
     """The page copies in ``db_path``'s journal that SQLite would play back (none
     without a journal); ``Damaged`` when reading them finds it is not a good one."""
     journal = db_path.with_name(db_path.name + "-journal")
+    with _side_file(journal) as f:
+        yield iter(()) if f is None else _journal_pages(f, os.fstat(f.fileno()).st_size,
+                                                        db_path)
+
+
+@contextmanager
+def _side_file(path: Path) -> Iterator[BinaryIO | None]:
+    """A journal or log beside the vault, open for reading; None when there is none."""
     try:
-        f = open(journal, "rb")  # noqa: SIM115 - closed below
+        f = open(path, "rb")  # noqa: SIM115 - closed below
     except FileNotFoundError:
-        yield iter(())
+        yield None
         return
     except OSError as exc:
-        raise VaultError(f"{journal.name} beside the vault in {journal.parent} could not be "
+        raise VaultError(f"{path.name} beside the vault in {path.parent} could not be "
                          f"read ({exc.strerror or type(exc).__name__}). Check the folder's "
                          "permissions; nothing was changed.") from None
     with f:
-        yield _journal_pages(f, os.fstat(f.fileno()).st_size, db_path)
+        yield f
 
 
 def _journal_pages(f: BinaryIO, size: int, db_path: Path) -> Iterator[tuple[int, bytes]]:
@@ -218,7 +218,7 @@ def _journal_pages(f: BinaryIO, size: int, db_path: Path) -> Iterator[tuple[int,
     first = f.read(_JOURNAL_HEADER.size)
     if not first:
         return
-    if first == bytes(len(first)) and _all_zero(f):
+    if first == bytes(len(first)) and wal.all_zero(f):
         # Nothing in it: SQLite leaves a journal whose first byte is zero alone, and a
         # crash or a file system's zero-filled blocks after a power cut can leave one
         # all zero. Before #20 its header (page size 0) was refused and blocked opening.
@@ -253,14 +253,6 @@ def _journal_pages(f: BinaryIO, size: int, db_path: Path) -> Iterator[tuple[int,
             yield pgno, image
             offset += record
         offset = -(-offset // sector) * sector
-
-
-def _all_zero(f: BinaryIO) -> bool:
-    f.seek(0)
-    while chunk := f.read(1 << 16):
-        if chunk.count(0) != len(chunk):
-            return False
-    return True
 
 
 def _valid_sector(sector: int) -> bool:

@@ -45,7 +45,7 @@ def frames(f: BinaryIO, size: int) -> Iterator[tuple[int, bytes]]:
     or all-zero file is an empty log (SQLite makes it empty; a power cut can zero
     it)."""
     head = f.read(_HEADER.size)
-    if not head or (head == bytes(len(head)) and _all_zero(f)):
+    if not head or (head == bytes(len(head)) and all_zero(f)):
         return
     if len(head) < _HEADER.size:
         raise NotOurs("cut short")
@@ -96,7 +96,8 @@ def checksum(data: bytes, s1: int, s2: int, big: int) -> tuple[int, int]:
     return s1, s2
 
 
-def _all_zero(f: BinaryIO) -> bool:
+def all_zero(f: BinaryIO) -> bool:
+    """Whether the whole file is zero bytes (SQLite treats such a journal or log as none)."""
     f.seek(0)
     while chunk := f.read(1 << 16):
         if chunk.count(0) != len(chunk):

@@ -193,3 +193,10 @@ def make_window(qtbot):  # type: ignore[no-untyped-def]
     for window in windows:
         window.close()
         assert window.processor._thread is None, "the worker thread outlived its window"
+
+
+@pytest.fixture(autouse=True)
+def desktop_env(monkeypatch: pytest.MonkeyPatch, cheap_argon2: None) -> None:
+    """Window tests (unit and e2e import it into their conftest): no passphrase in the
+    environment, cheap Argon2id; tests/conftest.py already keeps the keychain off."""
+    monkeypatch.delenv("STRONGROOM_PASSPHRASE", raising=False)

@@ -10,12 +10,4 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-
-from tests.helpers.desktop import docs, make_window  # noqa: E402, F401 - fixtures
-
-
-@pytest.fixture(autouse=True)
-def _desktop_env(monkeypatch: pytest.MonkeyPatch, cheap_argon2: None) -> None:
-    monkeypatch.delenv("STRONGROOM_PASSPHRASE", raising=False)
-
+from tests.helpers.desktop import desktop_env, docs, make_window  # noqa: E402, F401 - fixtures

@@ -4,19 +4,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from tests.unit.measure.test_evaluate import MAPLE, ROWS
+from tests.unit.measure import test_evaluate
 
-
-@pytest.fixture
-def dataset(tmp_path: Path) -> Path:
-    (tmp_path / "c.txt").write_text(MAPLE, encoding="utf-8")
-    path = tmp_path / "set.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in ROWS), encoding="utf-8")
-    return path
+dataset = test_evaluate.dataset  # the same made-up set, as a fixture here too
 
 
 def test_crossval_refits_the_ranker_per_fold(dataset, capsys):
