@@ -55,10 +55,11 @@ from .bridge import JobBridge
 from .detail import DetailPane, field_label
 from .dropzone import DropZone, local_paths
 from .errors import error_text, show_error
-from .lock import IdleWatcher, LockedPage, auto_lock_minutes, release_memory, reopen_vault
+from .lock import IdleWatcher, LockedPage, auto_lock_minutes, release_memory
 from .models import NAME, STATUS, DocumentListModel, Entry
 from .ops import VaultOp
 from .screenlock import ScreenLockWatcher
+from .unlocking import open_vault
 
 log = logging.getLogger("strongroom.desktop")
 
@@ -614,7 +615,7 @@ class MainWindow(QMainWindow):
         if not self.locked or self._closed:
             return
         try:
-            vault = reopen_vault(self.data_dir, self)
+            vault = open_vault(self.data_dir, self, after_lock=True)
         except UserError as exc:
             show_error(self, exc)
             return
