@@ -21,7 +21,6 @@ from typing import Any
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMenu, QMessageBox, QWidget
 
-from .ops import OffThreadAccept
 from .recovery import RecoveryCodeDialog
 from .unlock import MIN_LENGTH, VaultDialog, password_edit
 
@@ -73,7 +72,7 @@ def inform(parent: QWidget, title: str, text: str, info: str = "") -> None:
 
 
 # -- change or set the passphrase ---------------------------------------------------
-class ChangePassphraseDialog(OffThreadAccept, VaultDialog):
+class ChangePassphraseDialog(VaultDialog):
     """Current (when needed), new and repeated passphrase; ``vault.change_passphrase``."""
 
     def __init__(self, vault: Any, parent: QWidget | None = None) -> None:
@@ -159,7 +158,7 @@ def change_passphrase(window: Any) -> None:
 
 
 # -- a new recovery code ---------------------------------------------------------------
-class NewRecoveryCodeDialog(OffThreadAccept, VaultDialog):
+class NewRecoveryCodeDialog(VaultDialog):
     """Explains what a new code does; asks for the current passphrase when needed;
     ``value`` is the new code."""
 

@@ -24,8 +24,10 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def click_ok(qtbot, dialog: QDialog) -> None:
+    """Click OK and wait for the off-thread work (Argon2id) to come back."""
     button = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.wait_until(lambda: not dialog.busy, timeout=10_000)
 
 
 def test_wrong_then_right_passphrase(qtbot, tmp_path: Path) -> None:
