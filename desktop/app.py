@@ -6,7 +6,6 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
@@ -15,6 +14,7 @@ from strongroom import netguard
 from strongroom.errors import UserError
 from strongroom.jobs import Understand
 from strongroom.paths import loose_message, make_private
+from strongroom.vault.protocol import OpenVault
 from strongroom.vault.unlock import ENV_PASSPHRASE  # defined once (#20)
 
 from . import theme
@@ -41,7 +41,7 @@ def application(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
-def unlock_vault(data_dir: Path) -> Any:
+def unlock_vault(data_dir: Path) -> OpenVault | None:
     """The open vault, or ``None`` if the person cancelled (nothing was touched).
 
     An existing vault opens through the one unlock policy (``unlocking.open_vault``);

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from strongroom.vault.protocol import OpenVault
+
 from .unlock import CreatePassphraseDialog, VaultDialog
 
 
@@ -78,7 +80,8 @@ class RecoveryCodeDialog(QDialog):
             super().accept()
 
 
-def show_code_once(vault: Any, parent: QWidget | None = None, *, new_vault: bool = True) -> None:
+def show_code_once(vault: OpenVault, parent: QWidget | None = None, *,
+                   new_vault: bool = True) -> None:
     """Show the fresh vault's recovery code, then let the vault object forget it."""
     code = vault.take_recovery_code()
     if code is None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from strongroom.errors import UserError
+from strongroom.errors import UserError, VaultError
 from strongroom.jobs import Processor, Understand
 from strongroom.vault.protocol import OpenVault
 
@@ -61,6 +61,14 @@ class Session(QObject):
                                    on_event=self.bridge.emit_event)
         self.locked = False
         self.attached.emit(vault)
+
+    def require_vault(self) -> OpenVault:
+        """The vault (closed after a lock: its own errors say so); ``VaultError`` in a
+        window that started locked and was not unlocked yet (the views' actions that
+        use it are disabled then, so a person never sees this)."""
+        if self.vault is None:
+            raise VaultError("The vault is locked. Unlock it first.")
+        return self.vault
 
     def learn(self) -> None:
         """Hand the vault's labels to the understander (when it can learn).

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QWidget
 
@@ -26,6 +27,9 @@ from strongroom.vault.unlock import ENV_PASSPHRASE, Prompt, unlock
 from .recovery import NewPassphraseDialog, RecoveryUnlockDialog
 from .unlock import USE_RECOVERY, PassphraseDialog
 
+if TYPE_CHECKING:  # what the policy's openers hand back
+    from strongroom.vault import Vault
+
 
 class DialogAsk:
     """``ask`` for the policy: one dialog per question, ``parent`` above them."""
@@ -34,12 +38,13 @@ class DialogAsk:
         self.parent = parent
         self.chose_recovery = False  # "Use Recovery Code…": that dialog says no reason
 
-    def __call__(self, prompt: Prompt) -> OpenVault | None:
+    def __call__(self, prompt: Prompt) -> Vault | None:
+        """The vault ``prompt.open`` opened (the policy's ``Ask``), ``None`` to go on."""
         if prompt.method == keys.PASSPHRASE:
             return self.passphrase(prompt)
         return self.recovery_code(prompt)
 
-    def passphrase(self, prompt: Prompt) -> OpenVault | None:
+    def passphrase(self, prompt: Prompt) -> Vault | None:
         dialog = PassphraseDialog(prompt.open, self.parent)
         try:
             result = dialog.exec()
@@ -48,22 +53,22 @@ class DialogAsk:
                 return None  # the policy goes on to the recovery code
             if result != QDialog.DialogCode.Accepted:
                 raise Cancelled("unlocking was cancelled")
-            vault: OpenVault = dialog.vault
+            vault: Vault = dialog.vault
             return vault
         finally:
             dialog.deleteLater()
 
-    def recovery_code(self, prompt: Prompt) -> OpenVault:
+    def recovery_code(self, prompt: Prompt) -> Vault:
         reason = "" if self.chose_recovery else prompt.reason
         dialog = RecoveryUnlockDialog(prompt.open, reason, self.parent)
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 raise Cancelled("unlocking was cancelled")
-            vault: OpenVault = dialog.vault
+            vault: Vault = dialog.vault
         finally:
             dialog.deleteLater()
 
-        def set_passphrase(passphrase: str) -> OpenVault:
+        def set_passphrase(passphrase: str) -> Vault:
             vault.change_passphrase(passphrase)
             return vault
 

@@ -88,12 +88,14 @@ class MainWindow(QMainWindow):
     the views and shows what the session does.
     """
 
-    def __init__(self, vault: Any, understand: Understand,
+    def __init__(self, vault: OpenVault | None, understand: Understand,
                  parent: QWidget | None = None, *, data_dir: Path | None = None,
                  locked_reason: str = "") -> None:
         super().__init__(parent)
-        self.session = Session(understand,
-                               Path(data_dir if data_dir is not None else vault.path), self)
+        if data_dir is None:
+            assert vault is not None, "a window that starts locked needs data_dir"
+            data_dir = vault.path
+        self.session = Session(understand, Path(data_dir), self)
         self.session.attached.connect(self._show_attached)
         self.session.jobs_did_change.connect(self._jobs_did_change)
         self.relaunch: Callable[[str], None] | None = None
@@ -122,7 +124,7 @@ class MainWindow(QMainWindow):
 
     # -- the session's state, as the views and the tests read it ----------------
     @property
-    def vault(self) -> Any:
+    def vault(self) -> OpenVault | None:
         return self.session.vault
 
     @property
@@ -321,7 +323,7 @@ class MainWindow(QMainWindow):
     def add_paths(self, paths: Iterable[Path]) -> None:
         """Queue files and folders; the work happens on the processor's thread."""
         paths = list(paths)
-        if not paths or self.locked:
+        if not paths or self.locked or self.processor is None:
             return
         self.processor.submit(paths)  # folders are walked on the worker thread
 
@@ -374,7 +376,7 @@ class MainWindow(QMainWindow):
         if entry is None or entry.doc_type:
             return
         try:
-            stored = self.vault.get(doc_id)
+            stored = self.session.require_vault().get(doc_id)
         except UserError:
             return
         self.model.set_document_info(doc_id, stored.doc_type, stored.doc_date or "")
@@ -389,8 +391,9 @@ class MainWindow(QMainWindow):
         self._search_timer.stop()
         query, review = self.search_box.text(), self.review_filter.isChecked()
         try:
-            rows = (self.vault.search(query, needs_review=review) if query.strip() or review
-                    else self.vault.list_documents())
+            vault = self.session.require_vault()
+            rows = (vault.search(query, needs_review=review) if query.strip() or review
+                    else vault.list_documents())
         except UserError as exc:
             self.statusBar().showMessage(error_text(exc), 5000)
             return
@@ -426,7 +429,7 @@ class MainWindow(QMainWindow):
             if shown is not None and shown.id == entry.doc_id:
                 return  # keep the person's field selection and scroll position
             try:
-                self.detail.show_document(self.vault.get(entry.doc_id))
+                self.detail.show_document(self.session.require_vault().get(entry.doc_id))
             except UserError as exc:
                 self.detail.show_message(entry.name, "This document could not be opened",
                                          error_text(exc), failed=True)
@@ -448,16 +451,18 @@ class MainWindow(QMainWindow):
 
     # -- review ----------------------------------------------------------------
     def confirm_field(self, doc_id: int, name: str) -> None:
-        self._review(doc_id, name, lambda: self.vault.confirm_field(doc_id, name))
+        self._review(doc_id, name,
+                     lambda: self.session.require_vault().confirm_field(doc_id, name))
 
     def correct_field(self, doc_id: int, name: str, start: int, end: int) -> None:
-        self._review(doc_id, name, lambda: self.vault.correct_field(doc_id, name, start, end))
+        self._review(doc_id, name, lambda: self.session.require_vault().correct_field(
+            doc_id, name, start, end))
 
     def _review(self, doc_id: int, name: str, change: Callable[[], object]) -> None:
         """Store the person's word on a field, show it, and let the chooser learn."""
         try:
             change()
-            doc = self.vault.get(doc_id)
+            doc = self.session.require_vault().get(doc_id)
         except UserError as exc:
             self.statusBar().showMessage(error_text(exc), 8000)
             return
@@ -500,9 +505,11 @@ class MainWindow(QMainWindow):
             targets = [entry.job_id]
         else:
             targets = self.model.running_job_ids()
+        processor = self.processor
         for job_id in targets:
             with contextlib.suppress(KeyError):  # finished in the meantime
-                self.processor.cancel(job_id)
+                if processor is not None:
+                    processor.cancel(job_id)
         if targets:
             self.statusBar().showMessage("Cancelling…", 3000)
 
@@ -519,7 +526,7 @@ class MainWindow(QMainWindow):
         if not self.confirm_delete(entry.name):
             return
         try:
-            self.vault.delete(entry.doc_id)
+            self.session.require_vault().delete(entry.doc_id)
         except UserError as exc:
             show_error(self, exc)
             return
@@ -532,7 +539,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 f"Vault compacted: {sizes[0] / 1e6:.1f} MB → {sizes[1] / 1e6:.1f} MB.", 5000)
 
-        VaultOp(parent=self, op=self.vault.compact, success=compacted) \
+        VaultOp(parent=self, op=self.session.require_vault().compact, success=compacted) \
             .with_progress("Compacting the vault…").run_in_background()
 
     def confirm_delete(self, name: str) -> bool:
@@ -576,7 +583,11 @@ class MainWindow(QMainWindow):
         self._show_locked(reason)
         release_memory()
         if self.relaunch is not None:
-            QTimer.singleShot(0, lambda: self.relaunch and self.relaunch(reason))
+            QTimer.singleShot(0, lambda: self._relaunch(reason))
+
+    def _relaunch(self, reason: str) -> None:
+        if self.relaunch is not None:  # read again: app.run may have replaced it
+            self.relaunch(reason)
 
     def _show_locked(self, reason: str) -> None:
         self.idle.stop()
