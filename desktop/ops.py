@@ -5,6 +5,10 @@
 
 Why: compacting or backing up a large vault, and every Argon2id derivation (a
 second or more, on purpose), would freeze the window if run on the GUI thread.
+It is the window's one helper for such work (#20): the key dialogs
+(``unlock.VaultDialog`` and its kind: unlock, create, recovery code, change the
+passphrase, a backup's secret) run their check through it under their own modal loop,
+and the job queue's events come through ``bridge.JobBridge``.
 
 - ``op`` runs on its own thread and never touches widgets (they belong to the GUI
   thread). Its outcome comes back through a queued signal, so ``success`` and
