@@ -9,7 +9,7 @@ from strongroom.resources import path as resource_path
 
 
 def about_text() -> str:
-    threat_model = resource_path("threat_model.md").read_text(encoding="utf-8")
+    threat_model: str = resource_path("threat_model.md").read_text(encoding="utf-8")
     return (
         f"**Strongroom {__version__}**\n\n"
         "A private assistant for your documents. A small language model (Google's Gemma 3 "

@@ -6,23 +6,23 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from strongroom import netguard
-from strongroom.errors import KeyUnavailable, UserError, WrongKey
+from strongroom.errors import UserError
 from strongroom.jobs import Understand
 from strongroom.paths import loose_message, make_private
+from strongroom.vault.protocol import OpenVault
 from strongroom.vault.unlock import ENV_PASSPHRASE  # defined once (#20)
 
 from . import theme
-from .errors import error_text, show_error
+from .errors import show_error
 from .instance import SingleInstance
-from .lock import ask_passphrase
-from .recovery import show_code_once, unlock_with_code
+from .recovery import show_code_once
 from .unlock import CreatePassphraseDialog
+from .unlocking import open_vault
 from .window import MainWindow
 
 #: Set by a lock for the fresh process that replaces the locked one (see ``relaunch``).
@@ -41,29 +41,18 @@ def application(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
-def unlock_vault(data_dir: Path) -> Any:
+def unlock_vault(data_dir: Path) -> OpenVault | None:
     """The open vault, or ``None`` if the person cancelled (nothing was touched).
 
-    Raises ``UserError`` when the vault cannot be opened for another reason.
+    An existing vault opens through the one unlock policy (``unlocking.open_vault``);
+    with none yet, one is created. Raises ``UserError`` when the vault cannot be
+    opened for another reason.
     """
     from strongroom.vault import Vault
 
+    if Vault.unlock_methods(data_dir):
+        return open_vault(data_dir)
     env = os.environ.get(ENV_PASSPHRASE) or None
-    method = Vault.unlock_method(data_dir)
-    if method == "passphrase":
-        if env is not None:
-            return Vault.open(data_dir, passphrase=env)
-        return ask_passphrase(data_dir)
-    if method is not None:
-        try:
-            return Vault.open(data_dir, passphrase=env)
-        except (KeyUnavailable, WrongKey) as exc:  # keychain entry lost: the other locks
-            methods = Vault.unlock_methods(data_dir)
-            if "passphrase" in methods:
-                return ask_passphrase(data_dir)
-            if "recovery" in methods:
-                return unlock_with_code(data_dir, error_text(exc))
-            raise
     usable, reason = Vault.keychain_usable()
     if usable or env is not None:
         vault = Vault.create(data_dir, passphrase=None if usable else env)

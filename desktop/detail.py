@@ -392,8 +392,8 @@ class DetailPane(QStackedWidget):
 
     def _field_selected(self) -> None:
         rows = self.fields_table.selectionModel().selectedRows()
-        name = (self.fields_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
-                if rows else None)
+        item = self.fields_table.item(rows[0].row(), 0) if rows else None
+        name = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         if name is not None:
             self._clear_selection(self.list_table)
         self._show_field(name)

@@ -72,7 +72,9 @@ class DropZone(QFrame):
         self.title.setText("Drop more documents or folders anywhere in this window"
                            if compact else "Drop documents or folders here")
         self.setMaximumHeight(40 if compact else 16777215)
-        self.layout().setContentsMargins(*((12, 4, 12, 4) if compact else (16, 12, 16, 12)))
+        layout = self.layout()
+        if layout is not None:
+            layout.setContentsMargins(*((12, 4, 12, 4) if compact else (16, 12, 16, 12)))
         self.setProperty("compact", compact)
         for widget in (self, self.title):  # descendant selectors need both re-polished
             widget.style().unpolish(widget)

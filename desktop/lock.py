@@ -13,7 +13,7 @@ the text, so the window's process would still have held it.
 Unlocking always asks for a secret when the vault has one: after a lock, a vault
 that the keychain opened at start asks for its passphrase. A keychain-only vault
 reopens from the keychain (anyone at this computer account could do that), and
-the locked page says so.
+the locked page says so. ``unlocking.open_vault(after_lock=True)`` does the asking.
 """
 
 from __future__ import annotations
@@ -24,18 +24,11 @@ import ctypes.util
 import gc
 import os
 import sys
-from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
-
-from strongroom.errors import KeyUnavailable, WrongKey
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from . import theme
-from .errors import error_text
-from .recovery import unlock_with_code
-from .unlock import USE_RECOVERY, PassphraseDialog
 
 #: Minutes without keyboard or mouse input before the window locks; 0 turns it off.
 ENV_AUTO_LOCK = "STRONGROOM_AUTO_LOCK_MINUTES"
@@ -139,37 +132,6 @@ class LockedPage(QWidget):
         self.reason.setText(reason)
         self.note.setText(note)
         self.note.setVisible(bool(note))
-
-
-def reopen_vault(data_dir: Path, parent: QWidget | None = None) -> Any:
-    """Unlock again after a lock: the open vault, or ``None`` if the person cancelled.
-
-    A vault with a passphrase is asked for it, even if the keychain also holds its
-    key (a lock that a click undoes would not be a lock). Raises ``UserError``
-    when the vault cannot be opened for another reason.
-    """
-    from strongroom.vault import Vault
-
-    methods = Vault.unlock_methods(data_dir)
-    if "passphrase" in methods:
-        return ask_passphrase(data_dir, parent)
-    try:
-        return Vault.open(data_dir)
-    except (KeyUnavailable, WrongKey) as exc:  # the keychain entry went away meanwhile
-        if "recovery" in methods:
-            return unlock_with_code(data_dir, error_text(exc), parent)
-        raise
-
-
-def ask_passphrase(data_dir: Path, parent: QWidget | None = None) -> Any:
-    """The passphrase dialog (with its way to the recovery code); ``None`` if cancelled."""
-    from strongroom.vault import Vault
-
-    dialog = PassphraseDialog(lambda p: Vault.open(data_dir, passphrase=p), parent)
-    result = dialog.exec()
-    if result == USE_RECOVERY:
-        return unlock_with_code(data_dir, parent=parent)
-    return dialog.vault if result == QDialog.DialogCode.Accepted else None
 
 
 def release_memory() -> None:

@@ -5,6 +5,10 @@
 
 Why: compacting or backing up a large vault, and every Argon2id derivation (a
 second or more, on purpose), would freeze the window if run on the GUI thread.
+It is the window's one helper for such work (#20): the key dialogs
+(``unlock.VaultDialog`` and its kind: unlock, create, recovery code, change the
+passphrase, a backup's secret) run their check through it under their own modal loop,
+and the job queue's events come through ``bridge.JobBridge``.
 
 - ``op`` runs on its own thread and never touches widgets (they belong to the GUI
   thread). Its outcome comes back through a queued signal, so ``success`` and
@@ -34,21 +38,11 @@ from typing import Any, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QProgressBar,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QProgressBar, QWidget
 
 from strongroom.errors import UserError
 
-from .errors import error_text, show_error
-from .unlock import fit_height
+from .errors import show_error
 
 log = logging.getLogger("strongroom.desktop")
 
@@ -208,84 +202,3 @@ class BusyIndicator(QWidget):
             if shiboken6.isValid(action):
                 action.setEnabled(True)
         self._disabled = []
-
-
-class OffThreadAccept:
-    """Mixin, first among the bases of an ``unlock.VaultDialog`` subclass: OK runs
-    the dialog's work as a ``VaultOp``, so the window behind keeps painting and
-    working (``VaultDialog`` itself waits in a nested event loop: fine at start-up,
-    when there is no window yet). The dialog shows a busy bar and cannot be closed
-    until the work is done; a failure is shown in the dialog for another try.
-
-    ``work()`` returns what to run (by default ``opener(passphrase())``) or ``None``
-    after saying why not; the outcome is ``self.value``.
-    """
-
-    busy_text = "Working…"
-    value: Any = None
-    busy = False
-    _busy_row: QWidget | None = None
-
-    def work(self) -> Callable[[], Any] | None:
-        secret = self.passphrase()  # type: ignore[attr-defined]
-        if secret is None:
-            return None
-        opener = self._opener  # type: ignore[attr-defined]
-        return lambda: opener(secret)
-
-    def accept(self) -> None:
-        if self.busy:
-            return
-        work = self.work()
-        if work is None:
-            return
-        self._set_busy(True)
-        VaultOp(parent=self, op=work, success=self._succeeded).failure(  # type: ignore[arg-type]
-            self._failed).with_progress(self.busy_text).run_in_background()
-
-    def reject(self) -> None:
-        if not self.busy:
-            QDialog.reject(self)  # type: ignore[arg-type]
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self.busy:
-            event.ignore()
-        else:
-            QDialog.closeEvent(self, event)  # type: ignore[arg-type]
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        QDialog.showEvent(self, event)  # type: ignore[arg-type]
-        fit_height(self)  # type: ignore[arg-type]
-
-    def _succeeded(self, value: Any) -> None:
-        self._set_busy(False)
-        self.value = value
-        QDialog.accept(self)  # type: ignore[arg-type]
-
-    def _failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        self.show_error(error_text(exc))  # type: ignore[attr-defined]
-        self._retry()  # type: ignore[attr-defined]
-
-    def _set_busy(self, on: bool) -> None:
-        dialog: Any = self
-        self.busy = on
-        if self._busy_row is None:
-            self._busy_row = QWidget()
-            row = QHBoxLayout(self._busy_row)
-            row.setContentsMargins(0, 0, 0, 0)
-            label = QLabel(self.busy_text)
-            label.setObjectName("meta")
-            bar = QProgressBar()
-            bar.setRange(0, 0)
-            bar.setTextVisible(False)
-            bar.setFixedHeight(10)
-            row.addWidget(label)
-            row.addWidget(bar, 1)
-            dialog.layout_.insertWidget(dialog.layout_.indexOf(dialog.buttons), self._busy_row)
-        self._busy_row.setVisible(on)
-        if on:
-            dialog.error_label.hide()
-        for widget in [*dialog.findChildren(QLineEdit), dialog.buttons]:
-            widget.setEnabled(not on)
-        fit_height(dialog)

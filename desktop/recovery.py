@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from strongroom.vault.protocol import OpenVault
+
 from .unlock import CreatePassphraseDialog, VaultDialog
 
 
@@ -78,7 +80,8 @@ class RecoveryCodeDialog(QDialog):
             super().accept()
 
 
-def show_code_once(vault: Any, parent: QWidget | None = None, *, new_vault: bool = True) -> None:
+def show_code_once(vault: OpenVault, parent: QWidget | None = None, *,
+                   new_vault: bool = True) -> None:
     """Show the fresh vault's recovery code, then let the vault object forget it."""
     code = vault.take_recovery_code()
     if code is None:
@@ -139,22 +142,3 @@ class NewPassphraseDialog(CreatePassphraseDialog):
                                   "passphrase to open it from now on; the recovery code keeps "
                                   "working too.")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Not Now")
-
-
-def unlock_with_code(data_dir: Any, reason: str = "", parent: QWidget | None = None) -> Any:
-    """The vault opened with its recovery code (and, if the person wants, a new
-    passphrase set), or ``None`` if cancelled."""
-    from strongroom.vault import Vault
-
-    dialog = RecoveryUnlockDialog(lambda code: Vault.open(data_dir, recovery_code=code),
-                                  reason, parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    vault = dialog.vault
-
-    def set_passphrase(passphrase: str) -> Any:
-        vault.change_passphrase(passphrase)
-        return vault
-
-    NewPassphraseDialog(set_passphrase, parent).exec()  # "Not Now" keeps the vault open
-    return vault

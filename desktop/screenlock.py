@@ -71,7 +71,8 @@ class ScreenLockWatcher(QObject):
             return
         for _service, path, interface in DBUS_SCREENSAVERS:
             # An empty service matches the signal from whichever name owns it.
-            if bus.connect("", path, interface, "ActiveChanged", self,
+            # PySide6 takes the slot's signature as a str (its stubs say bytes).
+            if bus.connect("", path, interface, "ActiveChanged", self,  # type: ignore[call-overload]
                            "1_active_changed(bool)"):
                 self.listening.append(f"{interface} at {path}")
 
@@ -82,7 +83,8 @@ class ScreenLockWatcher(QObject):
         app = QApplication.instance()
         anchor = QWidget()  # a hidden native window to receive session messages
         hwnd = int(anchor.winId())
-        if not ctypes.WinDLL("wtsapi32").WTSRegisterSessionNotification(hwnd, 0):
+        wtsapi = ctypes.WinDLL("wtsapi32")  # type: ignore[attr-defined,unused-ignore]
+        if not wtsapi.WTSRegisterSessionNotification(hwnd, 0):
             return
         watcher = self
 

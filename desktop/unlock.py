@@ -1,57 +1,37 @@
 """Unlocking the vault: ask for the passphrase, or choose one for a new vault.
 
 The key derivation (Argon2id) is slow on purpose, so each attempt runs off the GUI
-thread while the dialog shows "Unlocking…". A wrong passphrase is shown in the
+thread as an ``ops.VaultOp`` while the dialog shows a busy bar (its own modal loop
+keeps turning: at start there is no window yet, after a lock the window behind keeps
+painting). A wrong passphrase is shown in the
 dialog in the vault's own words and the person simply tries again; Cancel quits
 with nothing created or changed.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QEventLoop, Qt
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QVBoxLayout,
     QWidget,
 )
 
-from strongroom.errors import UserError
-
 from .errors import error_text
+from .ops import VaultOp
 
-T = TypeVar("T")
 MIN_LENGTH = 8
 #: ``PassphraseDialog.exec()`` result: the person chose "Use Recovery Code…".
 USE_RECOVERY = 2
-
-
-def call_off_thread(fn: Callable[[], T]) -> T:
-    """Run ``fn`` on a helper thread, keeping this thread's event loop turning."""
-    box: dict[str, Any] = {}
-    done = threading.Event()
-
-    def work() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:
-            box["error"] = exc
-        finally:
-            done.set()
-
-    threading.Thread(target=work, name="strongroom-unlock", daemon=True).start()
-    while not done.wait(0.02):
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents, 20)
-    if "error" in box:
-        raise box["error"]
-    return box["value"]  # type: ignore[no-any-return]
 
 
 def fit_height(dialog: QWidget) -> None:
@@ -77,15 +57,22 @@ def password_edit(placeholder: str) -> QLineEdit:
 class VaultDialog(QDialog):
     """Shared frame: explanation, fields, an error line, OK/Cancel.
 
-    ``self.vault`` holds the opened vault once the dialog is accepted.
+    OK runs the dialog's work (``work()``: by default ``opener(passphrase())``) as a
+    ``VaultOp``, off the GUI thread; meanwhile the dialog shows ``busy_text`` with a
+    busy bar and cannot be closed. A failure is shown in the dialog for another try
+    (``_retry``); on success ``self.value`` holds the outcome (``self.vault`` names
+    it for the dialogs that open a vault) and the dialog is accepted.
     """
 
     ok_text = "Unlock"
+    busy_text = "Unlocking…"
 
     def __init__(self, opener: Callable[[str], Any], parent: QWidget | None) -> None:
         super().__init__(parent)
         self._opener = opener
-        self.vault: Any = None
+        self.value: Any = None
+        self.busy = False
+        self._busy_row: QWidget | None = None
         self.setWindowTitle("Strongroom")
         self.setModal(True)
         self.layout_ = QVBoxLayout(self)
@@ -101,6 +88,11 @@ class VaultDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
+    @property
+    def vault(self) -> Any:
+        """The vault the dialog opened or created (``None`` until accepted)."""
+        return self.value
+
     def _finish_layout(self) -> None:
         self.layout_.addWidget(self.error_label)
         self.layout_.addWidget(self.buttons)
@@ -114,24 +106,72 @@ class VaultDialog(QDialog):
         """The passphrase to try, or ``None`` after showing why it cannot be used."""
         raise NotImplementedError
 
+    def work(self) -> Callable[[], Any] | None:
+        """What to run off the GUI thread, or ``None`` after saying why not."""
+        secret = self.passphrase()
+        if secret is None:
+            return None
+        opener = self._opener
+        return lambda: opener(secret)
+
     def accept(self) -> None:
-        passphrase = self.passphrase()
-        if passphrase is None:
+        if self.busy:
             return
-        self.show_error("Unlocking…")
-        self.setEnabled(False)
-        try:
-            self.vault = call_off_thread(lambda: self._opener(passphrase))
-        except UserError as exc:
-            self.show_error(error_text(exc))
-            self._retry()
+        work = self.work()
+        if work is None:
             return
-        finally:
-            self.setEnabled(True)
+        self._set_busy(True)
+        VaultOp(parent=self, op=work, success=self._succeeded).failure(
+            self._failed).with_progress(self.busy_text).run_in_background()
+
+    def reject(self) -> None:
+        if not self.busy:
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.busy:
+            event.ignore()
+        else:
+            super().closeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        fit_height(self)
+
+    def _succeeded(self, value: Any) -> None:
+        self._set_busy(False)
+        self.value = value
         super().accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.show_error(error_text(exc))
+        self._retry()
 
     def _retry(self) -> None:
         pass
+
+    def _set_busy(self, on: bool) -> None:
+        self.busy = on
+        if self._busy_row is None:
+            self._busy_row = QWidget()
+            row = QHBoxLayout(self._busy_row)
+            row.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(self.busy_text)
+            label.setObjectName("meta")
+            bar = QProgressBar()
+            bar.setRange(0, 0)
+            bar.setTextVisible(False)
+            bar.setFixedHeight(10)
+            row.addWidget(label)
+            row.addWidget(bar, 1)
+            self.layout_.insertWidget(self.layout_.indexOf(self.buttons), self._busy_row)
+        self._busy_row.setVisible(on)
+        if on:
+            self.error_label.hide()
+        for widget in [*self.findChildren(QLineEdit), self.buttons]:
+            widget.setEnabled(not on)
+        fit_height(self)
 
 
 class EnterPassphraseDialog(VaultDialog):

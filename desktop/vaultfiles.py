@@ -27,7 +27,7 @@ from strongroom.vault import backup
 
 from . import filedialogs
 from .errors import error_text, show_error
-from .ops import OffThreadAccept, VaultOp
+from .ops import VaultOp
 from .recovery import RecoveryUnlockDialog
 from .unlock import USE_RECOVERY, EnterPassphraseDialog
 
@@ -124,7 +124,7 @@ def back_up(window: Any) -> None:
 
 
 # -- restore ---------------------------------------------------------------------
-class BackupPassphraseDialog(OffThreadAccept, EnterPassphraseDialog):
+class BackupPassphraseDialog(EnterPassphraseDialog):
     """The backup's passphrase; ``opener(passphrase)`` checks the backup with it.
     "Use Recovery Code…" (``exec() == USE_RECOVERY``) when the backup has one."""
 
@@ -143,7 +143,7 @@ class BackupPassphraseDialog(OffThreadAccept, EnterPassphraseDialog):
         self._show()
 
 
-class BackupRecoveryDialog(OffThreadAccept, RecoveryUnlockDialog):
+class BackupRecoveryDialog(RecoveryUnlockDialog):
     """The backup's recovery code; ``opener(code)`` checks the backup with it."""
 
     ok_text = "Check Backup"

@@ -21,7 +21,8 @@ from typing import Any
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMenu, QMessageBox, QWidget
 
-from .ops import OffThreadAccept
+from strongroom.vault.protocol import OpenVault
+
 from .recovery import RecoveryCodeDialog
 from .unlock import MIN_LENGTH, VaultDialog, password_edit
 
@@ -53,16 +54,16 @@ def update_texts(window: Any) -> None:
         "Add a passphrase, so the vault also opens where its keychain entry is missing")
 
 
-def _has_passphrase(vault: Any) -> bool:
+def _has_passphrase(vault: OpenVault | None) -> bool:
     if vault is None:  # a window that started locked: the entry is disabled anyway
         return False
     try:
         return "passphrase" in vault.key_methods()
     except Exception:  # a closed or damaged key file: the action's own error says more
-        return vault.key_method == "passphrase"
+        return bool(vault.key_method == "passphrase")
 
 
-def _needs_current(vault: Any) -> bool:
+def _needs_current(vault: OpenVault) -> bool:
     return bool(vault.key_method == "passphrase")
 
 
@@ -73,10 +74,10 @@ def inform(parent: QWidget, title: str, text: str, info: str = "") -> None:
 
 
 # -- change or set the passphrase ---------------------------------------------------
-class ChangePassphraseDialog(OffThreadAccept, VaultDialog):
+class ChangePassphraseDialog(VaultDialog):
     """Current (when needed), new and repeated passphrase; ``vault.change_passphrase``."""
 
-    def __init__(self, vault: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, vault: OpenVault, parent: QWidget | None = None) -> None:
         super().__init__(lambda _: None, parent)
         self._vault = vault
         self.had_passphrase = _has_passphrase(vault)
@@ -159,14 +160,14 @@ def change_passphrase(window: Any) -> None:
 
 
 # -- a new recovery code ---------------------------------------------------------------
-class NewRecoveryCodeDialog(OffThreadAccept, VaultDialog):
+class NewRecoveryCodeDialog(VaultDialog):
     """Explains what a new code does; asks for the current passphrase when needed;
     ``value`` is the new code."""
 
     ok_text = "Make New Code"
     busy_text = "Making a new recovery code…"
 
-    def __init__(self, vault: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, vault: OpenVault, parent: QWidget | None = None) -> None:
         super().__init__(lambda _: None, parent)
         self._vault = vault
         self.setWindowTitle("Strongroom: new recovery code")

@@ -48,17 +48,19 @@ from strongroom import jobs, netguard
 from strongroom.errors import UserError
 from strongroom.jobs import JobEvent, Processor, Understand
 from strongroom.understanding.schema import schema_problems
+from strongroom.vault.protocol import OpenVault
 
 from . import filedialogs, ops, theme, vaultfiles, vaultkeys
 from .about import show_about
-from .bridge import JobBridge
 from .detail import DetailPane, field_label
 from .dropzone import DropZone, local_paths
 from .errors import error_text, show_error
-from .lock import IdleWatcher, LockedPage, auto_lock_minutes, release_memory, reopen_vault
+from .lock import IdleWatcher, LockedPage, auto_lock_minutes, release_memory
 from .models import NAME, STATUS, DocumentListModel, Entry
 from .ops import VaultOp
 from .screenlock import ScreenLockWatcher
+from .session import Session
+from .unlocking import open_vault
 
 log = logging.getLogger("strongroom.desktop")
 
@@ -68,8 +70,6 @@ LOCK_TEXT = {
     "recovery": "Encrypted vault · unlocked with recovery code",
 }
 LOCKED_TEXT = "Encrypted vault · locked"
-#: How long a lock waits for the document being processed to stop (it is cancelled).
-LOCK_JOIN_SECONDS = 30.0
 LOCK_RETRY_MS = 250  # a lock waits for a running vault operation this often
 LOCAL_TEXT = "Nothing leaves this computer"
 SEARCH_DELAY_MS = 200  # typing pauses this long before the vault is searched
@@ -82,20 +82,23 @@ class MainWindow(QMainWindow):
     ``relaunch``, when set (by ``app.run``), is called with the lock's reason after
     a lock has cleared the window: it replaces the process with a fresh one, so
     nothing the window showed survives even in freed memory (see lock.py).
+
+    The session lifecycle (the open vault, the job queue on it, lock, unlock,
+    shutdown) is ``self.session`` (``session.Session``, no widgets); the window keeps
+    the views and shows what the session does.
     """
 
-    def __init__(self, vault: Any, understand: Understand,
+    def __init__(self, vault: OpenVault | None, understand: Understand,
                  parent: QWidget | None = None, *, data_dir: Path | None = None,
                  locked_reason: str = "") -> None:
         super().__init__(parent)
-        self.vault = vault
-        self.understand = understand
-        self.data_dir = Path(data_dir if data_dir is not None else vault.path)
+        if data_dir is None:
+            assert vault is not None, "a window that starts locked needs data_dir"
+            data_dir = vault.path
+        self.session = Session(understand, Path(data_dir), self)
+        self.session.attached.connect(self._show_attached)
+        self.session.jobs_did_change.connect(self._jobs_did_change)
         self.relaunch: Callable[[str], None] | None = None
-        self.processor: Processor | None = None
-        self.bridge: JobBridge | None = None
-        self.locked = False
-        self._closed = False
         self.setWindowTitle("Strongroom")
         self.resize(1100, 700)
         self.setAcceptDrops(True)
@@ -115,20 +118,34 @@ class MainWindow(QMainWindow):
         self.screen_lock.screen_locked.connect(
             lambda: self.lock("It locked itself because the screen was locked."))
         if vault is not None:
-            self._attach(vault)
+            self.session.attach(vault)
         else:
             self._show_locked(locked_reason)
 
-    def _attach(self, vault: Any) -> None:
-        """Start working on an open vault: at start and after every unlock."""
-        self.vault = vault
-        if self.bridge is not None:
-            self.bridge.deleteLater()
-        self.bridge = JobBridge(self)
-        self.bridge.jobs_did_change.connect(self._jobs_did_change)
-        self.processor = Processor(self.understand, store=vault,
-                                   on_event=self.bridge.emit_event)
-        self.locked = False
+    # -- the session's state, as the views and the tests read it ----------------
+    @property
+    def vault(self) -> OpenVault | None:
+        return self.session.vault
+
+    @property
+    def understand(self) -> Understand:
+        return self.session.understand
+
+    @property
+    def data_dir(self) -> Path:
+        return self.session.data_dir
+
+    @property
+    def processor(self) -> Processor | None:
+        return self.session.processor
+
+    @property
+    def locked(self) -> bool:
+        return self.session.locked
+
+    def _show_attached(self, vault: OpenVault) -> None:
+        """The views for a vault the session just attached: at start and after unlock."""
+        vaultkeys.update_texts(self)  # "Set a Passphrase…" or "Change Passphrase…"
         self.pages.setCurrentWidget(self.splitter)
         for act in self._vault_actions():
             act.setEnabled(True)
@@ -306,7 +323,7 @@ class MainWindow(QMainWindow):
     def add_paths(self, paths: Iterable[Path]) -> None:
         """Queue files and folders; the work happens on the processor's thread."""
         paths = list(paths)
-        if not paths or self.locked:
+        if not paths or self.locked or self.processor is None:
             return
         self.processor.submit(paths)  # folders are walked on the worker thread
 
@@ -359,7 +376,7 @@ class MainWindow(QMainWindow):
         if entry is None or entry.doc_type:
             return
         try:
-            stored = self.vault.get(doc_id)
+            stored = self.session.require_vault().get(doc_id)
         except UserError:
             return
         self.model.set_document_info(doc_id, stored.doc_type, stored.doc_date or "")
@@ -374,8 +391,9 @@ class MainWindow(QMainWindow):
         self._search_timer.stop()
         query, review = self.search_box.text(), self.review_filter.isChecked()
         try:
-            rows = (self.vault.search(query, needs_review=review) if query.strip() or review
-                    else self.vault.list_documents())
+            vault = self.session.require_vault()
+            rows = (vault.search(query, needs_review=review) if query.strip() or review
+                    else vault.list_documents())
         except UserError as exc:
             self.statusBar().showMessage(error_text(exc), 5000)
             return
@@ -411,7 +429,7 @@ class MainWindow(QMainWindow):
             if shown is not None and shown.id == entry.doc_id:
                 return  # keep the person's field selection and scroll position
             try:
-                self.detail.show_document(self.vault.get(entry.doc_id))
+                self.detail.show_document(self.session.require_vault().get(entry.doc_id))
             except UserError as exc:
                 self.detail.show_message(entry.name, "This document could not be opened",
                                          error_text(exc), failed=True)
@@ -433,16 +451,18 @@ class MainWindow(QMainWindow):
 
     # -- review ----------------------------------------------------------------
     def confirm_field(self, doc_id: int, name: str) -> None:
-        self._review(doc_id, name, lambda: self.vault.confirm_field(doc_id, name))
+        self._review(doc_id, name,
+                     lambda: self.session.require_vault().confirm_field(doc_id, name))
 
     def correct_field(self, doc_id: int, name: str, start: int, end: int) -> None:
-        self._review(doc_id, name, lambda: self.vault.correct_field(doc_id, name, start, end))
+        self._review(doc_id, name, lambda: self.session.require_vault().correct_field(
+            doc_id, name, start, end))
 
     def _review(self, doc_id: int, name: str, change: Callable[[], object]) -> None:
         """Store the person's word on a field, show it, and let the chooser learn."""
         try:
             change()
-            doc = self.vault.get(doc_id)
+            doc = self.session.require_vault().get(doc_id)
         except UserError as exc:
             self.statusBar().showMessage(error_text(exc), 8000)
             return
@@ -455,11 +475,8 @@ class MainWindow(QMainWindow):
 
     def learn(self) -> None:
         """Hand the vault's labels to the understander (when it can learn)."""
-        learn = getattr(self.understand, "learn", None)
-        if learn is None or self.vault is None:
-            return
         try:
-            learn(self.vault.labels())
+            self.session.learn()
         except UserError as exc:
             self.statusBar().showMessage(error_text(exc), 5000)
 
@@ -488,9 +505,11 @@ class MainWindow(QMainWindow):
             targets = [entry.job_id]
         else:
             targets = self.model.running_job_ids()
+        processor = self.processor
         for job_id in targets:
             with contextlib.suppress(KeyError):  # finished in the meantime
-                self.processor.cancel(job_id)
+                if processor is not None:
+                    processor.cancel(job_id)
         if targets:
             self.statusBar().showMessage("Cancelling…", 3000)
 
@@ -507,7 +526,7 @@ class MainWindow(QMainWindow):
         if not self.confirm_delete(entry.name):
             return
         try:
-            self.vault.delete(entry.doc_id)
+            self.session.require_vault().delete(entry.doc_id)
         except UserError as exc:
             show_error(self, exc)
             return
@@ -520,7 +539,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 f"Vault compacted: {sizes[0] / 1e6:.1f} MB → {sizes[1] / 1e6:.1f} MB.", 5000)
 
-        VaultOp(parent=self, op=self.vault.compact, success=compacted) \
+        VaultOp(parent=self, op=self.session.require_vault().compact, success=compacted) \
             .with_progress("Compacting the vault…").run_in_background()
 
     def confirm_delete(self, name: str) -> bool:
@@ -547,7 +566,7 @@ class MainWindow(QMainWindow):
         Documents still being processed are cancelled (nothing half-saved: each is
         one transaction) and the person is told how many to add again.
         """
-        if self.locked or self._closed:
+        if self.locked or self.session.closed:
             return
         if ops.busy(self):  # a backup, restore, compaction or key change: let it finish
             QTimer.singleShot(LOCK_RETRY_MS, lambda: self.lock(reason))
@@ -556,15 +575,7 @@ class MainWindow(QMainWindow):
         for widget in QApplication.topLevelWidgets():  # open dialogs may show vault data
             if isinstance(widget, QDialog) and widget.isVisible():
                 widget.done(QDialog.DialogCode.Rejected)
-        worker_stopped = self.processor.shutdown(timeout=LOCK_JOIN_SECONDS)
-        self.bridge.close()  # a closed door for anything the old worker still sends
-        self.vault.close()  # SQLCipher and the vault wipe their copies of the key
-        if worker_stopped:
-            forget = getattr(self.understand, "close", None)
-            if callable(forget):
-                forget()  # unloads the model and its KV cache; reloaded on the next document
-        else:
-            log.warning("lock: the worker did not stop in time; the model stays loaded")
+        self.session.close_vault()  # worker stopped, vault closed, model unloaded
         self._clear_views()
         if unsaved:
             reason += (f" {unsaved} document{'s were' if unsaved != 1 else ' was'} still being "
@@ -572,10 +583,13 @@ class MainWindow(QMainWindow):
         self._show_locked(reason)
         release_memory()
         if self.relaunch is not None:
-            QTimer.singleShot(0, lambda: self.relaunch and self.relaunch(reason))
+            QTimer.singleShot(0, lambda: self._relaunch(reason))
+
+    def _relaunch(self, reason: str) -> None:
+        if self.relaunch is not None:  # read again: app.run may have replaced it
+            self.relaunch(reason)
 
     def _show_locked(self, reason: str) -> None:
-        self.locked = True
         self.idle.stop()
         for act in self._vault_actions():
             act.setEnabled(False)
@@ -583,7 +597,7 @@ class MainWindow(QMainWindow):
         self.review_filter.setEnabled(False)
         self.lock_label.setText(LOCKED_TEXT)
         note = ""
-        if "passphrase" not in self._unlock_methods():
+        if "passphrase" not in self.session.unlock_methods():
             note = ("This vault opens with your system keychain, so anyone using this "
                     "computer account can unlock it. Set a passphrase to require it.")
         self.locked_page.show_reason(reason.strip(), note)
@@ -601,25 +615,17 @@ class MainWindow(QMainWindow):
         if clipboard.ownsClipboard():  # text copied from a document
             clipboard.clear()
 
-    def _unlock_methods(self) -> tuple[str, ...]:
-        from strongroom.vault import Vault
-
-        try:
-            return tuple((self.vault or Vault).unlock_methods(self.data_dir))
-        except UserError:
-            return ()
-
     def unlock(self) -> None:
         """Ask for the vault's secret again; on success the window works as before."""
-        if not self.locked or self._closed:
+        if not self.locked or self.session.closed:
             return
         try:
-            vault = reopen_vault(self.data_dir, self)
+            vault = open_vault(self.data_dir, self, after_lock=True)
         except UserError as exc:
             show_error(self, exc)
             return
         if vault is not None:
-            self._attach(vault)
+            self.session.attach(vault)
 
     # -- closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
@@ -628,13 +634,5 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Cancel running jobs, stop the worker, lock the vault. Safe to call twice."""
-        if self._closed:
-            return
-        self._closed = True
         self.idle.stop()
-        if self.processor is not None:
-            self.processor.shutdown(timeout=10)
-        if self.bridge is not None:
-            self.bridge.close()
-        if self.vault is not None:
-            self.vault.close()
+        self.session.shutdown()

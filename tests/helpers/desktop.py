@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from strongroom.errors import Cancelled, VaultError
 from strongroom.reading.base import Document
+from strongroom.understanding.personal import Label
 from strongroom.understanding.result import Extraction, FieldValue
 from strongroom.vault.records import DocumentRow, StoredDocument
 
@@ -36,7 +37,13 @@ RECEIPT = (
 
 
 class FakeVault:
-    """In memory, same methods as ``strongroom.vault.Vault``; thread-safe."""
+    """In memory, satisfies ``strongroom.vault.protocol.OpenVault`` (checked in
+    tests/unit/desktop/test_fake_vault.py); thread-safe.
+
+    Search filters the rows in memory (every word, case-folded, in the name, the
+    summary or the text). What no window test with a fake uses (reviewing a field,
+    changing the key's locks) raises ``NotImplementedError``: use a real ``Vault``.
+    """
 
     def __init__(self, key_method: str = "passphrase") -> None:
         self.key_method = key_method
@@ -44,10 +51,12 @@ class FakeVault:
         self.closed = False
         self._lock = threading.Lock()
         self._docs: dict[int, StoredDocument] = {}
+        self._originals: dict[int, bytes] = {}
         self._next = 1
 
     def unlock_methods(self, data_dir: Path) -> tuple[str, ...]:
         return (self.key_method,)
+
     def key_methods(self) -> tuple[str, ...]:
         return (self.key_method, "recovery")
 
@@ -66,6 +75,7 @@ class FakeVault:
                 size=len(doc.data), sha256=hashlib.sha256(doc.data).hexdigest(),
                 doc_date=extraction.doc_date,
             )
+            self._originals[doc_id] = doc.data
             return doc_id
 
     def list_documents(self) -> list[DocumentRow]:
@@ -75,6 +85,30 @@ class FakeVault:
                             doc_date=d.doc_date, added_at=d.added_at, summary=d.summary)
                 for d in docs]
 
+    def search(self, query: str, *, doc_type: str | None = None, date_from: str | None = None,
+               date_to: str | None = None, needs_review: bool = False, limit: int = 200
+               ) -> list[DocumentRow]:
+        words = query.casefold().split()
+        with self._lock:
+            docs = dict(self._docs)
+        keep = []
+        for row in self.list_documents():
+            doc = docs[row.id]
+            haystack = f"{doc.name}\n{doc.summary}\n{doc.text}".casefold()
+            if not all(w in haystack for w in words):
+                continue
+            if doc_type is not None and doc.doc_type != doc_type:
+                continue
+            if date_from is not None and (doc.doc_date is None or doc.doc_date < date_from):
+                continue
+            if date_to is not None and (doc.doc_date is None or doc.doc_date > date_to):
+                continue
+            if needs_review and not any(f.status == "needs_review"
+                                        for f in doc.fields.values()):
+                continue
+            keep.append(row)
+        return keep[:limit]
+
     def get(self, doc_id: int) -> StoredDocument:
         with self._lock:
             if doc_id not in self._docs:
@@ -83,8 +117,35 @@ class FakeVault:
 
     def delete(self, doc_id: int) -> None:
         with self._lock:
+            self._originals.pop(doc_id, None)
             if self._docs.pop(doc_id, None) is None:
                 raise VaultError(f"No document with id {doc_id}.")
+
+    def confirm_field(self, doc_id: int, name: str) -> None:
+        raise NotImplementedError("FakeVault does not review fields: use a real Vault")
+
+    def correct_field(self, doc_id: int, name: str, start: int, end: int) -> str:
+        raise NotImplementedError("FakeVault does not review fields: use a real Vault")
+
+    def labels(self) -> list[Label]:
+        return []  # nothing is ever confirmed or corrected in a fake
+
+    def original_bytes(self, doc_id: int) -> bytes:
+        self.get(doc_id)  # the same error for an unknown id
+        with self._lock:
+            return self._originals[doc_id]
+
+    def compact(self) -> tuple[int, int]:
+        return (0, 0)  # nothing on disk: sizes before and after
+
+    def take_recovery_code(self) -> str | None:
+        return None  # a fake vault was never created here: no code to show
+
+    def change_passphrase(self, new: str, *, current: str | None = None) -> None:
+        raise NotImplementedError("FakeVault has no key locks: use a real Vault")
+
+    def new_recovery_code(self, *, current: str | None = None) -> str:
+        raise NotImplementedError("FakeVault has no key locks: use a real Vault")
 
     def close(self) -> None:
         self.closed = True

@@ -63,7 +63,7 @@ def unlock_with(qtbot, window: MainWindow, *passphrases: str) -> list[str]:
 
     def answer() -> None:
         dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, PassphraseDialog):
+        if not isinstance(dialog, PassphraseDialog) or dialog.busy:  # busy: Argon2id
             QTimer.singleShot(20, answer)
             return
         if dialog.error_label.text():

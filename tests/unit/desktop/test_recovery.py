@@ -25,8 +25,10 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def click_ok(qtbot, dialog: QDialog) -> None:
+    """Click OK and wait for the off-thread work (Argon2id) to come back."""
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
                      Qt.MouseButton.LeftButton)
+    qtbot.wait_until(lambda: not dialog.busy, timeout=10_000)
 
 
 def test_the_code_dialog_shows_the_code_and_needs_a_confirmation(qtbot) -> None:

@@ -24,8 +24,10 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def click_ok(qtbot, dialog: QDialog) -> None:
+    """Click OK and wait for the off-thread work (Argon2id) to come back."""
     button = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.wait_until(lambda: not dialog.busy, timeout=10_000)
 
 
 def test_wrong_then_right_passphrase(qtbot, tmp_path: Path) -> None:
@@ -135,3 +137,36 @@ def test_a_real_vault_end_to_end(qtbot, make_window, docs: Path, tmp_path: Path)
     assert (row.name, row.doc_type, row.doc_date) == ("receipt.txt", "receipt", "2024-03-05")
     start, end = stored.fields["total"].span
     assert RECEIPT[start:end] == "12.50"
+
+
+def test_a_lost_keychain_entry_asks_for_the_passphrase(qtbot, tmp_path: Path,
+                                                      monkeypatch) -> None:
+    """A keychain vault that also has a passphrase, its keychain entry gone (a new
+    machine): the window asks for the passphrase, through the one unlock policy."""
+    from tests.helpers import memkeychain
+
+    kc = memkeychain.install(monkeypatch)
+    monkeypatch.delenv("STRONGROOM_PASSPHRASE", raising=False)
+    data = tmp_path / "data"
+    with Vault.create(data) as vault:
+        vault.take_recovery_code()
+        vault.change_passphrase(RIGHT)
+    assert Vault.unlock_methods(data)[:2] == ("keychain", "passphrase")
+    kc.items.clear()
+    before = snapshot(data)
+    asked: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, PassphraseDialog):
+            QTimer.singleShot(20, answer)
+            return
+        asked.append(dialog.windowTitle())
+        dialog.edit.setText(RIGHT)
+        click_ok(qtbot, dialog)
+
+    QTimer.singleShot(0, answer)
+    vault = desktop_app.unlock_vault(data)
+    assert asked == ["Strongroom"] and vault is not None and vault.key_method == "passphrase"
+    vault.close()
+    assert snapshot(data).keys() == before.keys()
