@@ -217,6 +217,7 @@ class CreatePassphraseDialog(VaultDialog):
     """For a new vault when no OS keychain is usable: ``reason`` says why."""
 
     ok_text = "Create Vault"
+    busy_text = "Creating the vault…"
 
     def __init__(self, opener: Callable[[str], Any], reason: str,
                  parent: QWidget | None = None) -> None:

@@ -79,6 +79,35 @@ def test_a_new_passphrase_is_typed_twice(qtbot, tmp_path: Path) -> None:
     Vault.open(data, passphrase=RIGHT).close()
 
 
+def test_while_a_vault_is_made_the_dialog_says_so_not_unlocking(qtbot, tmp_path: Path) -> None:
+    """Issue 24: "Unlocking…" showed (in the error colour) while a vault was being made."""
+    import threading
+
+    from PySide6.QtWidgets import QLabel
+
+    release = threading.Event()
+    data = tmp_path / "data"
+
+    def create(passphrase: str) -> Vault:
+        release.wait(10)
+        return Vault.create(data, passphrase=passphrase)
+
+    dialog = CreatePassphraseDialog(create, "The system keychain is turned off.")
+    qtbot.add_widget(dialog)
+    dialog.show()
+    dialog.edit.setText(RIGHT)
+    dialog.repeat.setText(RIGHT)
+    dialog.accept()
+    qtbot.wait_until(lambda: dialog.busy)
+    shown = [w.text() for w in dialog.findChildren(QLabel) if w.isVisible()]
+    assert "Creating the vault…" in shown and "Unlocking…" not in shown
+    assert dialog.error_label.text() == ""
+    release.set()
+    qtbot.wait_until(lambda: not dialog.busy, timeout=10_000)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    dialog.vault.close()
+
+
 def test_cancel_quits_and_creates_nothing(qtbot, tmp_path: Path) -> None:
     data = tmp_path / "data"
     seen: list[str] = []
