@@ -18,9 +18,9 @@ from strongroom.vault.protocol import OpenVault
 from strongroom.vault.unlock import ENV_PASSPHRASE  # defined once (#20)
 
 from . import theme
-from .errors import show_error
+from .error_dialog import show_error
 from .instance import SingleInstance
-from .recovery import show_code_once
+from .recovery_dialogs import show_code_once
 from .unlock import CreatePassphraseDialog
 from .unlocking import open_vault
 from .window import MainWindow

@@ -15,7 +15,7 @@ and the job queue's events come through ``bridge.JobBridge``.
   ``failure`` run on the GUI thread.
 - ``success`` runs only while ``parent`` is still alive (``shiboken6.isValid``; a
   dialog deleted meanwhile would crash if called). Errors go to ``failure``, by
-  default the one error dialog (``errors.show_error``; ``Cancelled`` is silent).
+  default the one error dialog (``error_dialog.show_error``; ``Cancelled`` is silent).
 - ``with_progress(label)``: while the op runs, the parent's main window shows the
   label and a busy bar in its status bar and disables its ``vault_actions`` (each
   action that needs the vault to itself: compact, export, backup, restore,
@@ -42,7 +42,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QProgressBar, QW
 
 from strongroom.errors import UserError
 
-from .errors import show_error
+from .error_dialog import show_error
 
 log = logging.getLogger("strongroom.desktop")
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .errors import error_text
+from .error_dialog import error_text
 from .ops import VaultOp
 
 MIN_LENGTH = 8

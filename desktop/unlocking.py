@@ -24,7 +24,7 @@ from strongroom.vault import keys
 from strongroom.vault.protocol import OpenVault
 from strongroom.vault.unlock import ENV_PASSPHRASE, Prompt, unlock
 
-from .recovery import NewPassphraseDialog, RecoveryUnlockDialog
+from .recovery_dialogs import NewPassphraseDialog, RecoveryUnlockDialog
 from .unlock import USE_RECOVERY, PassphraseDialog
 
 if TYPE_CHECKING:  # what the policy's openers hand back

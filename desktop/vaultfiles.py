@@ -26,9 +26,9 @@ from strongroom.export import export
 from strongroom.vault import backup
 
 from . import filedialogs
-from .errors import error_text, show_error
+from .error_dialog import error_text, show_error
 from .ops import VaultOp
-from .recovery import RecoveryUnlockDialog
+from .recovery_dialogs import RecoveryUnlockDialog
 from .unlock import USE_RECOVERY, EnterPassphraseDialog
 
 CSV_FILTER = "CSV spreadsheet (*.csv)"

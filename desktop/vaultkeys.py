@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMenu, QMessageBox, QWid
 
 from strongroom.vault.protocol import OpenVault
 
-from .recovery import RecoveryCodeDialog
+from .recovery_dialogs import RecoveryCodeDialog
 from .unlock import MIN_LENGTH, VaultDialog, password_edit
 
 CHANGE_TEXT = "Change Passphrase…"

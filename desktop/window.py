@@ -54,7 +54,7 @@ from . import filedialogs, ops, theme, vaultfiles, vaultkeys
 from .about import show_about
 from .detail import DetailPane, field_label
 from .dropzone import DropZone, local_paths
-from .errors import error_text, show_error
+from .error_dialog import error_text, show_error
 from .lock import IdleWatcher, LockedPage, auto_lock_minutes, release_memory
 from .models import NAME, STATUS, DocumentListModel, Entry
 from .ops import VaultOp

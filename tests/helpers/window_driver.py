@@ -33,7 +33,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 
 from strongroom import jobs, launcher
-from strongroom.desktop.recovery import RecoveryCodeDialog
+from strongroom.desktop.recovery_dialogs import RecoveryCodeDialog
 from strongroom.desktop.window import MainWindow
 from tests.helpers.desktop import drop, file_mime  # PYTHONPATH: the repository
 

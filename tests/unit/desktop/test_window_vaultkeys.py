@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
 from strongroom.desktop import vaultkeys
 from strongroom.desktop.ops import BusyIndicator
-from strongroom.desktop.recovery import RecoveryCodeDialog
+from strongroom.desktop.recovery_dialogs import RecoveryCodeDialog
 from strongroom.desktop.vaultkeys import ChangePassphraseDialog, NewRecoveryCodeDialog
 from strongroom.errors import WrongKey
 from strongroom.vault import Vault, keys
