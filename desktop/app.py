@@ -20,8 +20,8 @@ from strongroom.vault.unlock import ENV_PASSPHRASE  # defined once (#20)
 from . import theme
 from .error_dialog import show_error
 from .instance import SingleInstance
+from .passphrase_dialogs import CreatePassphraseDialog
 from .recovery_dialogs import show_code_once
-from .unlock import CreatePassphraseDialog
 from .unlocking import open_vault
 from .window import MainWindow
 

@@ -6,7 +6,7 @@
 Why: compacting or backing up a large vault, and every Argon2id derivation (a
 second or more, on purpose), would freeze the window if run on the GUI thread.
 It is the window's one helper for such work (#20): the key dialogs
-(``unlock.VaultDialog`` and its kind: unlock, create, recovery code, change the
+(``passphrase_dialogs.VaultDialog`` and its kind: unlock, create, recovery code, change the
 passphrase, a backup's secret) run their check through it under their own modal loop,
 and the job queue's events come through ``bridge.JobBridge``.
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from strongroom.vault.protocol import OpenVault
 
-from .unlock import CreatePassphraseDialog, VaultDialog
+from .passphrase_dialogs import CreatePassphraseDialog, VaultDialog
 
 
 class RecoveryCodeDialog(QDialog):

@@ -24,8 +24,8 @@ from strongroom.vault import keys
 from strongroom.vault.protocol import OpenVault
 from strongroom.vault.unlock import ENV_PASSPHRASE, Prompt, unlock
 
+from .passphrase_dialogs import USE_RECOVERY, PassphraseDialog
 from .recovery_dialogs import NewPassphraseDialog, RecoveryUnlockDialog
-from .unlock import USE_RECOVERY, PassphraseDialog
 
 if TYPE_CHECKING:  # what the policy's openers hand back
     from strongroom.vault import Vault

@@ -28,8 +28,8 @@ from strongroom.vault import backup
 from . import filedialogs
 from .error_dialog import error_text, show_error
 from .ops import VaultOp
+from .passphrase_dialogs import USE_RECOVERY, EnterPassphraseDialog
 from .recovery_dialogs import RecoveryUnlockDialog
-from .unlock import USE_RECOVERY, EnterPassphraseDialog
 
 CSV_FILTER = "CSV spreadsheet (*.csv)"
 JSON_FILTER = "JSON (*.json)"

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMenu, QMessageBox, QWid
 
 from strongroom.vault.protocol import OpenVault
 
+from .passphrase_dialogs import MIN_LENGTH, VaultDialog, password_edit
 from .recovery_dialogs import RecoveryCodeDialog
-from .unlock import MIN_LENGTH, VaultDialog, password_edit
 
 CHANGE_TEXT = "Change Passphrase…"
 SET_TEXT = "Set a Passphrase…"

@@ -265,3 +265,24 @@ def test_the_private_name_check_finds_a_planted_import(tmp_path):
         "bad.py": "def f():\n    from .db import Vault, _unlock\n",
     })
     assert private_imports(sorted(pkg.rglob("*.py"))) == [f"{pkg / 'bad.py'}: db._unlock"]
+
+
+def shared_names(files: list[Path]) -> dict[str, list[str]]:
+    """Module file names used more than once (``__init__``/``__main__`` aside): two
+    ``unlock.py`` or ``errors.py`` with different jobs mislead whoever greps (#20)."""
+    seen: dict[str, list[str]] = {}
+    for path in files:
+        if path.name not in ("__init__.py", "__main__.py"):
+            seen.setdefault(path.name, []).append(str(path))
+    return {name: paths_ for name, paths_ in seen.items() if len(paths_) > 1}
+
+
+def test_no_two_modules_share_a_name():
+    files = [*sorted(modules(PRODUCT).values()), *sorted((ROOT / "lab").rglob("*.py"))]
+    assert shared_names(files) == {}
+
+
+def test_the_name_check_finds_a_planted_twin(tmp_path):
+    pkg = _tree(tmp_path / "pkg", {"__init__.py": "", "a/__init__.py": "", "a/errors.py": "",
+                                   "b/errors.py": "", "b/ok.py": ""})
+    assert list(shared_names(sorted(pkg.rglob("*.py")))) == ["errors.py"]

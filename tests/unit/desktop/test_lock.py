@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from strongroom.desktop import lock as desktop_lock
-from strongroom.desktop.unlock import PassphraseDialog
+from strongroom.desktop.passphrase_dialogs import PassphraseDialog
 from strongroom.desktop.window import MainWindow
 from strongroom.vault import Vault
 from tests.helpers.desktop import FakeVault, understand_now

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QPushButton
 
 from strongroom.desktop import app as desktop_app
+from strongroom.desktop.passphrase_dialogs import USE_RECOVERY, PassphraseDialog
 from strongroom.desktop.recovery_dialogs import RecoveryCodeDialog, RecoveryUnlockDialog
-from strongroom.desktop.unlock import USE_RECOVERY, PassphraseDialog
 from strongroom.vault import Vault
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from strongroom.desktop import filedialogs, vaultfiles
-from strongroom.desktop.unlock import USE_RECOVERY
+from strongroom.desktop.passphrase_dialogs import USE_RECOVERY
 from strongroom.reading.base import Document
 from strongroom.understanding.result import Extraction, FieldValue
 from strongroom.vault import Vault, backup

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
 from strongroom.desktop import app as desktop_app
-from strongroom.desktop.unlock import CreatePassphraseDialog, PassphraseDialog
+from strongroom.desktop.passphrase_dialogs import CreatePassphraseDialog, PassphraseDialog
 from strongroom.errors import UserError
 from strongroom.vault import Vault
 from tests.helpers.desktop import RECEIPT, drop, file_mime
