@@ -32,7 +32,7 @@ from decimal import Decimal, InvalidOperation
 from stdnum import iban, luhn
 
 from .addresses import NOT_ADDRESS
-from .candidates import find_amounts, lines, order_clue
+from .candidates import Line, find_amounts, lines, order_clue
 from .result import FieldValue
 from .schema import DocSchema
 
@@ -88,8 +88,9 @@ def _amount_lines(text: str) -> list[tuple[int, str, Decimal]]:
     return [(no, text_of.get(no, ""), v) for no, v in sorted(by_line.items())]
 
 
-def _line_of(text: str, offset: int) -> int:
-    return next((ln.no for ln in lines(text) if ln.start <= offset <= ln.end), -1)
+def _line_at(text: str, offset: int) -> Line | None:
+    """The line holding ``offset`` (the text split once, not once per line: #20)."""
+    return next((ln for ln in lines(text) if ln.start <= offset <= ln.end), None)
 
 
 def _labelled(rows: list[tuple[int, str, Decimal]], pattern: re.Pattern[str],
@@ -104,7 +105,8 @@ def amount_checks(text: str, total_name: str, total: FieldValue,
     if value is None or total.span is None:
         return
     rows = _amount_lines(text)
-    total_line = _line_of(text, total.span[0])
+    at = _line_at(text, total.span[0])
+    total_line = at.no if at is not None else -1
     items = [v for no, t, v in rows if no < total_line and not _NOT_ITEM.search(t) and v > 0]
     if len(items) >= 2 and sum(items) == value:
         yield Finding((total_name,), True, f"The {len(items)} priced lines add up to it.")
@@ -129,7 +131,8 @@ def tax_rate_check(text: str, tax_name: str, tax: FieldValue, total: FieldValue
     amount, whole = _dec(tax.normalized), _dec(total.normalized)
     if amount is None or whole is None or tax.span is None or amount <= 0:
         return
-    line = next((ln.text for ln in lines(text) if ln.no == _line_of(text, tax.span[0])), "")
+    at = _line_at(text, tax.span[0])
+    line = at.text if at is not None else ""
     rate = _RATE.search(line)
     if rate is None:
         return
