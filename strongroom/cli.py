@@ -90,8 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dataset", type=Path, help='JSON lines {"id", "text"|"path", "gold": {...}}')
     p.add_argument("--json", action="store_true", help="one JSON object")
     p.add_argument("--group-by", metavar="FIELD", default=None,
-                   help="cross-validate with folds that never share this gold field's value")
-    p.add_argument("--folds", type=int, default=5, metavar="K")
+                   help="cross-validate with folds that never share this gold field's value, or "
+                   "the row's source (--group-by source)")
+    p.add_argument("--folds", type=int, default=5, metavar="K",
+                   help="number of folds; 0: one per group (leave-one-source-out)")
     p.add_argument("--no-model", action="store_true",
                    help="types from the file, fields by code only (fast)")
     p.add_argument("--chooser", choices=["rules", "ranker"], default="ranker",

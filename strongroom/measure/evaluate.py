@@ -1,12 +1,16 @@
 """``strongroom eval``: how well understanding does on a labelled data set.
 
-A data set is JSON lines ``{"id", "text" | "path", "doc_type"?, "gold": {FIELD: VALUE}}``
-with gold values as printed (not normalized). Both sides are normalized before they
-are compared: dates as dates (day-first hint from the document's own dates), amounts
-as decimals, text by exact match ignoring case, punctuation and spaces, and by token F1.
+A data set is JSON lines ``{"id", "text" | "path", "doc_type"?, "source"?, "gold": {FIELD:
+VALUE}}`` with gold values as printed (not normalized); ``source`` names where a document
+comes from (a store, bank, vendor, hospital or data set: ``collection:finer``), and figures
+are reported per source when the rows have one (lab/collect/SOURCES.md). Both sides are
+normalized before they are compared: dates as dates (day-first hint from the document's
+own dates), amounts as decimals, text by exact match ignoring case, punctuation and
+spaces, and by token F1.
 
-``--group-by merchant`` cross-validates with folds that never share a store between
-training and test rows (issue 12: the dev set repeats stores, so any other split
+``--group-by merchant`` (a gold field) or ``--group-by source`` cross-validates with folds
+that never share a store between training and test rows (``--folds 0``: one fold per
+group, leave-one-source-out) (issue 12: the dev set repeats stores, so any other split
 flatters a learned chooser). A chooser with ``fit(train_rows)`` is refitted per fold;
 the rule chooser has nothing to fit and is evaluated once.
 """
@@ -35,7 +39,7 @@ from ..understanding.normalize import currency_code, normalize_amount, normalize
 from ..understanding.pipeline import Understander
 from ..understanding.result import FieldValue
 from ..understanding.router import Router
-from ..understanding.schema import schema
+from ..understanding.schema import DOC_TYPES, schema
 
 TEXT_KINDS = ("name", "address", "labelled", "number")
 
@@ -46,6 +50,7 @@ class Row:
     text: str
     doc_type: str | None
     gold: dict[str, str | None]
+    source: str = ""
 
 
 @runtime_checkable
@@ -62,7 +67,8 @@ def load_rows(dataset: Path) -> list[Row]:
             continue
         raw = json.loads(line)
         text = raw["text"] if "text" in raw else read_path(dataset.parent / raw["path"]).text
-        rows.append(Row(str(raw.get("id", no)), text, raw.get("doc_type"), dict(raw["gold"])))
+        rows.append(Row(str(raw.get("id", no)), text, raw.get("doc_type"), dict(raw["gold"]),
+                        str(raw.get("source") or "")))
     return rows
 
 
@@ -128,6 +134,7 @@ class Outcome:
 class DocResult:
     id: str
     group: str
+    source: str
     gold_type: str | None
     predicted_type: str | None  # None: not routed (no model and no router given)
     fields: dict[str, Outcome]
@@ -173,7 +180,7 @@ def evaluate_doc(row: Row, chooser: Chooser, understand: Understander | None,
                     for c in trace.get(name, ()))
         outcomes[name] = Outcome(kind, gold, fv.value, ok, token_f1(fv.value, gold), found)
     present = [fv for fv in fields.values() if fv.value is not None]
-    return DocResult(row.id, "", row.doc_type, predicted_type, outcomes, len(present),
+    return DocResult(row.id, "", row.source, row.doc_type, predicted_type, outcomes, len(present),
                      sum(_grounded(fv, row.text) for fv in present), seconds)
 
 
@@ -264,10 +271,9 @@ def run_eval(rows: Sequence[Row], make_chooser: Callable[[], Chooser],
             options.progress(done[0], len(rows))
         return result
 
-    groups = [text_key(r.gold.get(options.group_by) or "") or f"#{r.id}"
-              if options.group_by else "" for r in rows]
+    groups = [group_of(r, options.group_by) for r in rows]
     trainable = isinstance(make_chooser(), Trainable)
-    k = max(2, min(options.folds, len(set(groups))))
+    k = len(set(groups)) if options.folds == 0 else max(2, min(options.folds, len(set(groups))))
     if options.group_by:
         folds = group_folds(groups, k)
     elif trainable:
@@ -292,6 +298,42 @@ def run_eval(rows: Sequence[Row], make_chooser: Callable[[], Chooser],
         report.update(groups=len(set(groups)), folds=k, seen_documents=len(seen),
                       seen=field_table(seen))
     return report
+
+
+def group_of(row: Row, by: str | None) -> str:
+    """The group a row's folds keep together: its source, or a gold field's value."""
+    if by is None:
+        return ""
+    if by == "source":
+        return row.source or f"#{row.id}"
+    return text_key(row.gold.get(by) or "") or f"#{row.id}"
+
+
+def routing_matrix(results: Sequence[DocResult]) -> dict[str, dict[str, int]]:
+    """Every routed document: gold type -> predicted type -> count."""
+    out: dict[str, dict[str, int]] = {}
+    for r in results:
+        if r.gold_type and r.predicted_type:
+            row = out.setdefault(r.gold_type, {})
+            row[r.predicted_type] = row.get(r.predicted_type, 0) + 1
+    return out
+
+
+def by_source(results: Sequence[DocResult]) -> dict[str, dict[str, Any]]:
+    """Per source: documents, routing accuracy and each field's exact match."""
+    sources: dict[str, list[DocResult]] = {}
+    for r in results:
+        if r.source:
+            sources.setdefault(r.source, []).append(r)
+    out = {}
+    for source, mine in sorted(sources.items()):
+        typed = [r for r in mine if r.gold_type and r.predicted_type]
+        out[source] = {
+            "n": len(mine),
+            "type_accuracy": (sum(r.predicted_type == r.gold_type for r in typed) / len(typed)
+                              if typed else None),
+            "exact": {name: f["exact"] for name, f in field_table(mine).items()}}
+    return out
 
 
 def confusion(results: Sequence[DocResult]) -> dict[str, dict[str, int]]:
@@ -320,6 +362,10 @@ def summary(results: Sequence[DocResult], options: Options, model: bool) -> dict
         "typed_documents": len(typed),
         "routed": model or options.router is not None,
         "misrouted": confusion(typed),
+        "routing_matrix": routing_matrix(typed),
+        "to_other": (sum(r.predicted_type == "other" != r.gold_type for r in typed)
+                     / max(1, sum(r.gold_type != "other" for r in typed)) if typed else None),
+        "by_source": by_source(results),
         "values": values,
         "grounding_rate": sum(r.grounded for r in results) / values if values else None,
         "gold_null": len(nulls),
@@ -365,6 +411,8 @@ def format_report(report: dict[str, Any]) -> str:
                  for pred, n in row.items()]
         if wrong:
             out.append(f"misrouted           {', '.join(wrong)}")
+            out.append(f"sent to other       {report['to_other']:.3f} of typed documents")
+            out += ["", *format_matrix(report["routing_matrix"]), ""]
     rate = report["grounding_rate"]
     out.append(f"grounding           {'—' if rate is None else f'{100 * rate:.1f}%'} "
                f"of {report['values']} values")
@@ -372,4 +420,21 @@ def format_report(report: dict[str, Any]) -> str:
                "gold-null fields answered")
     speed = report["docs_per_minute"]
     out.append(f"speed               {'—' if speed is None else f'{speed:.0f}'} documents/minute")
+    if len(report["by_source"]) > 1:
+        out += ["", "by source (exact match)"]
+        for source, f in report["by_source"].items():
+            fields = "  ".join(f"{name} {_f(x)}" for name, x in f["exact"].items())
+            out.append(f"  {source:<34}{f['n']:>5}  type {_f(f['type_accuracy'])}  {fields}")
     return "\n".join(out)
+
+
+def format_matrix(matrix: dict[str, dict[str, int]]) -> list[str]:
+    """Routing as a table: a row per gold type, a column per predicted type."""
+    types = [t for t in DOC_TYPES if t in matrix or any(t in r for r in matrix.values())]
+    short = {t: t[:8] for t in types}
+    out = ["gold \\ routed        " + "".join(f"{short[t]:>9}" for t in types)]
+    for gold in types:
+        if gold in matrix:
+            out.append(f"{gold:<22}" + "".join(f"{matrix[gold].get(t, 0) or '.':>9}"
+                                               for t in types))
+    return out

@@ -131,6 +131,46 @@ def test_group_by_reports_seen_stores(dataset, capsys):
     assert set(report["seen"]) == {"merchant", "merchant_address", "date", "total", "tax"}
 
 
+def sourced(tmp_path: Path) -> Path:
+    """Three documents from three sources; the last is an invoice the router calls a receipt."""
+    rows = [{**ROWS[0], "source": "sroie:pinewood"},
+            {"id": "m", "doc_type": "receipt", "source": "bakeries:maple", "text": MAPLE,
+             "gold": {"total": "3.00"}},
+            {"id": "x", "doc_type": "invoice", "source": "invoices:pinewood", "text": PINEWOOD,
+             "gold": {"total": "9.54"}}]
+    path = tmp_path / "sourced.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_figures_per_source_and_the_routing_matrix(tmp_path, capsys):
+    code, out = run_cli(capsys, "eval", str(sourced(tmp_path)), "--no-model", "--json",
+                        "--chooser", "rules")
+    report = json.loads(out)
+    assert code == 0
+    assert report["routing_matrix"] == {"receipt": {"receipt": 2}, "invoice": {"receipt": 1}}
+    assert report["to_other"] == 0.0
+    assert set(report["by_source"]) == {"sroie:pinewood", "bakeries:maple", "invoices:pinewood"}
+    assert report["by_source"]["invoices:pinewood"] == {
+        "n": 1, "type_accuracy": 0.0, "exact": {"total": 1.0}}
+    assert report["by_source"]["bakeries:maple"]["type_accuracy"] == 1.0
+    code, text = run_cli(capsys, "eval", str(sourced(tmp_path)), "--no-model",
+                         "--chooser", "rules")
+    assert "\ngold \\ routed          receipt  invoice\n" \
+           "receipt                       2        .\n" \
+           "invoice                       1        .\n\n" in text
+    assert "\n  bakeries:maple                        1  type 1.000  total 1.000" in text
+
+
+def test_leave_one_source_out(tmp_path):
+    """--group-by source --folds 0: one fold per source, each fitted on all the others."""
+    rows = load_rows(sourced(tmp_path))
+    Recording.fitted = []
+    report = run_eval(rows, Recording, None, Options(group_by="source", folds=0))
+    assert report["folds"] == 3
+    assert sorted(map(sorted, Recording.fitted[:3])) == [["a", "m"], ["a", "x"], ["m", "x"]]
+
+
 def test_missing_dataset_is_one_line(tmp_path, capsys):
     assert main(["eval", str(tmp_path / "nope.jsonl"), "--no-model"]) == 1
     assert capsys.readouterr().err == f"strongroom: There is no file {tmp_path / 'nope.jsonl'}.\n"
