@@ -45,8 +45,8 @@ def read_bytes(name: str, data: bytes) -> Document:
         raise ReadError(messages.TOO_LARGE)
     kind = _kind(PurePath(name).suffix.lower(), data)
     if kind == "pdf":
-        body, page_starts = pdf.read(data)
-        return Document(name, "pdf", body, data, page_starts)
+        body, page_starts, einvoice = pdf.read(data)
+        return Document(name, "pdf", body, data, page_starts, einvoice)
     if kind == "docx":
         return Document(name, "docx", docx.read(data), data)
     return Document(name, "text", text.read(data), data)

@@ -19,6 +19,8 @@ class Document:
     data: bytes = field(repr=False)  # the original file bytes
     #: Offset in ``text`` where each page starts; ``[0]`` for unpaged formats.
     page_starts: tuple[int, ...] = (0,)
+    #: The e-invoice XML a PDF carries (ZUGFeRD / Factur-X / XRechnung), unparsed.
+    einvoice: bytes | None = field(default=None, repr=False)
 
     @cached_property
     def sha256(self) -> str:

@@ -21,6 +21,10 @@ MAX_TEXT_CHARS = 10_000_000
 #: refused before pdfium parses them.
 MAX_PDF_PAGES = 1000
 MAX_PDF_PAGE_SIDE_PT = 14_400.0
+#: Embedded files looked at for an e-invoice, and the largest e-invoice XML read
+#: (real ones are tens of kilobytes).
+MAX_PDF_ATTACHMENTS = 20
+MAX_EINVOICE_BYTES = 5 * 1024 * 1024
 
 #: DOCX (a zip): refused before python-docx sees it if any limit is passed.
 #: Sizes are the ones the zip declares; Python's zipfile never inflates a member

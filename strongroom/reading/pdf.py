@@ -7,6 +7,7 @@ from bytes in memory, so no copy of it is ever written anywhere.
 
 from __future__ import annotations
 
+import ctypes
 import re
 import threading
 
@@ -16,6 +17,9 @@ import pypdfium2.raw as pdfium_c
 from ..errors import ReadError
 from . import limits, messages
 
+#: Attachment names the e-invoice standards give the invoice XML (in lower case).
+EINVOICE_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "zugferd_invoice.xml",
+                  "xrechnung.xml", "order-x.xml")
 #: One lock for all pdfium use in the process (readers may run on any thread).
 _PDFIUM_LOCK = threading.Lock()
 #: Between pages in ``Document.text``: a blank line reads naturally for people
@@ -26,12 +30,14 @@ _NEWLINES = re.compile(r"\r\n?")
 _JUNK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 
 
-def read(data: bytes) -> tuple[str, tuple[int, ...]]:
-    """The text of the PDF in ``data`` and the offset where each page starts."""
+def read(data: bytes) -> tuple[str, tuple[int, ...], bytes | None]:
+    """The text of the PDF in ``data``, the offset where each page starts, and the
+    e-invoice XML it carries (ZUGFeRD / Factur-X / XRechnung), if any."""
     with _PDFIUM_LOCK:
         pdf = _open(data)
         try:
             pages = _pages_text(pdf)
+            xml = _einvoice(pdf)
         finally:
             pdf.close()
     if not any(page.strip() for page in pages):
@@ -40,7 +46,27 @@ def read(data: bytes) -> tuple[str, tuple[int, ...]]:
     for page in pages:
         starts.append(offset)
         offset += len(page) + len(PAGE_SEPARATOR)
-    return PAGE_SEPARATOR.join(pages), tuple(starts)
+    return PAGE_SEPARATOR.join(pages), tuple(starts), xml
+
+
+def _einvoice(pdf: pdfium.PdfDocument) -> bytes | None:
+    """The first attachment named as the e-invoice standards name their XML, when it
+    is no larger than ``limits.MAX_EINVOICE_BYTES``; anything unreadable is ignored
+    (the page text is the document either way)."""
+    try:
+        for index in range(min(pdf.count_attachments(), limits.MAX_PDF_ATTACHMENTS)):
+            attachment = pdf.get_attachment(index)
+            if attachment.get_name().lower() not in EINVOICE_NAMES:
+                continue
+            size = ctypes.c_ulong()
+            if not pdfium_c.FPDFAttachment_GetFile(attachment.raw, None, 0,
+                                                   ctypes.byref(size)):
+                continue
+            if size.value <= limits.MAX_EINVOICE_BYTES:
+                return bytes(attachment.get_data())
+    except pdfium.PdfiumError:
+        pass
+    return None
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:

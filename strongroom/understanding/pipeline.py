@@ -16,7 +16,7 @@ from strongroom.errors import Cancelled
 from strongroom.model import Backend
 from strongroom.reading.base import Document
 
-from . import checks
+from . import checks, einvoice
 from .chooser import Chooser
 from .fields import extract_fields
 from .lmstates import LineStates
@@ -75,14 +75,19 @@ class Understander:
         backend = self.backend
         progress(0.05)
         # A type from the person's schema files first (its "match" phrases), then the
-        # learned router.
-        doc_type = user_type(doc.text) or self._router.route(doc.text)[0]
+        # learned router; an invoice that carries its own e-invoice XML is an invoice.
+        xml = einvoice.parse(doc.einvoice) if doc.einvoice else None
+        doc_type = user_type(doc.text) or ("invoice" if xml else None) or \
+            self._router.route(doc.text)[0]
         states = None
         if self._lm is not None and doc_type == "receipt":
             states = LineStates.read(backend, doc.text, cancel)
         fields = extract_fields(doc.text, schema(doc_type), self._current_chooser(),
                                 states=states)
-        fields = checks.assess(schema(doc_type), doc.text, fields)
+        names = {f.name for f in schema(doc_type).fields}
+        from_xml = {k: v for k, v in einvoice.ground(xml or {}, doc.text).items() if k in names}
+        fields = einvoice.mark(checks.assess(schema(doc_type), doc.text,
+                                             {**fields, **from_xml}), from_xml)
         if cancel.is_set():
             raise Cancelled
         progress(0.15)

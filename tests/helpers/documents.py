@@ -26,6 +26,16 @@ def make_pdf(pages: list[str], *, user_password: str | None = None,
     return bytes(pdf.output())
 
 
+def make_einvoice_pdf(page: str, xml: bytes, *, name: str = "factur-x.xml") -> bytes:
+    """A one-page PDF carrying ``xml`` as an embedded file, as ZUGFeRD / Factur-X do."""
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_font("Helvetica", size=12)
+    pdf.add_page()
+    pdf.multi_cell(0, 14, page)
+    pdf.embed_file(bytes=xml, basename=name, compress=True)
+    return bytes(pdf.output())
+
+
 def make_scanned_pdf() -> bytes:
     """A page with only drawings on it: what a scan without OCR looks like to pdfium."""
     pdf = FPDF(unit="pt", format="A4")
