@@ -3,8 +3,8 @@
 Reads wyim/aci-bench at COMMIT: data/challenge_data/<split>.csv (dataset, encounter_id,
 dialogue, note) and <split>_metadata.csv (patient and doctor names). Each encounter's
 note is one clinical_note; its source is the sub-dataset (aci, virtassist, virtscribe).
-Gold: the patient's and the doctor's names from the metadata, only where the note
-prints them verbatim.
+Gold: the patient's and the doctor's names from the metadata (lower case there), as the
+note prints them, only where it does.
 
     python -m lab.collect.aci_bench --mirror /work/.mirror/wyim+aci-bench/repo
 """
@@ -15,6 +15,7 @@ import argparse
 import csv
 import io
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -46,9 +47,13 @@ def squash(text: str) -> str:
 
 
 def verbatim(value: str, text: str) -> str | None:
-    """The value when it occurs in the text (whitespace-insensitive), else None."""
-    value = squash(value)
-    return value if value and value in squash(text) else None
+    """The value as the text prints it (whole words, any case, any whitespace), else None."""
+    words = value.split()
+    if not words:
+        return None
+    pattern = r"\b" + r"\s+".join(re.escape(w) for w in words) + r"\b"
+    match = re.search(pattern, text, re.IGNORECASE)
+    return squash(match.group()) if match else None
 
 
 def gold_for(note: str, meta: dict[str, str]) -> dict[str, str]:

@@ -10,8 +10,13 @@ from lab.collect import aci_bench, ccks2017_emr, mtsamples, yidu_s4k
 
 def test_aci_gold_is_the_metadata_name_only_where_the_note_prints_it():
     note = "HISTORY OF PRESENT ILLNESS\n\nMs. Jane   Roe is a 40-year-old female."
-    meta = {"patient_firstname": "Jane ", "patient_familyname": "Roe", "doctor_name": "Dr. Poe"}
+    meta = {"patient_firstname": "jane ", "patient_familyname": "roe", "doctor_name": "poe"}
     assert aci_bench.gold_for(note, meta) == {"patient": "Jane Roe"}
+    assert aci_bench.gold_for(note + " Seen by Dr. Poe.", meta) == {
+        "patient": "Jane Roe",
+        "clinician": "Poe",
+    }
+    assert aci_bench.verbatim("Ro", note) is None  # whole words only
     assert aci_bench.gold_for("No names here.", meta) == {}
     assert aci_bench.verbatim("", note) is None
 
