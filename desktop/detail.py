@@ -34,6 +34,16 @@ NOT_FOUND = "—"
 _HIGHLIGHT = QColor("#ffe08a")
 _QUIET = QColor("#6b6f76")
 _KINDS = {"text": "Text file", "pdf": "PDF", "docx": "Word document"}
+#: Below this router probability the type is shown as a guess (issue 21).
+TYPE_SURE = 0.8
+
+
+def type_meta(doc: StoredDocument) -> str:
+    """The type as the detail pane names it: a guess says it is one, in numbers."""
+    label = type_label(doc.doc_type)
+    if doc.type_confidence is not None and doc.type_confidence < TYPE_SURE:
+        return f"{label}? (type uncertain: {doc.type_confidence:.0%} sure)"
+    return label
 
 
 def qt_offset(text: str, index: int) -> int:
@@ -259,7 +269,7 @@ class DetailPane(QStackedWidget):
         self._doc = doc
         self.title.setText(doc.name)
         pages = len(doc.page_starts)
-        meta = [type_label(doc.doc_type), _KINDS.get(doc.kind, doc.kind)]
+        meta = [type_meta(doc), _KINDS.get(doc.kind, doc.kind)]
         if pages > 1:
             meta.append(f"{pages} pages")
         meta.append(f"added {doc.added_at[:10]}")

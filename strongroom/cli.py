@@ -201,6 +201,7 @@ def result_json(r: JobResult) -> dict[str, Any]:
         "ok": r.ok,
         "error": r.error,
         "doc_type": ex.doc_type if ex else None,
+        "type_confidence": ex.type_confidence if ex else None,
         "summary": ex.summary if ex else None,
         "fields": ex.fields_json() if ex else {},
     }
@@ -276,7 +277,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     fields = {name: fv.to_json() for name, fv in doc.fields.items()}
     if args.json:
         print(json.dumps({"id": doc.id, "name": doc.name, "doc_type": doc.doc_type,
-                          "summary": doc.summary, "summary_source": doc.summary_source,
+                          "type_confidence": doc.type_confidence, "summary": doc.summary, "summary_source": doc.summary_source,
                           "added_at": doc.added_at, "fields": fields, "text": doc.text},
                          ensure_ascii=False))
         return 0

@@ -77,8 +77,10 @@ class Understander:
         # A type from the person's schema files first (its "match" phrases), then the
         # learned router; an invoice that carries its own e-invoice XML is an invoice.
         xml = einvoice.parse(doc.einvoice) if doc.einvoice else None
-        doc_type = user_type(doc.text) or ("invoice" if xml else None) or \
-            self._router.route(doc.text)[0]
+        doc_type, confidence = user_type(doc.text) or ("invoice" if xml else None), 1.0
+        if doc_type is None:
+            doc_type, probabilities = self._router.route(doc.text)
+            confidence = probabilities[doc_type]
         states = None
         if self._lm is not None and doc_type == "receipt":
             states = LineStates.read(backend, doc.text, cancel)
@@ -97,7 +99,8 @@ class Understander:
         )
         dates = (fields[f.name].normalized for f in schema(doc_type).fields if f.kind == "date")
         return Extraction(doc_type=doc_type, summary=summary, summary_source=source,
-                          fields=fields, doc_date=next((d for d in dates if d), None))
+                          fields=fields, doc_date=next((d for d in dates if d), None),
+                          type_confidence=round(confidence, 4))
 
     def learn(self, labels: Sequence[Label]) -> None:
         """Read the next documents with the user's confirmed fields in mind

@@ -46,6 +46,9 @@ class Extraction:
     fields: dict[str, FieldValue] = field(default_factory=dict)
     #: The document's own date (ISO 8601): its schema's first date field that was found.
     doc_date: str | None = None
+    #: How sure the type is: the router's probability of it; 1.0 for a type the
+    #: person's own schema or an e-invoice's XML settled; None if not measured.
+    type_confidence: float | None = None
 
     def fields_json(self) -> dict[str, dict[str, Any]]:
         return {name: fv.to_json() for name, fv in self.fields.items()}

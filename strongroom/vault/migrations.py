@@ -136,6 +136,13 @@ def m003_review(conn: Any) -> None:
     conn.execute("CREATE INDEX fields_status ON fields (status, doc_id)")
 
 
+def m004_type_confidence(conn: Any) -> None:
+    """How sure the document's type is (issue 21: ``Extraction.type_confidence``);
+    documents stored before this version keep NULL: never measured."""
+    conn.execute("ALTER TABLE documents ADD COLUMN type_confidence REAL")
+
+
 #: Index i holds the migration to version i + 1.
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_search, m003_review)
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_search, m003_review,
+                                     m004_type_confidence)
 SCHEMA_VERSION = len(MIGRATIONS)

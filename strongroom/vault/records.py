@@ -39,3 +39,4 @@ class StoredDocument:
     size: int  # bytes of the original file
     sha256: str
     doc_date: str | None = None  # the document's own date (Extraction.doc_date)
+    type_confidence: float | None = None  # Extraction.type_confidence; None: not measured

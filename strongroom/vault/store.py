@@ -59,12 +59,12 @@ class DocumentStore:
             with transaction(conn):
                 cur = conn.execute(
                     "INSERT INTO documents (sha256, name, kind, doc_type, summary, "
-                    "summary_source, text, page_starts, size, added_at, doc_date) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "summary_source, text, page_starts, size, added_at, doc_date, "
+                    "type_confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (sha256, doc.name, doc.kind, extraction.doc_type, extraction.summary,
                      extraction.summary_source, doc.text,
                      json.dumps([int(p) for p in doc.page_starts]), len(doc.data), added_at,
-                     extraction.doc_date),
+                     extraction.doc_date, extraction.type_confidence),
                 )
                 doc_id = int(cur.lastrowid)
                 crash.point("document-row")
@@ -127,7 +127,8 @@ class DocumentStore:
         with self._locked("read the document") as conn:
             row = conn.execute(
                 "SELECT id, name, kind, doc_type, summary, summary_source, text, page_starts, "
-                "added_at, size, sha256, doc_date FROM documents WHERE id = ?", (doc_id,)
+                "added_at, size, sha256, doc_date, type_confidence FROM documents WHERE id = ?",
+                (doc_id,)
             ).fetchone()
             if row is None:
                 raise VaultError(f"No document with id {doc_id}.")
@@ -147,6 +148,7 @@ class DocumentStore:
             id=row[0], name=row[1], kind=row[2], doc_type=row[3], summary=row[4],
             summary_source=row[5], text=row[6], page_starts=tuple(json.loads(row[7])),
             fields=fields, added_at=row[8], size=row[9], sha256=row[10], doc_date=row[11],
+            type_confidence=row[12],
         )
 
     def confirm_field(self, doc_id: int, name: str) -> None:

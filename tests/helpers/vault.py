@@ -62,7 +62,7 @@ def make_extraction(text: str = "Invoice 42 dated 2024-03-05. Total 12.50 EUR") 
         "currency": FieldValue("EUR", "EUR", None, inferred=True),
     }
     return Extraction(doc_type="invoice", summary="An invoice.", summary_source="model",
-                      fields=fields, doc_date="2024-03-05")
+                      fields=fields, doc_date="2024-03-05", type_confidence=0.8731)
 
 
 # A child opens the vault and adds a large document; it stops inside add_document's

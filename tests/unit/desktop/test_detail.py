@@ -11,17 +11,30 @@ from strongroom.vault.records import StoredDocument
 pytestmark = pytest.mark.gui
 
 
-def stored(text: str, fields: dict[str, FieldValue],
-           page_starts: tuple[int, ...] = (0,)) -> StoredDocument:
+def stored(text: str, fields: dict[str, FieldValue], page_starts: tuple[int, ...] = (0,),
+           type_confidence: float | None = None) -> StoredDocument:
     return StoredDocument(id=1, name="note.txt", kind="text", doc_type="clinical_note",
                           summary="A note.", summary_source="model", text=text,
                           page_starts=page_starts, fields=fields,
-                          added_at="2024-05-01T10:00:00+00:00", size=len(text), sha256="0")
+                          added_at="2024-05-01T10:00:00+00:00", size=len(text), sha256="0",
+                          type_confidence=type_confidence)
 
 
 def span_field(text: str, value: str) -> FieldValue:
     start = text.index(value)
     return FieldValue(value, value, (start, start + len(value)))
+
+
+@pytest.mark.parametrize(("confidence", "meta"), [
+    (None, "Clinical note · Text file · added 2024-05-01"),  # stored before it was measured
+    (0.97, "Clinical note · Text file · added 2024-05-01"),
+    (0.62, "Clinical note? (type uncertain: 62% sure) · Text file · added 2024-05-01"),
+])
+def test_an_uncertain_type_says_so(qtbot, confidence, meta) -> None:
+    pane = DetailPane()
+    qtbot.add_widget(pane)
+    pane.show_document(stored("Seen today.", {}, type_confidence=confidence))
+    assert pane.meta.text() == meta
 
 
 @pytest.mark.parametrize("text", [

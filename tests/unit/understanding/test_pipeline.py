@@ -11,6 +11,7 @@ import pytest
 from strongroom.errors import Cancelled
 from strongroom.jobs import Processor
 from strongroom.reading.base import Document
+from strongroom.understanding import router
 from strongroom.understanding.lmstates import head
 from strongroom.understanding.pipeline import Understander
 from tests.helpers.fake_backend import FakeBackend
@@ -53,6 +54,7 @@ def test_states_are_read_for_receipts_only_and_fields_stay_grounded(fake_backend
     u = Understander(lambda: fake_backend, summary_tokens=8)
     ex = understand(u, RECEIPT)
     assert ex.doc_type == "receipt"
+    assert ex.type_confidence == round(router.load().route(RECEIPT)[1]["receipt"], 4)
     assert [c[1] for c in fake_backend.calls if c[0] == "hidden_states"] == [head(RECEIPT)]
     for fv in ex.fields.values():
         assert fv.span is None or RECEIPT[fv.span[0]:fv.span[1]] == fv.value

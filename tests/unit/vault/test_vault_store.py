@@ -43,6 +43,7 @@ def test_round_trip_create_add_list_get_reopen(data_dir: Path) -> None:
         assert stored.text == text and stored.name == "Scan 2024.pdf"
         assert stored.page_starts == (0, 15)
         assert stored.summary_source == "model" and stored.doc_type == "invoice"
+        assert stored.type_confidence == 0.8731
         assert stored.fields == extraction.fields
         assert list(stored.fields) == list(extraction.fields)  # schema order kept
         assert stored.size == len(doc.data)
