@@ -24,8 +24,9 @@ NEAR = 0.9  # Jaccard of character 5-grams at or above which two texts are one d
 
 def list_files(mirror: Path, commit: str, folder: str) -> list[str]:
     """Every file path under ``folder`` at ``commit``, sorted."""
-    out = subprocess.run(["git", f"--git-dir={mirror}", "ls-tree", "-r", "--name-only",  # noqa: S603, S607
-                          commit, "--", folder], check=True, capture_output=True, text=True)
+    out = subprocess.run(["git", f"--git-dir={mirror}", "-c", "core.quotepath=off",  # noqa: S603, S607
+                          "ls-tree", "-r", "--name-only", commit, "--", folder],
+                         check=True, capture_output=True, text=True)
     return sorted(p for p in out.stdout.splitlines() if p)
 
 
