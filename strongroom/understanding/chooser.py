@@ -9,14 +9,13 @@ given, so whatever it picks is in the document.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Any, Protocol
 
 from .addresses import address_lines
-from .candidates import Candidate, Line
+from .candidates import Candidate, Line, main_currency
 from .cues import ADDRESS_WORDS, COMPANY_WORDS, HEADING, NOT_NAME
 from .schema import FieldSpec
 
@@ -192,13 +191,3 @@ def cash_minus_change(cands: list[Candidate], ctx: Context) -> Decimal | None:
     if cash is None or change is None or cash <= change:
         return None
     return cash - change
-
-
-def main_currency(cands: list[Candidate]) -> Candidate | None:
-    """The most printed known currency, at its first mark that is not a guess."""
-    known = [c for c in cands if c.normalized]
-    if not known:
-        return None
-    top = Counter(c.normalized for c in known).most_common(1)[0][0]
-    same = [c for c in known if c.normalized == top]
-    return min(same, key=lambda c: (c.inferred, c.start))

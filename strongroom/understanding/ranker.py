@@ -21,7 +21,7 @@ from strongroom.resources import path as resource_path
 
 from . import artifact
 from .addresses import NOT_ADDRESS
-from .candidates import DATE_RE, Candidate, Line
+from .candidates import Candidate, Line, date_re
 from .chooser import Context, RuleChooser, cash_minus_change
 from .cues import ADDRESS_WORDS, COMPANY_WORDS, HEADING, NOT_NAME, REGISTRATION, STOP_ADDRESS
 from .lmstates import Stack
@@ -72,7 +72,7 @@ def _stop_line(ln: Line) -> bool:
     """A line that is not address: phone, tax number, date, a heading..."""
     t = ln.text
     return bool(STOP_ADDRESS.search(t) or NOT_NAME.search(t) or REGISTRATION.match(t)
-                or HEADING.match(t) or DATE_RE.search(t))
+                or HEADING.match(t) or date_re().search(t))
 
 
 def _address_features(spec: FieldSpec, c: Candidate, ctx: Context) -> dict[str, float]:
