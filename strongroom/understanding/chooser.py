@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from .addresses import address_lines
 from .candidates import Candidate, Line, main_currency
-from .cues import ADDRESS_WORDS, COMPANY_WORDS, HEADING, NOT_NAME
+from .cues import ADDRESS_WORDS, COMPANY_WORDS, HEADING, NOT_NAME, label_pattern
 from .schema import FieldSpec
 
 #: Labels of a person's date of birth.
@@ -181,13 +181,13 @@ class RuleChooser:
 
 def cash_minus_change(cands: list[Candidate], ctx: Context) -> Decimal | None:
     """What was handed over less the change (both labelled), or None: the amount paid."""
-    def by_label(word: str) -> Decimal | None:
+    def by_label(role: str) -> Decimal | None:
         for c in cands:
-            if re.search(rf"\b{word}\b", ctx.label(c), re.IGNORECASE):
+            if label_pattern(role).search(ctx.label(c)):
                 return Decimal(c.normalized or "0")
         return None
 
-    cash, change = by_label("cash"), by_label("change")
+    cash, change = by_label("tendered"), by_label("change")
     if cash is None or change is None or cash <= change:
         return None
     return cash - change

@@ -23,7 +23,15 @@ from . import artifact
 from .addresses import NOT_ADDRESS
 from .candidates import Candidate, Line, date_re
 from .chooser import Context, RuleChooser, cash_minus_change
-from .cues import ADDRESS_WORDS, COMPANY_WORDS, HEADING, NOT_NAME, REGISTRATION, STOP_ADDRESS
+from .cues import (
+    ADDRESS_WORDS,
+    COMPANY_WORDS,
+    HEADING,
+    NOT_NAME,
+    REGISTRATION,
+    STOP_ADDRESS,
+    label_regex,
+)
 from .lmstates import Stack
 from .schema import FieldSpec, schema
 
@@ -41,6 +49,12 @@ _WORDS = {  # generic receipt words, looked for on the label (line and line befo
     "w_paid": r"paid|tender\w*|received|accepted",
     "w_supplies": r"supplies|excl\w*|summary|zero|rated",
 }
+#: The same roles in the other languages of resources/labels.json (#21), so a Summe
+#: weighs as a total and a Zwischensumme as a subtotal; the English words above stay
+#: as the weights were trained on them.
+for _feature, _role in (("w_total", "total"), ("w_sub", "subtotal"), ("w_cash", "tendered"),
+                        ("w_change", "change"), ("w_tax", "tax")):
+    _WORDS[_feature] += "|" + label_regex(_role, skip=("en",))
 
 
 def _has(pattern: str, text: str) -> float:
@@ -128,6 +142,7 @@ def _address_features(spec: FieldSpec, c: Candidate, ctx: Context) -> dict[str, 
     return f
 
 
+_TENDERED = label_regex("tendered", skip=("en",))
 _FINAL = r"payable|paid|grand|rounded|final|nett|net|due"
 
 
@@ -160,7 +175,7 @@ class _Amounts:
             distinct=sorted(set(values), reverse=True),
             last_keyed=keyed_cands[-1] if keyed_cands else None,
             cash=[(x, v) for x, v, label in zip(cands, values, labels, strict=True)
-                  if _has(r"cash|tendered|paid|payment", label)],
+                  if _has(r"cash|tendered|paid|payment|" + _TENDERED, label)],
             cash_minus_change=cash_minus_change(cands, ctx),
         )
 

@@ -14,6 +14,8 @@ import platformdirs
 
 from strongroom.resources import path as resource_path
 
+from .cues import expand_labels
+
 log = logging.getLogger("strongroom.understanding")
 
 #: Routing order; "other" is the fallback.
@@ -109,8 +111,8 @@ def user_type(text: str) -> str | None:
 def _spec(f: dict[str, Any]) -> FieldSpec:
     return FieldSpec(
         name=f["name"], label=f.get("label", f["name"].replace("_", " ").capitalize()),
-        kind=f.get("kind", "labelled"), keywords=tuple(f.get("keywords", ())),
-        avoid=tuple(f.get("avoid", ())), prefer=f.get("prefer"), after=f.get("after"),
+        kind=f.get("kind", "labelled"), keywords=expand_labels(f.get("keywords", ())),
+        avoid=expand_labels(f.get("avoid", ())), prefer=f.get("prefer"), after=f.get("after"),
         required=f.get("required", False),
     )
 
