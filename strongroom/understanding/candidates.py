@@ -98,7 +98,7 @@ def _weekday_lead() -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
-_NUMBER = r"\d{1,3}(?:[,.'\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+[.,]\d{2}|\d+"
+_NUMBER = r"\d{1,3}(?:[,.'\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+[.,]\d{2}|\d+"
 AMOUNT_RE = re.compile(rf"(?<![\d.,:/\-])-?(?:{_NUMBER})-?(?![\d%:/]|[.,]\d)")
 _TIME_BEFORE = re.compile(r"\d:\s*$")
 
