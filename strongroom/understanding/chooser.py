@@ -19,6 +19,8 @@ from .candidates import Candidate, Line, main_currency
 from .cues import ADDRESS_WORDS, COMPANY_WORDS, HEADING, NOT_NAME, label_pattern
 from .schema import FieldSpec
 
+_LETTER = re.compile(r"[^\W\d_]")
+_PRICE = re.compile(r"\d[.,]\d\d(?!\d)")
 #: Labels of a person's date of birth.
 _BIRTH = ("dob", "d.o.b", "date of birth", "birth date", "birthdate", "born", "出生", "生日")
 
@@ -51,13 +53,40 @@ class Context:
 
     def label(self, c: Candidate) -> str:
         """The words that label a value: its line up to the value, or the
-        previous line when the value's line has no letters of its own."""
+        previous line when the value's line has no letters of its own; in a column
+        of values under a column of labels ("Subtotal/Tax/Total" over
+        "24.45/2.32/26.77", as OCR reads two columns), the label in the same place."""
         ln = self.line(c.line)
         before = self.text[ln.start : c.start] if ln else ""
-        if not re.search(r"[^\W\d_]", before):
-            prev = self.line(c.line - 1)
+        if not _LETTER.search(before):
+            prev = self.column_label(c.line) or self.line(c.line - 1)
             before = (prev.text if prev else "") + " " + before
         return before
+
+    def column_label(self, no: int) -> Line | None:
+        """The label of the value line ``no`` when it is one of a run of two or more
+        lines without letters under as many label lines without amounts; else None."""
+        i = self._positions.get(no)
+        if i is None or _LETTER.search(self.lines[i].text):
+            return None
+
+        def follows(a: int, b: int) -> bool:  # lines a and b are printed one after the other
+            return 0 <= a < b < len(self.lines) and self.lines[b].no == self.lines[a].no + 1
+
+        first = i
+        while follows(first - 1, first) and not _LETTER.search(self.lines[first - 1].text):
+            first -= 1
+        last = i
+        while follows(last, last + 1) and not _LETTER.search(self.lines[last + 1].text):
+            last += 1
+        n = last - first + 1
+        top = first
+        while (follows(top - 1, top) and _LETTER.search(self.lines[top - 1].text)
+               and not _PRICE.search(self.lines[top - 1].text)):
+            top -= 1
+        if n < 2 or first - top < n:
+            return None
+        return self.lines[first - n + (i - first)]
 
 
 class Chooser(Protocol):

@@ -109,10 +109,15 @@ def user_type(text: str) -> str | None:
 
 
 def _spec(f: dict[str, Any]) -> FieldSpec:
+    keywords = expand_labels(f.get("keywords", ()))
+    # A word the field names as its own is not avoided: 实收 ("received") is the
+    # total on a restaurant bill and the cash handed over at a till (labels.json
+    # has it both ways).
+    avoid = tuple(w for w in expand_labels(f.get("avoid", ())) if w not in keywords)
     return FieldSpec(
         name=f["name"], label=f.get("label", f["name"].replace("_", " ").capitalize()),
-        kind=f.get("kind", "labelled"), keywords=expand_labels(f.get("keywords", ())),
-        avoid=expand_labels(f.get("avoid", ())), prefer=f.get("prefer"), after=f.get("after"),
+        kind=f.get("kind", "labelled"), keywords=keywords, avoid=avoid,
+        prefer=f.get("prefer"), after=f.get("after"),
         required=f.get("required", False),
     )
 
