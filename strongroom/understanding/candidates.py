@@ -255,9 +255,19 @@ def find_amounts(text: str) -> list[Candidate]:
 
 
 def _beside_mark(text: str, start: int, end: int, marks: list[str]) -> bool:
-    before = text[max(0, start - 5) : start].rstrip()
-    after = text[end : end + 5].lstrip()
-    return any(before.endswith(mk) or after.startswith(mk) for mk in marks)
+    before = text[max(0, start - 6) : start].rstrip()
+    after = text[end : end + 6].lstrip()
+    return any(_ends_with_mark(before, mk) or _ends_with_mark(after[::-1], mk[::-1])
+               for mk in marks)
+
+
+def _ends_with_mark(s: str, mark: str) -> bool:
+    """``s`` ends with ``mark``, and a three-letter code is not the end of a word
+    ("TUAH 9" is no hryvnia, "CAKES 2" no shilling)."""
+    if not s.endswith(mark):
+        return False
+    code = len(mark) == 3 and mark.isalpha() and mark.isupper()
+    return not (code and len(s) > 3 and s[-4].isalpha())
 
 
 def find_currencies(text: str) -> list[Candidate]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, Protocol
 
 from .addresses import address_lines
@@ -98,9 +98,15 @@ def _has_word(text: str, words: tuple[str, ...]) -> int | None:
     """Index of the first of ``words`` found in ``text`` (case-insensitive), or None."""
     low = text.lower()
     for i, w in enumerate(words):
-        if re.search(rf"(?<![a-z]){re.escape(w.lower())}(?![a-z])", low):
+        if _whole_word(w.lower()).search(low):
             return i
     return None
+
+
+@cache
+def _whole_word(word: str) -> re.Pattern[str]:
+    """Compiled once (the label words of seven languages outgrow re's own cache)."""
+    return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
 
 
 class RuleChooser:
