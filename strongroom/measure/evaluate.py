@@ -32,7 +32,7 @@ from typing import Any, Protocol, runtime_checkable
 from ..model import Backend
 from ..reading import read_path
 from ..reading.base import Document
-from ..understanding.candidates import day_first, find_currencies
+from ..understanding.candidates import document_day_first as document_day_first
 from ..understanding.chooser import Chooser
 from ..understanding.fields import extract_fields
 from ..understanding.normalize import currency_code, normalize_amount, normalize_date
@@ -112,11 +112,6 @@ def matches(kind: str, value: str, normalized: str | None, gold: str, *, dayfirs
         return (normalized or "").upper() in {gold.upper(), currency_code(gold)[0]}
     return text_key(value) == text_key(gold) != "" or (
         normalized is not None and text_key(normalized) == text_key(gold) != "")
-
-
-def document_day_first(text: str) -> bool:
-    codes = Counter(c.normalized for c in find_currencies(text) if c.normalized)
-    return day_first(text, codes.most_common(1)[0][0] if codes else None)
 
 
 # -- one document ------------------------------------------------------------------

@@ -8,31 +8,97 @@ The chooser (``chooser.py``) picks one per field, or none; it never invents.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
-from .normalize import currency_code, currency_marks, normalize_amount, normalize_date
-
-MONTHS = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+from .normalize import (
+    currency_code,
+    currency_marks,
+    month_names,
+    normalize_amount,
+    normalize_date,
+    weekday_names,
 )
-_DATE_PATTERNS = [
-    # 14/03/2024, 03-14-24, 2024.03.14
+
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th|er|e|º|°)?\.?"
+#: A year: four digits (a time may be glued on: "201810:32"), an apostrophe and two
+#: ("Jul19'14"), or two not followed by decimals (not "1 SET 15.90").
+_YEAR4 = r"(?:19|20)\d{2}(?=\d{1,2}:\d\d|\D|$)"
+_YEAR_APOSTROPHE = r"['’‘`]\s?\d{2}(?!\d)"
+_YEAR2 = r"\d{2}(?!\d|[.,:]\d)"
+_YEAR = rf"(?:{_YEAR4}|{_YEAR_APOSTROPHE}|{_YEAR2})"
+_NUMERIC_DATES = [
+    # 14/03/2024, 03-14-24, 2024.03.14 (a time may follow: "03/14/2018 10:32AM")
     r"(?<![\d/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2})"
     r"(?![\d/\-]|\.\d)",
-    # 14 Mar 2024, 14-MAR-24, 14th March, 2024
-    rf"\b\d{{1,2}}(?:st|nd|rd|th)?[\s\-./]*{MONTHS}\.?[\s\-./,]*(?:\d{{4}}|\d{{2}})\b",
-    # March 14, 2024
-    rf"\b{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b",
+    # the same with a time glued on by OCR: "03/14/201810:32AM", "2018-03-1410:32"
+    r"(?<![\d/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d{2}|\d{4}[/.\-]\d{1,2}[/.\-]\d{2})"
+    r"(?=\d{1,2}:\d\d)",
     # 20240314
     r"(?<!\d)(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)",
     # 2024年3月14日, 民國113年3月14日
     r"(?:民國|民国)?\s*\d{2,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日",
 ]
-DATE_RE = re.compile("|".join(f"(?:{p})" for p in _DATE_PATTERNS), re.IGNORECASE)
 
-_NUMBER = r"\d{1,3}(?:[,.'\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+[.,]\d{2}|\d+"
+
+_Trie = dict[str, "_Trie"]
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    """A regex matching any of ``words``, as a trie ("ma(?:i|y|r(?:s|ch)?)"): a flat
+    alternation of two hundred month and weekday names, tried at every word, made
+    finding dates three times slower."""
+    trie: _Trie = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: _Trie) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?"
+        return body
+
+    return "(?:" + emit(trie) + ")"
+
+
+@cache
+def date_re() -> re.Pattern[str]:
+    """Every printed date form we read, numeric or with month names in the languages
+    of ``normalize.DATE_LANGUAGES`` (names from ``dateparser``'s data), spaces
+    optional since OCR often drops them: "14 Mar 2024", "31. Januar 2024",
+    "12 de mayo de 2022", "18AVR2014", "Tuesday,March27th2018", "Sep1.2017"."""
+    month = _alternation(month_names()) + r"(?![^\W\d_])\.?"
+    weekday = _alternation(weekday_names()) + r"\.?"
+    named = [
+        # 14 Mar 2024, 14-MAR-24, 14th March, 2024, 31. Januar 2024, 12 de mayo de 2022
+        rf"(?<!\d){_DAY}[\s\-./,]*(?:de\s+)?{month}[\s\-./,]*(?:de(?:l)?\s+)?{_YEAR}",
+        # March 14, 2024, Jul19'14, Sep1.2017, and a weekday before it (cut off below)
+        # (two-digit years only after a space, a dash or a slash: not "SET 15.90")
+        rf"(?<![^\W\d_])(?:{weekday}[\s,.]*)?{month}[\s\-./]*{_DAY}"
+        rf"(?:[\s,.\-/]*{_YEAR4}|[\s,]*{_YEAR_APOSTROPHE}|[\s\-/]+{_YEAR2})",
+    ]
+    return re.compile("|".join(f"(?:{p})" for p in _NUMERIC_DATES + named), re.IGNORECASE)
+
+
+@cache
+def _weekday_lead() -> re.Pattern[str]:
+    """A weekday before a month name ("Tuesday,March"), not a month that shares its
+    letters with one ("Mar 27": French "mar." is Tuesday)."""
+    return re.compile(_alternation(weekday_names())
+                      + rf"\.?[\s,.]*(?={_alternation(month_names())}(?![^\W\d_]))",
+                      re.IGNORECASE)
+
+
+_NUMBER = r"\d{1,3}(?:[,.'\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+[.,]\d{2}|\d+"
 AMOUNT_RE = re.compile(rf"(?<![\d.,:/\-])-?(?:{_NUMBER})-?(?![\d%:/]|[.,]\d)")
 _TIME_BEFORE = re.compile(r"\d:\s*$")
 
@@ -87,19 +153,71 @@ def order_clue(text: str) -> bool | None:
     return None
 
 
-def day_first(text: str, currency: str | None) -> bool:
-    """Settle 03/04 as day-first or month-first: the document's own dates, else its
-    currency (dollars month-first), else day-first as most of the world writes it."""
+#: Country hints for the order of 03/04 where a document's own dates do not settle it:
+#: (pattern, day-first). A North American phone or a US state and ZIP code say
+#: month-first; a telephone's country code other than +1, or a tax named as Europe
+#: names it (MwSt, TVA, IVA, BTW, VAT), say day-first.
+_ORDER_HINTS = (
+    (re.compile(r"(?<![\d+])(?:\+?1[\s.\-])?\(\d{3}\)\s?\d{3}[\s.\-]\d{4}(?!\d)"
+                r"|(?<![\d+])\+1[\s.\-]?\d{3}[\s.\-]\d{3}[\s.\-]\d{4}(?!\d)"), False),
+    (re.compile(r"\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]"
+                r"|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY]),?\s+\d{5}(?:-\d{4})?\b"), False),
+    (re.compile(r"\+(?:[02-9]\d{0,2})[\s.\-]?\(?\d"), True),
+    (re.compile(r"\b(?:mwst|ust|tva|iva|btw|vat|moms|alv)\b", re.IGNORECASE), True),
+)
+
+
+def order_hint(text: str) -> bool | None:
+    """Day-first (True) or month-first (False) by the country the document points
+    at: phone numbers, US addresses, the tax's name, and month names printed
+    day first ("27 March") or month first ("March 27"). None when the hints are
+    even."""
+    votes = [day for pattern, day in _ORDER_HINTS if pattern.search(text)]
+    for m in date_re().finditer(text):
+        lead = m.group(0).lstrip()
+        if lead[:1].isdigit() and re.search(r"[^\W\d_]{3}", lead):
+            votes.append(True)  # "27 March 2018", "31. Januar 2024"
+        elif lead[:1].isalpha() and not _CJK.search(lead):
+            votes.append(False)  # "March 27, 2018"
+    day, month = votes.count(True), votes.count(False)
+    return None if day == month else day > month
+
+
+_CJK = re.compile(r"[年月日]")
+
+
+def day_first(text: str, currency: str | None, *, inferred: bool = False) -> bool:
+    """Settle 03/04 as day-first or month-first, by the evidence in this order: the
+    document's own dates (a day over 12); its currency when printed as itself
+    (dollars month-first); country hints (``order_hint``); a currency guessed from a
+    shared mark ("$" taken for dollars: month-first); else day-first as most of the
+    world writes it."""
     clue = order_clue(text)
-    return clue if clue is not None else currency != "USD"
+    if clue is not None:
+        return clue
+    if currency is not None and not inferred:
+        return currency != "USD"
+    hint = order_hint(text)
+    if hint is not None:
+        return hint
+    return currency != "USD"
+
+
+def document_day_first(text: str) -> bool:
+    """``day_first`` with the document's main currency found here."""
+    main = main_currency(find_currencies(text))
+    return day_first(text, main.normalized if main else None,
+                     inferred=main.inferred if main else False)
 
 
 def find_dates(text: str, *, dayfirst: bool = True) -> list[Candidate]:
     all_lines = lines(text)
     out = []
-    for m in DATE_RE.finditer(text):
+    for m in date_re().finditer(text):
         value = m.group(0).strip()
         start = m.start() + m.group(0).index(value)
+        if lead := _weekday_lead().match(value):  # "Tuesday, March 27": the date is after
+            value, start = value[lead.end():], start + lead.end()
         norm = normalize_date(value, dayfirst=dayfirst)
         if norm:
             ln = line_at(all_lines, start)
@@ -137,9 +255,19 @@ def find_amounts(text: str) -> list[Candidate]:
 
 
 def _beside_mark(text: str, start: int, end: int, marks: list[str]) -> bool:
-    before = text[max(0, start - 5) : start].rstrip()
-    after = text[end : end + 5].lstrip()
-    return any(before.endswith(mk) or after.startswith(mk) for mk in marks)
+    before = text[max(0, start - 6) : start].rstrip()
+    after = text[end : end + 6].lstrip()
+    return any(_ends_with_mark(before, mk) or _ends_with_mark(after[::-1], mk[::-1])
+               for mk in marks)
+
+
+def _ends_with_mark(s: str, mark: str) -> bool:
+    """``s`` ends with ``mark``, and a three-letter code is not the end of a word
+    ("TUAH 9" is no hryvnia, "CAKES 2" no shilling)."""
+    if not s.endswith(mark):
+        return False
+    code = len(mark) == 3 and mark.isalpha() and mark.isupper()
+    return not (code and len(s) > 3 and s[-4].isalpha())
 
 
 def find_currencies(text: str) -> list[Candidate]:
@@ -156,6 +284,16 @@ def find_currencies(text: str) -> list[Candidate]:
             out.append(Candidate("currency", m.start(), m.end(), mk, code,
                                  ln.no if ln else 0, inferred))
     return sorted(out, key=lambda c: c.start)
+
+
+def main_currency(cands: list[Candidate]) -> Candidate | None:
+    """The most printed known currency, at its first mark that is not a guess."""
+    known = [c for c in cands if c.normalized]
+    if not known:
+        return None
+    top = Counter(c.normalized for c in known).most_common(1)[0][0]
+    same = [c for c in known if c.normalized == top]
+    return min(same, key=lambda c: (c.inferred, c.start))
 
 
 _TRAILING_REG = re.compile(r"\s*[(<\[]\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:?\s*)?"
@@ -245,8 +383,7 @@ def normalize_span(kind: str, value: str, text: str) -> tuple[str | None, bool]:
     the same forms the finders give (ISO dates with the document's day-first hint,
     decimal amounts, ISO 4217 codes, text with its spaces collapsed)."""
     if kind == "date":
-        codes = [c.normalized for c in find_currencies(text) if c.normalized]
-        return normalize_date(value, dayfirst=day_first(text, codes[0] if codes else None)), False
+        return normalize_date(value, dayfirst=document_day_first(text)), False
     if kind == "amount":
         return normalize_amount(value), False
     if kind == "currency":

@@ -33,6 +33,7 @@ from stdnum import iban, luhn
 
 from .addresses import NOT_ADDRESS
 from .candidates import Line, find_amounts, lines, order_clue
+from .cues import LABEL_ROLES, label_regex
 from .result import FieldValue
 from .schema import DocSchema
 
@@ -48,15 +49,23 @@ ROUNDING = Decimal("0.05")
 _NOT_ITEM = re.compile(
     r"total|tax|gst|vat|sst|round|cash|change|disc|sub|tender|paid|payment|balance|due|"
     r"visa|master|card|debit|credit|amount|service|charge|deposit|qty|tip|incl|excl|"
-    r"saving|voucher|points|合计|总计|總計|税|稅|找零|现金|現金|折扣|小计|小計",
+    r"saving|voucher|points|合计|总计|總計|税|稅|找零|现金|現金|折扣|小计|小計|"
+    + "|".join(label_regex(role) for role in LABEL_ROLES),
     re.IGNORECASE,
 )
-_SUBTOTAL = re.compile(r"sub\s*-?\s*total|小计|小計", re.IGNORECASE)
-_TAX = re.compile(r"\b(tax|gst|vat|sst)\b|税额|稅額", re.IGNORECASE)
-_TAX_INCLUDED = re.compile(r"incl|inclusive|含税|含稅", re.IGNORECASE)
+#: Each role's English pattern as it was, and the role's words in the other languages
+#: of resources/labels.json (#21).
+_NOT_ENGLISH = ("en",)  # skip these: the English words are the patterns themselves
+_SUBTOTAL = re.compile(r"sub\s*-?\s*total|小计|小計|" + label_regex("subtotal", skip=_NOT_ENGLISH),
+                       re.IGNORECASE)
+_TAX = re.compile(r"\b(tax|gst|vat|sst)\b|税额|稅額|" + label_regex("tax", skip=_NOT_ENGLISH),
+                  re.IGNORECASE)
+_TAX_INCLUDED = re.compile(r"incl|inclusive|inkl|enthalten|dont|inclus|含税|含稅", re.IGNORECASE)
 _RATE = re.compile(r"(\d{1,2}(?:\.\d{1,2})?)\s*%")
-_CASH = re.compile(r"\bcash\b|tender|现金|現金", re.IGNORECASE)
-_CHANGE = re.compile(r"\bchange\b|找零|找續", re.IGNORECASE)
+_CASH = re.compile(r"\bcash\b|tender|现金|現金|" + label_regex("tendered", skip=_NOT_ENGLISH),
+                   re.IGNORECASE)
+_CHANGE = re.compile(r"\bchange\b|找零|找續|" + label_regex("change", skip=_NOT_ENGLISH),
+                     re.IGNORECASE)
 _IBAN_SHAPE = re.compile(r"^[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){10,30}$")
 
 

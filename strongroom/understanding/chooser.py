@@ -9,17 +9,18 @@ given, so whatever it picks is in the document.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, Protocol
 
 from .addresses import address_lines
-from .candidates import Candidate, Line
-from .cues import ADDRESS_WORDS, COMPANY_WORDS, HEADING, NOT_NAME
+from .candidates import Candidate, Line, main_currency
+from .cues import ADDRESS_WORDS, COMPANY_WORDS, HEADING, NOT_NAME, label_pattern
 from .schema import FieldSpec
 
+_LETTER = re.compile(r"[^\W\d_]")
+_PRICE = re.compile(r"\d[.,]\d\d(?!\d)")
 #: Labels of a person's date of birth.
 _BIRTH = ("dob", "d.o.b", "date of birth", "birth date", "birthdate", "born", "出生", "生日")
 
@@ -52,13 +53,40 @@ class Context:
 
     def label(self, c: Candidate) -> str:
         """The words that label a value: its line up to the value, or the
-        previous line when the value's line has no letters of its own."""
+        previous line when the value's line has no letters of its own; in a column
+        of values under a column of labels ("Subtotal/Tax/Total" over
+        "24.45/2.32/26.77", as OCR reads two columns), the label in the same place."""
         ln = self.line(c.line)
         before = self.text[ln.start : c.start] if ln else ""
-        if not re.search(r"[^\W\d_]", before):
-            prev = self.line(c.line - 1)
+        if not _LETTER.search(before):
+            prev = self.column_label(c.line) or self.line(c.line - 1)
             before = (prev.text if prev else "") + " " + before
         return before
+
+    def column_label(self, no: int) -> Line | None:
+        """The label of the value line ``no`` when it is one of a run of two or more
+        lines without letters under as many label lines without amounts; else None."""
+        i = self._positions.get(no)
+        if i is None or _LETTER.search(self.lines[i].text):
+            return None
+
+        def follows(a: int, b: int) -> bool:  # lines a and b are printed one after the other
+            return 0 <= a < b < len(self.lines) and self.lines[b].no == self.lines[a].no + 1
+
+        first = i
+        while follows(first - 1, first) and not _LETTER.search(self.lines[first - 1].text):
+            first -= 1
+        last = i
+        while follows(last, last + 1) and not _LETTER.search(self.lines[last + 1].text):
+            last += 1
+        n = last - first + 1
+        top = first
+        while (follows(top - 1, top) and _LETTER.search(self.lines[top - 1].text)
+               and not _PRICE.search(self.lines[top - 1].text)):
+            top -= 1
+        if n < 2 or first - top < n:
+            return None
+        return self.lines[first - n + (i - first)]
 
 
 class Chooser(Protocol):
@@ -70,9 +98,15 @@ def _has_word(text: str, words: tuple[str, ...]) -> int | None:
     """Index of the first of ``words`` found in ``text`` (case-insensitive), or None."""
     low = text.lower()
     for i, w in enumerate(words):
-        if re.search(rf"(?<![a-z]){re.escape(w.lower())}(?![a-z])", low):
+        if _whole_word(w.lower()).search(low):
             return i
     return None
+
+
+@cache
+def _whole_word(word: str) -> re.Pattern[str]:
+    """Compiled once (the label words of seven languages outgrow re's own cache)."""
+    return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
 
 
 class RuleChooser:
@@ -182,23 +216,13 @@ class RuleChooser:
 
 def cash_minus_change(cands: list[Candidate], ctx: Context) -> Decimal | None:
     """What was handed over less the change (both labelled), or None: the amount paid."""
-    def by_label(word: str) -> Decimal | None:
+    def by_label(role: str) -> Decimal | None:
         for c in cands:
-            if re.search(rf"\b{word}\b", ctx.label(c), re.IGNORECASE):
+            if label_pattern(role).search(ctx.label(c)):
                 return Decimal(c.normalized or "0")
         return None
 
-    cash, change = by_label("cash"), by_label("change")
+    cash, change = by_label("tendered"), by_label("change")
     if cash is None or change is None or cash <= change:
         return None
     return cash - change
-
-
-def main_currency(cands: list[Candidate]) -> Candidate | None:
-    """The most printed known currency, at its first mark that is not a guess."""
-    known = [c for c in cands if c.normalized]
-    if not known:
-        return None
-    top = Counter(c.normalized for c in known).most_common(1)[0][0]
-    same = [c for c in known if c.normalized == top]
-    return min(same, key=lambda c: (c.inferred, c.start))

@@ -1,5 +1,7 @@
 """Generic cues to what a line *is*: a company's name, a heading, an address, a
-registration number, the end of an address block.
+registration number, the end of an address block; and the words that label an
+amount as a total, a subtotal, a tax, a tip, money handed over or change, in the
+languages of ``resources/labels.json``.
 
 Words and shapes, never the names of any shop or bank. The rules (``chooser``), the
 address finder (``addresses``) and the ranker's features (``ranker``) read the same
@@ -9,7 +11,11 @@ cues, so a cue changed here changes all three (and the ranker's training rows: r
 
 from __future__ import annotations
 
+import json
 import re
+from functools import cache
+
+from strongroom.resources import path as resource_path
 
 COMPANY_WORDS = re.compile(
     r"\b(sdn\.? ?bhd|bhd|ltd|limited|llc|l\.l\.c|inc|corp|corporation|co\.|company|gmbh|plc|"
@@ -48,3 +54,49 @@ STOP_ADDRESS = re.compile(
     r"bill|table|order|counter|member|document|doc no)\b",
     re.IGNORECASE,
 )
+
+
+# -- the words that label amounts, by role and language (resources/labels.json) -------
+#: The roles an amount's label can say: what it is (total, subtotal, tax, tip) or
+#: which side of the payment (tendered, change).
+LABEL_ROLES = ("total", "subtotal", "tax", "tip", "change", "tendered")
+
+
+@cache
+def _labels() -> dict[str, dict[str, list[str]]]:
+    data: dict[str, dict[str, list[str]]] = json.loads(
+        resource_path("labels.json").read_text(encoding="utf-8"))
+    return {role: data[role] for role in LABEL_ROLES}
+
+
+def label_words(role: str, *, skip: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The words of ``role`` in every language but those in ``skip``, in file order."""
+    words: list[str] = []
+    for lang, ws in _labels()[role].items():
+        if lang not in skip:
+            words.extend(w for w in ws if w not in words)
+    return tuple(words)
+
+
+def label_regex(role: str, *, skip: tuple[str, ...] = ()) -> str:
+    """``role``'s words as whole words (longest first), a regex to put in a larger
+    one: ``rf"\\bcash\\b|{label_regex('tendered', skip=('en',))}"``."""
+    words = sorted(label_words(role, skip=skip), key=len, reverse=True)
+    return rf"(?<![^\W\d_])(?:{'|'.join(re.escape(w) for w in words)})(?![^\W\d_])"
+
+
+@cache
+def label_pattern(role: str) -> re.Pattern[str]:
+    """Any word of ``role`` as a whole word, in any language, case-insensitive."""
+    return re.compile(label_regex(role), re.IGNORECASE)
+
+
+def expand_labels(words: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """A schema's keyword or avoid list with each ``"@role"`` replaced by that role's
+    words in every language (``"@total"`` → total, Summe, Gesamtbetrag, 合计 …)."""
+    out: list[str] = []
+    for w in words:
+        for x in label_words(w[1:]) if w.startswith("@") and w[1:] in LABEL_ROLES else (w,):
+            if x not in out:
+                out.append(x)
+    return tuple(out)

@@ -14,8 +14,9 @@ from .candidates import (
     labelled_candidates,
     line_candidates,
     lines,
+    main_currency,
 )
-from .chooser import Chooser, Context, RuleChooser, main_currency
+from .chooser import Chooser, Context, RuleChooser
 from .labtests import lab_rows
 from .result import FieldValue
 from .schema import DocSchema
@@ -35,7 +36,8 @@ def extract_fields(text: str, doc_schema: DocSchema, chooser: Chooser | None = N
     ctx = Context(text=text, lines=lines(text), states=states)
     currencies = find_currencies(text)
     currency = main_currency(currencies)
-    dates = find_dates(text, dayfirst=day_first(text, currency.normalized if currency else None))
+    dates = find_dates(text, dayfirst=day_first(text, currency.normalized if currency else None,
+                                                inferred=currency.inferred if currency else False))
     amounts = find_amounts(text)
     names = line_candidates(text)
 

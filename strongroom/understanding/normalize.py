@@ -1,21 +1,26 @@
 """Canonical forms: ISO 8601 dates, decimal-string amounts, ISO 4217 codes.
 
 Dates go through ``python-dateutil`` (maintained, small, handles numeric and
-month-name forms in any order given a day-first hint); CJK ``年月日`` and
-民國 (ROC) dates, which it does not know, are parsed here. Amounts go through
+English month-name forms in any order given a day-first hint); what it refuses
+(``31. Januar 2024``, ``12 de mayo de 2022``, ``18AVR2014``) goes to
+``dateparser`` (maintained, offline, the month and weekday names of
+``DATE_LANGUAGES``; imported with the first document, ~0.4 s). CJK ``年月日`` and
+民國 (ROC) dates, which neither knows, are parsed here. Amounts go through
 ``price-parser`` (Zyte), made for exactly this: it settles ``1,234.56`` against
 ``1.234,56`` and strips currency marks.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from dateutil import parser as dateparser
+from dateutil import parser as dateutil_parser
 from price_parser import Price
 
 from strongroom.resources import path as resource_path
@@ -23,29 +28,82 @@ from strongroom.resources import path as resource_path
 _CJK_DATE = re.compile(r"(民國|民国)?\s*(\d{2,4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
+#: Languages whose month and weekday names are read in dates (#21); Chinese,
+#: Japanese and Korean dates are the ``年月日`` form below.
+DATE_LANGUAGES = ("en", "fr", "de", "es", "it", "nl")
+_MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december")
+_WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _plain(word: str) -> str:
+    """``word`` without its accents: OCR often drops them ("fevr", "aout")."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word)
+                   if not unicodedata.combining(ch))
+
+
+@cache
+def _words(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The names ``dateparser`` knows for ``keys`` (months or weekdays) in
+    ``DATE_LANGUAGES``, lower-cased, with accent-free forms, longest first. Names of
+    fewer than three letters ("mi", "do") are left out: too many words start so."""
+    found: set[str] = set()
+    for lang in DATE_LANGUAGES:
+        info = importlib.import_module(f"dateparser.data.date_translation_data.{lang}").info
+        for key in keys:
+            for word in info.get(key, []):
+                if len(word) >= 3 and word.isalpha():
+                    found.update({word.lower(), _plain(word.lower())})
+    return tuple(sorted(found, key=lambda w: (-len(w), w)))
+
+
+def month_names() -> tuple[str, ...]:
+    return _words(_MONTH_KEYS)
+
+
+def weekday_names() -> tuple[str, ...]:
+    return _words(_WEEKDAY_KEYS)
+
+
 def normalize_date(text: str, *, dayfirst: bool = True) -> str | None:
     """ISO 8601 date for ``text``, or None when it is not a plausible date."""
     m = _CJK_DATE.search(text)
+    # Year first is year-month-day everywhere (ISO 8601, East Asia).
+    yearfirst = bool(re.match(r"\s*\d{4}\D", text))
     try:
         if m:
             year = int(m.group(2)) + (1911 if m.group(1) else 0)
-            parsed = date(year, int(m.group(3)), int(m.group(4)))
+            parsed: date | None = date(year, int(m.group(3)), int(m.group(4)))
+        elif compact := re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text.strip()):
+            parsed = date(*map(int, compact.groups()))
         else:
-            compact = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text.strip())
-            if compact:
-                parsed = date(*map(int, compact.groups()))
-            else:
-                # Year first is year-month-day everywhere (ISO 8601, East Asia).
-                yearfirst = bool(re.match(r"\s*\d{4}\D", text))
-                parsed = dateparser.parse(
-                    text, dayfirst=dayfirst and not yearfirst, yearfirst=yearfirst, fuzzy=False,
-                    default=None,
+            try:
+                parsed = dateutil_parser.parse(
+                    text, dayfirst=dayfirst and not yearfirst, yearfirst=yearfirst,
+                    fuzzy=False, default=None,
                 ).date()
+            except (ValueError, OverflowError, TypeError, AttributeError):
+                parsed = None
+            if parsed is None and re.search(r"[^\W\d_]", text):
+                parsed = _by_dateparser(text, "YMD" if yearfirst else "DMY" if dayfirst
+                                        else "MDY")
     except (ValueError, OverflowError, TypeError, AttributeError):
         return None
-    if not 1900 <= parsed.year <= 2100:
+    if parsed is None or not 1900 <= parsed.year <= 2100:
         return None
     return parsed.isoformat()
+
+
+def _by_dateparser(text: str, order: str) -> date | None:
+    """A date with month or weekday names of ``DATE_LANGUAGES``, all of day, month and
+    year printed; absolute dates only (never "yesterday" against today's clock)."""
+    import dateparser
+
+    parsed = dateparser.parse(text, languages=list(DATE_LANGUAGES), settings={
+        "DATE_ORDER": order, "REQUIRE_PARTS": ["day", "month", "year"],
+        "PARSERS": ["absolute-time"], "STRICT_PARSING": True,
+    })
+    return parsed.date() if parsed is not None else None
 
 
 def normalize_amount(text: str) -> str | None:

@@ -21,9 +21,17 @@ from strongroom.resources import path as resource_path
 
 from . import artifact
 from .addresses import NOT_ADDRESS
-from .candidates import DATE_RE, Candidate, Line
+from .candidates import Candidate, Line, date_re
 from .chooser import Context, RuleChooser, cash_minus_change
-from .cues import ADDRESS_WORDS, COMPANY_WORDS, HEADING, NOT_NAME, REGISTRATION, STOP_ADDRESS
+from .cues import (
+    ADDRESS_WORDS,
+    COMPANY_WORDS,
+    HEADING,
+    NOT_NAME,
+    REGISTRATION,
+    STOP_ADDRESS,
+    label_regex,
+)
 from .lmstates import Stack
 from .schema import FieldSpec, schema
 
@@ -41,10 +49,24 @@ _WORDS = {  # generic receipt words, looked for on the label (line and line befo
     "w_paid": r"paid|tender\w*|received|accepted",
     "w_supplies": r"supplies|excl\w*|summary|zero|rated",
 }
+#: The same roles in the other languages of resources/labels.json (#21), so a Summe
+#: weighs as a total and a Zwischensumme as a subtotal; the English words above stay
+#: as the weights were trained on them.
+for _feature, _role in (("w_total", "total"), ("w_sub", "subtotal"), ("w_cash", "tendered"),
+                        ("w_change", "change"), ("w_tax", "tax")):
+    # (the English pattern's last word keeps the right edge ``_has`` gave it)
+    _WORDS[_feature] += r"(?![a-z])|" + label_regex(_role, skip=("en",))
+
+
+@cache
+def _word(pattern: str) -> re.Pattern[str]:
+    # Compiled once: with the label words of seven languages the patterns outgrow
+    # re's own cache of 512, and recompiling made the ranker half as fast (#21).
+    return re.compile(rf"(?<![a-z]){pattern}(?![a-z])", re.IGNORECASE)
 
 
 def _has(pattern: str, text: str) -> float:
-    return 1.0 if re.search(rf"(?<![a-z]){pattern}(?![a-z])", text, re.IGNORECASE) else 0.0
+    return 1.0 if _word(pattern).search(text) else 0.0
 
 
 def _avoided(spec: FieldSpec, c: Candidate, ctx: Context) -> bool:
@@ -72,7 +94,7 @@ def _stop_line(ln: Line) -> bool:
     """A line that is not address: phone, tax number, date, a heading..."""
     t = ln.text
     return bool(STOP_ADDRESS.search(t) or NOT_NAME.search(t) or REGISTRATION.match(t)
-                or HEADING.match(t) or DATE_RE.search(t))
+                or HEADING.match(t) or date_re().search(t))
 
 
 def _address_features(spec: FieldSpec, c: Candidate, ctx: Context) -> dict[str, float]:
@@ -128,6 +150,7 @@ def _address_features(spec: FieldSpec, c: Candidate, ctx: Context) -> dict[str, 
     return f
 
 
+_TENDERED = label_regex("tendered", skip=("en",))
 _FINAL = r"payable|paid|grand|rounded|final|nett|net|due"
 
 
@@ -160,7 +183,7 @@ class _Amounts:
             distinct=sorted(set(values), reverse=True),
             last_keyed=keyed_cands[-1] if keyed_cands else None,
             cash=[(x, v) for x, v, label in zip(cands, values, labels, strict=True)
-                  if _has(r"cash|tendered|paid|payment", label)],
+                  if _has(r"cash|tendered|paid|payment(?![a-z])|" + _TENDERED, label)],
             cash_minus_change=cash_minus_change(cands, ctx),
         )
 
@@ -343,12 +366,26 @@ class RankerChooser:
             for f, c in zip(feats, candidates, strict=True):
                 f["lm"] = self.lm.stack.score(spec.name, ctx.states, c) or 0.0
         scores = [score(w, f) for f in feats]
-        best = max(range(len(candidates)), key=scores.__getitem__)
+        allowed = _allowed(spec, candidates, ctx, feats)
+        best = max(allowed, key=scores.__getitem__)
         if scores[best] < _logit(none_below.get(spec.name, 0.0)):
             return None
         temperature = self.temperatures.get(which, {}).get(spec.name, 1.0)
-        return dataclasses.replace(candidates[best],
-                                   confidence=confidence(scores, best, temperature))
+        return dataclasses.replace(candidates[best], confidence=confidence(
+            [scores[i] for i in allowed], allowed.index(best), temperature))
+
+
+def _allowed(spec: FieldSpec, cands: list[Candidate], ctx: Context,
+             feats: list[dict[str, float]]) -> list[int]:
+    """Which candidates may be picked: for an amount, none whose label the field avoids
+    (a subtotal, a tip, the change) while one labelled with the field's keywords is not
+    avoided. The weights, fitted on Malaysian tills where the subtotal mostly equals the
+    total, score "subtotal" up; a US bill's subtotal 24.45 beat its total 26.77 (#21)."""
+    every = list(range(len(cands)))
+    if spec.kind != "amount" or not spec.avoid:
+        return every
+    kept = [i for i in every if not feats[i]["avoid"]]
+    return kept if any(feats[i]["keyword"] for i in kept) else every
 
 
 @cache

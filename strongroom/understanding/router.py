@@ -25,7 +25,7 @@ from typing import Any
 from strongroom.resources import path as resource_path
 
 from . import artifact
-from .candidates import DATE_RE
+from .candidates import date_re
 from .prompting import MAX_DOC_CHARS
 
 #: Feature groups; an artifact lists the ones it was trained with. Word pairs,
@@ -67,7 +67,7 @@ def _shape(text: str) -> dict[str, float]:
     return {
         "s:lines": math.log1p(n) / 5,
         "s:amount_lines": sum(bool(_AMOUNT.search(ln)) for ln in lines) / n,
-        "s:dates": min(len(DATE_RE.findall(text)), 10) / 10,
+        "s:dates": min(len(date_re().findall(text)), 10) / 10,
         "s:percent_lines": sum("%" in ln for ln in lines) / n,
         "s:colon_lines": sum(":" in ln or "：" in ln for ln in lines) / n,
         "s:long_lines": sum(len(ln) > 60 for ln in lines) / n,

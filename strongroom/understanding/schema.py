@@ -14,6 +14,8 @@ import platformdirs
 
 from strongroom.resources import path as resource_path
 
+from .cues import expand_labels
+
 log = logging.getLogger("strongroom.understanding")
 
 #: Routing order; "other" is the fallback.
@@ -107,10 +109,15 @@ def user_type(text: str) -> str | None:
 
 
 def _spec(f: dict[str, Any]) -> FieldSpec:
+    keywords = expand_labels(f.get("keywords", ()))
+    # A word the field names as its own is not avoided: 实收 ("received") is the
+    # total on a restaurant bill and the cash handed over at a till (labels.json
+    # has it both ways).
+    avoid = tuple(w for w in expand_labels(f.get("avoid", ())) if w not in keywords)
     return FieldSpec(
         name=f["name"], label=f.get("label", f["name"].replace("_", " ").capitalize()),
-        kind=f.get("kind", "labelled"), keywords=tuple(f.get("keywords", ())),
-        avoid=tuple(f.get("avoid", ())), prefer=f.get("prefer"), after=f.get("after"),
+        kind=f.get("kind", "labelled"), keywords=keywords, avoid=avoid,
+        prefer=f.get("prefer"), after=f.get("after"),
         required=f.get("required", False),
     )
 
