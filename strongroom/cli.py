@@ -277,7 +277,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     fields = {name: fv.to_json() for name, fv in doc.fields.items()}
     if args.json:
         print(json.dumps({"id": doc.id, "name": doc.name, "doc_type": doc.doc_type,
-                          "type_confidence": doc.type_confidence, "summary": doc.summary, "summary_source": doc.summary_source,
+                          "type_confidence": doc.type_confidence, "summary": doc.summary,
+                          "summary_source": doc.summary_source,
                           "added_at": doc.added_at, "fields": fields, "text": doc.text},
                          ensure_ascii=False))
         return 0

@@ -1,19 +1,22 @@
-"""Document type by a small learned router (issue 12).
+"""Document type by a small learned router (issues 12 and 21).
 
 The model's likelihood of each type word misrouted what it had not seen framed
 that way: till receipts headed "TAX INVOICE" went to invoice, and then the
 receipt's fields were lost. The router is a multinomial logistic regression
-over what a document *says*: its words and its Chinese characters and
-character pairs, hashed into a fixed number of buckets (the weights hold
-numbers, never words). It needs no model: the model's label scores were
-measured as extra features and made real receipts worse (docs/MEASUREMENTS.md).
-Weights are data (``resources/router/router.json``, checksummed), trained on
-synthetic documents by ``python -m lab.train_router``; applying them
-is a few hundred additions, no library.
+over what a document *says*: its words, their character trigrams (OCR glues
+words), its Chinese characters and character pairs, hashed into a fixed number of
+buckets (the weights hold numbers, never words); the concepts it names in any of
+eight languages (``resources/router/cues.json``: "Rechnung" and "facture" are one
+feature); and its shape (share of lines with amounts, dates, colons...). It needs
+no model. Weights are data (``resources/router/router.json``, checksummed),
+trained on real documents of many sources and on synthetic ones by ``python -m
+lab.train_router`` (lab/collect/SOURCES.md); applying them is a few thousand
+additions, no library.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import zlib
@@ -31,7 +34,9 @@ from .prompting import MAX_DOC_CHARS
 #: Feature groups; an artifact lists the ones it was trained with. Word pairs,
 #: character trigrams and "shape" (share of lines with amounts, dates, colons...)
 #: were measured and did not help; they stay for ``lab.train_router --report``.
-HASHED = ("words", "bigrams", "cjk", "chars")
+#: "cues": which concepts of ``resources/router/cues.json`` the text names, in any
+#: language (issue 21).
+HASHED = ("words", "bigrams", "cjk", "chars", "cues")
 
 _WORD = re.compile(r"[a-z]{2,}")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -56,6 +61,34 @@ def _hashed_tokens(text: str, groups: Iterable[str]) -> dict[str, set[str]]:
         elif group == "chars":  # robust to OCR slips inside a word ("T0TAL", "INV0ICE")
             out[group] = {w[i : i + 3] for word in set(words) for w in [f"<{word}>"]
                           for i in range(len(w) - 2)}
+        elif group == "cues":
+            glued = _SPACE.sub("", lower)
+            out[group] = {concept for concept, as_word, as_glued in _cues()
+                          if (as_word and as_word.search(lower))
+                          or (as_glued and as_glued.search(glued))}
+    return out
+
+
+_SPACE = re.compile(r"\s+")
+
+
+@cache
+def _cues() -> list[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None]]:
+    """(concept, its cues as whole words, its phrases with their spaces gone: OCR glues
+    words, "THANKYOU"). A single word never matches inside another: German
+    "Rechnung" is not "Wertpapierabrechnung"."""
+    data = json.loads(resource_path("router", "cues.json").read_text(encoding="utf-8"))
+    out = []
+    for concept, phrases in data.items():
+        if concept.startswith("_"):
+            continue
+        long = [p for p in phrases if " " in p or _CJK_RUN.search(p)]
+        short = [p for p in phrases if not _CJK_RUN.search(p)]
+        as_word = re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, short))
+                             + r")(?![^\W\d_])") if short else None
+        as_glued = re.compile("|".join(re.escape(_SPACE.sub("", p)) for p in long)) \
+            if long else None
+        out.append((concept, as_word, as_glued))
     return out
 
 
@@ -106,6 +139,13 @@ def features(text: str, groups: Sequence[str], buckets: int) -> Features:
     return Features(hashed, dense)
 
 
+#: Below this probability of "other" a document goes to its likeliest type: chosen on
+#: the trainable sources' leave-one-source-out routing with two tuning collections
+#: (0.80: 0.951 -> 0.959 right; docs/MEASUREMENTS.md). A document that is none of the
+#: types is sure of it; a receipt from an unseen country is not.
+OTHER_AT_LEAST = 0.8
+
+
 #: classes, groups, buckets, bias, hashed {bucket: [weight per class]}, dense {name: [...]}
 Weights = dict[str, Any]
 
@@ -135,9 +175,14 @@ class Router:
         return {c: e / total for c, e in zip(self.classes, exp, strict=True)}
 
     def route(self, text: str) -> tuple[str, dict[str, float]]:
-        """(type, probability of every type)."""
+        """(type, probability of every type). "other" only when the router is sure
+        (``OTHER_AT_LEAST``); else the likeliest type, whose low probability then says
+        the type is a guess."""
         probs = self.probabilities(text)
-        return max(probs, key=lambda t: probs[t]), probs
+        best = max(probs, key=lambda t: probs[t])
+        if best == "other" and probs[best] < OTHER_AT_LEAST and len(probs) > 1:
+            best = max((t for t in probs if t != "other"), key=lambda t: probs[t])
+        return best, probs
 
 
 @cache

@@ -144,3 +144,30 @@ def test_the_app_pipeline_routes_with_the_router(fake_backend):
         doc = Document("d.txt", "text", text, text.encode())
         ex = understander(doc, cancel=threading.Event(), progress=lambda f: None)
         assert ex.doc_type == want
+
+
+# -- cues: concepts named in any language (issue 21) -------------------------------------
+@pytest.mark.parametrize(("text", "cues"), [
+    ("RECHNUNG Nr. 17\nRechnungsdatum: 3.1.2024\nNettobetrag 100,00", {"invoice_title",
+                                                                     "invoice_tax"}),
+    ("FACTURE n° 2024-17\nTotal TTC 120,00 €", {"invoice_title", "invoice_tax",
+                                                  "receipt_total"}),
+    ("Kontoauszug Nr. 3\nAlter Kontostand 1.000,00", {"statement_title",
+                                                       "statement_balance"}),
+    # OCR glues a phrase's words; a word never matches inside another one
+    ("THANKYOU\nSUBTOTAL12.00\nCASH 20", {"receipt_thanks", "receipt_total", "receipt_till"}),
+    ("Wertpapierabrechnung Kauf", set()),
+    ("患者于2年前无明显诱因出现腹痛，门诊以腹痛收入院。", {"note_people", "discharge_title"}),
+])
+def test_cues_name_concepts_in_any_language(text, cues):
+    assert features_of(text) == cues
+
+
+def features_of(text: str) -> set[str]:
+    """The cues whose bucket the text's features fill (2**20 buckets: no collisions)."""
+    hashed = router.features(text, ["cues"], 1 << 20).hashed
+    return {name for name in CUE_NAMES if bucket("cues", name, 1 << 20)[0] in hashed}
+
+
+CUE_NAMES = [k for k in json.loads(resource_path("router", "cues.json").read_text(
+    encoding="utf-8")) if not k.startswith("_")]
