@@ -1,7 +1,8 @@
 """E-invoices read exactly: the XML a ZUGFeRD / Factur-X / XRechnung PDF carries (issue 21).
 
 Such a PDF holds its invoice twice: printed on the page, and as structured XML in an
-attachment (UN/CEFACT Cross Industry Invoice, or OASIS UBL for some XRechnung). The XML
+attachment (UN/CEFACT Cross Industry Invoice; its ZUGFeRD 1.0 predecessor; or OASIS UBL
+for some XRechnung). The XML
 is the seller's own data, so its values are taken over the chooser's guesses, and each
 is then grounded on the page: the printed text whose meaning is the XML's value (the
 date ``20240131`` printed as ``31.01.2024``, the total ``1234.50`` as ``1.234,50``).
@@ -38,30 +39,48 @@ _NS = {
     "ubl": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    # ZUGFeRD 1.0 (2014): the same ideas under older names
+    "z1": "urn:ferd:CrossIndustryDocument:invoice:1p0",
+    "z1ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12",
+    "z1udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:15",
 }
 _CII = "/rsm:CrossIndustryInvoice"
 _CII_DEAL = f"{_CII}/rsm:SupplyChainTradeTransaction"
 _CII_SETTLE = f"{_CII_DEAL}/ram:ApplicableHeaderTradeSettlement"
 _CII_AGREE = f"{_CII_DEAL}/ram:ApplicableHeaderTradeAgreement"
-#: field -> XPaths tried in order (CII first, then UBL).
+_Z1 = "/z1:CrossIndustryDocument"
+_Z1_DEAL = f"{_Z1}/z1:SpecifiedSupplyChainTradeTransaction"
+_Z1_SETTLE = f"{_Z1_DEAL}/z1ram:ApplicableSupplyChainTradeSettlement"
+_Z1_AGREE = f"{_Z1_DEAL}/z1ram:ApplicableSupplyChainTradeAgreement"
+#: field -> XPaths tried in order (CII, UBL, then ZUGFeRD 1.0).
 _PATHS: dict[str, tuple[str, ...]] = {
-    "invoice_number": (f"{_CII}/rsm:ExchangedDocument/ram:ID", "/ubl:Invoice/cbc:ID"),
+    "invoice_number": (f"{_CII}/rsm:ExchangedDocument/ram:ID", "/ubl:Invoice/cbc:ID",
+                       f"{_Z1}/z1:HeaderExchangedDocument/z1ram:ID"),
     "invoice_date": (f"{_CII}/rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString",
-                     "/ubl:Invoice/cbc:IssueDate"),
+                     "/ubl:Invoice/cbc:IssueDate",
+                     f"{_Z1}/z1:HeaderExchangedDocument/z1ram:IssueDateTime/"
+                     "z1udt:DateTimeString"),
     "due_date": (f"{_CII_SETTLE}/ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/"
-                 "udt:DateTimeString", "/ubl:Invoice/cbc:DueDate"),
+                 "udt:DateTimeString", "/ubl:Invoice/cbc:DueDate",
+                 f"{_Z1_SETTLE}/z1ram:SpecifiedTradePaymentTerms/z1ram:DueDateDateTime/"
+                 "z1udt:DateTimeString"),
     "total": (f"{_CII_SETTLE}/ram:SpecifiedTradeSettlementHeaderMonetarySummation/"
               "ram:GrandTotalAmount",
-              "/ubl:Invoice/cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount"),
-    "currency": (f"{_CII_SETTLE}/ram:InvoiceCurrencyCode", "/ubl:Invoice/cbc:DocumentCurrencyCode"),
+              "/ubl:Invoice/cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount",
+              f"{_Z1_SETTLE}/z1ram:SpecifiedTradeSettlementMonetarySummation/"
+              "z1ram:GrandTotalAmount"),
+    "currency": (f"{_CII_SETTLE}/ram:InvoiceCurrencyCode", "/ubl:Invoice/cbc:DocumentCurrencyCode",
+                 f"{_Z1_SETTLE}/z1ram:InvoiceCurrencyCode"),
     "vendor": (f"{_CII_AGREE}/ram:SellerTradeParty/ram:Name",
                "/ubl:Invoice/cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/"
                "cbc:RegistrationName",
-               "/ubl:Invoice/cac:AccountingSupplierParty/cac:Party/cac:PartyName/cbc:Name"),
+               "/ubl:Invoice/cac:AccountingSupplierParty/cac:Party/cac:PartyName/cbc:Name",
+               f"{_Z1_AGREE}/z1ram:SellerTradeParty/z1ram:Name"),
     "customer": (f"{_CII_AGREE}/ram:BuyerTradeParty/ram:Name",
                  "/ubl:Invoice/cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/"
                  "cbc:RegistrationName",
-                 "/ubl:Invoice/cac:AccountingCustomerParty/cac:Party/cac:PartyName/cbc:Name"),
+                 "/ubl:Invoice/cac:AccountingCustomerParty/cac:Party/cac:PartyName/cbc:Name",
+                 f"{_Z1_AGREE}/z1ram:BuyerTradeParty/z1ram:Name"),
 }
 _KINDS = {"invoice_date": "date", "due_date": "date", "total": "amount", "currency": "currency"}
 

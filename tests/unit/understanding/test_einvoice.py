@@ -59,6 +59,34 @@ def test_the_xml_values_are_read():
         "vendor": "Holzwerk Brandt GmbH", "customer": "Praxis Dr. Vogel"}
 
 
+ZUGFERD_1 = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryDocument xmlns:rsm="urn:ferd:CrossIndustryDocument:invoice:1p0"
+  xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12"
+  xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:15">
+ <rsm:HeaderExchangedDocument><ram:ID>471102</ram:ID>
+  <ram:IssueDateTime><udt:DateTimeString format="102">20130305</udt:DateTimeString>
+  </ram:IssueDateTime></rsm:HeaderExchangedDocument>
+ <rsm:SpecifiedSupplyChainTradeTransaction>
+  <ram:ApplicableSupplyChainTradeAgreement>
+   <ram:SellerTradeParty><ram:Name>Lieferant GmbH</ram:Name></ram:SellerTradeParty>
+  </ram:ApplicableSupplyChainTradeAgreement>
+  <ram:ApplicableSupplyChainTradeSettlement>
+   <ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+   <ram:SpecifiedTradeSettlementMonetarySummation>
+    <ram:GrandTotalAmount currencyID="EUR">529.87</ram:GrandTotalAmount>
+   </ram:SpecifiedTradeSettlementMonetarySummation>
+  </ram:ApplicableSupplyChainTradeSettlement>
+ </rsm:SpecifiedSupplyChainTradeTransaction>
+</rsm:CrossIndustryDocument>
+"""
+
+
+def test_zugferd_1_is_read_too():
+    assert einvoice.parse(ZUGFERD_1) == {
+        "invoice_number": "471102", "invoice_date": "2013-03-05", "total": "529.87",
+        "currency": "EUR", "vendor": "Lieferant GmbH"}
+
+
 def test_each_value_is_grounded_where_the_page_prints_it():
     fields = einvoice.ground(einvoice.parse(CII) or {}, PAGE)
     for name, printed in {"invoice_number": "RE-2024-0117", "invoice_date": "31.01.2024",
