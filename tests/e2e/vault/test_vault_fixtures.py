@@ -95,3 +95,27 @@ def test_v2_vault_opens_migrates_and_takes_reviews(tmp_path: Path) -> None:
         assert [r.name for r in vault.search("treatment", doc_type="receipt")] == [
             "dental-receipt.txt"]
         assert [lb.value for lb in vault.labels()] == ["Root canal treatment"]
+
+
+def test_v3_vault_opens_migrates_and_keeps_reviews(tmp_path: Path) -> None:
+    """A vault made before type confidences (schema 3): opening adds the column
+    (m004_type_confidence); old documents say "not measured" (None, never a made-up
+    number); their review statuses and labels stay; new documents keep theirs."""
+    from tests.helpers.vault import make_doc, make_extraction
+
+    folder = tmp_path / "v3"
+    shutil.copytree(FIXTURES / "v3", folder, ignore=shutil.ignore_patterns("README.md"))
+    with Vault.open(folder, passphrase="strongroom fixture v3") as vault:
+        assert vault._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        rows = {r.name: r for r in vault.list_documents()}
+        assert sorted(rows) == ["dental-receipt.txt", "electricity-invoice.txt"]
+        receipt = vault.get(rows["dental-receipt.txt"].id)
+        invoice = vault.get(rows["electricity-invoice.txt"].id)
+        assert receipt.type_confidence is None and invoice.type_confidence is None
+        assert receipt.fields["total"].status == "verified"
+        assert invoice.fields["total"].status == "verified"  # confirmed by the person
+        assert [lb.value for lb in vault.labels()] == ["96.40"]
+        assert [r.name for r in vault.search("root canal")] == ["dental-receipt.txt"]
+        new = vault.add_document(make_doc(text="Invoice 42 dated 2024-03-05. Total 12.50 EUR"),
+                                 make_extraction())
+        assert vault.get(new).type_confidence == 0.8731
