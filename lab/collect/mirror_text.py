@@ -22,12 +22,12 @@ Row = dict[str, Any]
 NEAR = 0.9  # Jaccard of character 5-grams at or above which two texts are one document
 
 
-def list_files(mirror: Path, commit: str, folder: str) -> list[str]:
-    """Every file path under ``folder`` at ``commit``, sorted."""
-    out = subprocess.run(["git", f"--git-dir={mirror}", "-c", "core.quotepath=off",  # noqa: S603, S607
-                          "ls-tree", "-r", "--name-only", commit, "--", folder],
-                         check=True, capture_output=True, text=True)
-    return sorted(p for p in out.stdout.splitlines() if p)
+def list_files(mirror: Path, commit: str, folder: str = ".") -> list[str]:
+    """Every file path under ``folder`` (the whole tree by default) at ``commit``, sorted."""
+    out = subprocess.run(["git", f"--git-dir={mirror}", "ls-tree", "-r", "-z",  # noqa: S603, S607
+                          "--name-only", commit, "--", folder],
+                         check=True, capture_output=True).stdout
+    return sorted(p for p in out.decode().split("\0") if p)
 
 
 def read_blobs(mirror: Path, commit: str, paths: Iterable[str]) -> dict[str, bytes]:
@@ -48,6 +48,11 @@ def read_blobs(mirror: Path, commit: str, paths: Iterable[str]) -> dict[str, byt
         blobs[path] = out[end + 1:end + 1 + size]
         at = end + 1 + size + 1
     return blobs
+
+
+def read_blob(mirror: Path, commit: str, path: str) -> bytes:
+    """The bytes of one path at ``commit``; KeyError when there is no such file."""
+    return read_blobs(mirror, commit, [path])[path]
 
 
 def app_text(name: str, data: bytes) -> str | None:
@@ -82,6 +87,8 @@ def shingles(text: str, n: int = 5) -> set[str]:
 
 def similar(a: set[str], b: set[str], threshold: float = NEAR) -> bool:
     """Jaccard similarity of two shingle sets at or above ``threshold``."""
+    if min(len(a), len(b)) < threshold * max(len(a), len(b)):
+        return False  # the sizes alone keep the Jaccard below the threshold
     return len(a & b) >= threshold * len(a | b)
 
 
@@ -115,12 +122,14 @@ STOPWORDS = {
 }
 
 
-def guess_lang(text: str, default: str = "en", among: Iterable[str] = tuple(STOPWORDS)) -> str:
-    """The language (of ``among``) whose frequent words (of two letters or more) occur
-    most often in ``text``, at least twice and more often than ``default``'s; else
-    ``default``."""
-    words = [w for w in re.findall(r"[^\W\d_]+", text.casefold()) if len(w) > 1]
-    scores = {lang: sum(w in STOPWORDS[lang] for w in words) for lang in {*among, default}}
+def guess_lang(text: str, default: str = "en", among: Iterable[str] | None = None,
+               words: Mapping[str, set[str]] = STOPWORDS) -> str:
+    """The language (of ``among``, by default all of ``words``) whose frequent ``words``
+    (of two letters or more) occur most often in ``text``, at least twice and more often
+    than ``default``'s; else ``default``."""
+    found = [w for w in re.findall(r"[^\W\d_]+", text.casefold()) if len(w) > 1]
+    langs = {*(words if among is None else among), default}
+    scores = {lang: sum(w in words[lang] for w in found) for lang in langs}
     best = max(sorted(scores), key=lambda lang: scores[lang])
     return best if scores[best] >= 2 and scores[best] > scores[default] else default
 
@@ -132,11 +141,15 @@ def row(collection: str, doc_id: str, source: str, doc_type: str, lang: str, tex
             "text": text, "gold": grounded(gold, text)}
 
 
-def write_rows(rows: list[Row], out: Path) -> None:
+def write_rows(rows: Iterable[Row], out: Path) -> int:
+    """Write ``rows`` one JSON object a line; the count written."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
     with out.open("w", encoding="utf-8") as f:
         for r in rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
+            n += 1
+    return n
 
 
 def summary(rows: list[Row]) -> str:
@@ -150,15 +163,15 @@ def summary(rows: list[Row]) -> str:
     return f"{len(rows)} documents, {sources} sources, types {types}, gold {golds}"
 
 
-def main(collection: str, build: Callable[[Path], list[Row]], doc: str,
+def main(collection: str, build: Callable[[Path], Iterable[Row]], doc: str | None,
          argv: list[str] | None = None) -> int:
     """The command line every builder shares: ``--mirror GIT_DIR [--out FILE]``."""
     ap = argparse.ArgumentParser(prog=f"python -m lab.collect.{collection}",
-                                 description=doc.split("\n\n")[0])
+                                 description=(doc or "").split("\n\n")[0])
     ap.add_argument("--mirror", type=Path, required=True, help="the fetched git directory")
     ap.add_argument("--out", type=Path, default=Path(".corpus") / f"{collection}.jsonl")
     args = ap.parse_args(argv)
-    rows = build(args.mirror)
+    rows = list(build(args.mirror))
     write_rows(rows, args.out)
     print(f"{collection}: {summary(rows)} -> {args.out}")
     return 0
