@@ -11,13 +11,12 @@ note prints them, only where it does.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
-import json
 import re
-import subprocess
 from pathlib import Path
+
+from lab.collect import mirror_text as mt
 
 COLLECTION = "aci_bench"
 COMMIT = "b909b2bb9cf1d19de08df15cddde7bd0179665e4"
@@ -28,14 +27,6 @@ SPLITS = (
     "clinicalnlp_taskC_test2",
     "clef_taskC_test3",
 )
-
-
-def git_show(mirror: Path, path: str) -> bytes:
-    return subprocess.run(  # noqa: S603 (git, fixed arguments)
-        ["git", f"--git-dir={mirror}", "show", f"{COMMIT}:{path}"],  # noqa: S607
-        check=True,
-        capture_output=True,
-    ).stdout
 
 
 def read_csv(data: str) -> list[dict[str, str]]:
@@ -67,48 +58,23 @@ def gold_for(note: str, meta: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in gold.items() if v}
 
 
-def documents(mirror: Path) -> list[dict[str, object]]:
-    docs: list[dict[str, object]] = []
+def documents(mirror: Path) -> list[mt.Row]:
+    docs: list[mt.Row] = []
     seen: set[str] = set()
     for split in SPLITS:
-        rows = read_csv(git_show(mirror, f"data/challenge_data/{split}.csv").decode("utf-8"))
-        meta = {
-            m["encounter_id"]: m
-            for m in read_csv(
-                git_show(mirror, f"data/challenge_data/{split}_metadata.csv").decode("utf-8")
-            )
-        }
+        notes, metadata = (f"data/challenge_data/{split}{end}.csv" for end in ("", "_metadata"))
+        blobs = mt.read_blobs(mirror, COMMIT, [notes, metadata])
+        rows = read_csv(blobs[notes].decode("utf-8"))
+        meta = {m["encounter_id"]: m for m in read_csv(blobs[metadata].decode("utf-8"))}
         for row in rows:
             note, enc = row["note"].strip(), row["encounter_id"]
             if not note or enc in seen or squash(note) in seen:
                 continue
             seen.update((enc, squash(note)))
-            docs.append(
-                {
-                    "id": f"{COLLECTION}/{enc}",
-                    "collection": COLLECTION,
-                    "source": f"{COLLECTION}:{row['dataset']}",
-                    "doc_type": "clinical_note",
-                    "lang": "en",
-                    "text": note,
-                    "gold": gold_for(note, meta.get(enc, {})),
-                }
-            )
+            gold = gold_for(note, meta.get(enc, {}))
+            docs.append(mt.row(COLLECTION, enc, row["dataset"], "clinical_note", "en", note, gold))
     return docs
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mirror", type=Path, required=True)
-    parser.add_argument("--out", type=Path, default=Path(f".corpus/{COLLECTION}.jsonl"))
-    args = parser.parse_args()
-    docs = documents(args.mirror)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as out:
-        for doc in docs:
-            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
-    print(f"{len(docs)} documents -> {args.out}")
-
-
 if __name__ == "__main__":
-    main()
+    raise SystemExit(mt.main(COLLECTION, documents, __doc__))

@@ -13,26 +13,17 @@ Gold: diagnosis, the first 疾病和诊断 span in section order.
 
 from __future__ import annotations
 
-import argparse
 import io
-import json
 import re
-import subprocess
 import zipfile
 from pathlib import Path
+
+from lab.collect import mirror_text as mt
 
 COLLECTION = "ccks2017_emr"
 COMMIT = "3975b805d5f7734b0425706acd1111848312889e"
 SECTIONS = ("一般项目", "病史特点", "诊疗经过", "出院情况")
 NAME = re.compile(r"data_origin/(?P<section>[^/]+)/(?P=section)-(?P<number>\d+)\.txtoriginal\.txt$")
-
-
-def git_show(mirror: Path, path: str) -> bytes:
-    return subprocess.run(  # noqa: S603 (git, fixed arguments)
-        ["git", f"--git-dir={mirror}", "show", f"{COMMIT}:{path}"],  # noqa: S607
-        check=True,
-        capture_output=True,
-    ).stdout
 
 
 def first_label(labels: str, category: str) -> str | None:
@@ -51,8 +42,8 @@ def assemble(sections: dict[str, str]) -> str:
     )
 
 
-def documents(mirror: Path) -> list[dict[str, object]]:
-    archive = zipfile.ZipFile(io.BytesIO(git_show(mirror, "data_origin.zip")))
+def documents(mirror: Path) -> list[mt.Row]:
+    archive = zipfile.ZipFile(io.BytesIO(mt.read_blob(mirror, COMMIT, "data_origin.zip")))
     records: dict[int, dict[str, tuple[str, str]]] = {}
     for name in archive.namelist():
         match = NAME.match(name)
@@ -65,7 +56,7 @@ def documents(mirror: Path) -> list[dict[str, object]]:
                 archive.read(name).decode("utf-8"),
                 label_text,
             )
-    docs: list[dict[str, object]] = []
+    docs: list[mt.Row] = []
     seen: set[str] = set()
     for number in sorted(records):
         parts = records[number]
@@ -76,32 +67,9 @@ def documents(mirror: Path) -> list[dict[str, object]]:
         labelled = (first_label(parts[s][1], "疾病和诊断") for s in SECTIONS if s in parts)
         diagnosis = next((d for d in labelled if d), None)
         gold = {"diagnosis": diagnosis} if diagnosis and diagnosis in text else {}
-        docs.append(
-            {
-                "id": f"{COLLECTION}/{number}",
-                "collection": COLLECTION,
-                "source": f"{COLLECTION}:all",
-                "doc_type": "discharge_summary",
-                "lang": "zh",
-                "text": text,
-                "gold": gold,
-            }
-        )
+        docs.append(mt.row(COLLECTION, str(number), "all", "discharge_summary", "zh", text, gold))
     return docs
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mirror", type=Path, required=True)
-    parser.add_argument("--out", type=Path, default=Path(f".corpus/{COLLECTION}.jsonl"))
-    args = parser.parse_args()
-    docs = documents(args.mirror)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as out:
-        for doc in docs:
-            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
-    print(f"{len(docs)} documents -> {args.out}")
-
-
 if __name__ == "__main__":
-    main()
+    raise SystemExit(mt.main(COLLECTION, documents, __doc__))

@@ -20,17 +20,16 @@ into line breaks. No gold: the collection labels no fields.
 
 from __future__ import annotations
 
-import argparse
 import bz2
 import hashlib
 import json
 import re
 import struct
-import subprocess
 from pathlib import Path
 from typing import Any
 
-from lab.collect.yidu_s4k import near_duplicate, shingles
+from lab.collect import mirror_text as mt
+from lab.collect.yidu_s4k import shingles
 
 COLLECTION = "mtsamples"
 COMMIT = "2efc73a3dbd152cb57aa65e263ae37310e068c61"
@@ -44,14 +43,6 @@ KINDS = {
 }
 PATHOLOGY = re.compile(r"patholog|path report|immunohisto", re.IGNORECASE)
 MAX_BYTES = 5_000_000
-
-
-def git_show(mirror: Path, path: str) -> bytes:
-    return subprocess.run(  # noqa: S603 (git, fixed arguments)
-        ["git", f"--git-dir={mirror}", "show", f"{COMMIT}:{path}"],  # noqa: S607
-        check=True,
-        capture_output=True,
-    ).stdout
 
 
 def read_rdata(data: bytes) -> Any:
@@ -149,39 +140,30 @@ def source(categories: list[str]) -> str:
     return (specialties or categories)[0]
 
 
-def documents(mirror: Path) -> list[dict[str, object]]:
-    frame = read_rdata(bz2.decompress(git_show(mirror, "data/mtsamples.rda")))
+def documents(mirror: Path) -> list[mt.Row]:
+    frame = read_rdata(bz2.decompress(mt.read_blob(mirror, COMMIT, "data/mtsamples.rda")))
     rows = data_frame(frame["mtsamples"])
     grouped: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         text = restore_breaks(row["transcription"] or "")
         if text:
             grouped.setdefault(" ".join(text.split()), []).append(row)
-    docs: list[dict[str, object]] = []
+    docs: list[mt.Row] = []
     kept: list[set[str]] = []
     for group in grouped.values():
         categories = [str(r["medical_specialty"]).strip() for r in group]
         kind = doc_type(categories, str(group[0]["sample_name"] or ""))
-        grams = shingles(restore_breaks(group[0]["transcription"]))
-        if not kind or any(near_duplicate(grams, other) for other in kept):
+        text = restore_breaks(group[0]["transcription"])
+        grams = shingles(text)
+        if not kind or any(mt.similar(grams, other) for other in kept):
             continue
         kept.append(grams)
         note_id = min(int(r["note_id"]) for r in group)
-        docs.append(
-            {
-                "id": f"{COLLECTION}/{note_id}",
-                "collection": COLLECTION,
-                "source": f"{COLLECTION}:{source(categories)}",
-                "doc_type": kind,
-                "lang": "en",
-                "text": restore_breaks(group[0]["transcription"]),
-                "gold": {},
-            }
-        )
+        docs.append(mt.row(COLLECTION, str(note_id), source(categories), kind, "en", text, {}))
     return cap(sorted(docs, key=lambda d: int(str(d["id"]).split("/")[1])))
 
 
-def cap(docs: list[dict[str, object]]) -> list[dict[str, object]]:
+def cap(docs: list[mt.Row]) -> list[mt.Row]:
     """At most MAX_BYTES of JSON lines: documents kept in the order of a hash of their id."""
     size = sum(len(json.dumps(d, ensure_ascii=False).encode()) + 1 for d in docs)
     if size <= MAX_BYTES:
@@ -195,18 +177,5 @@ def cap(docs: list[dict[str, object]]) -> list[dict[str, object]]:
     return [d for d in docs if d["id"] in kept]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mirror", type=Path, required=True)
-    parser.add_argument("--out", type=Path, default=Path(f".corpus/{COLLECTION}.jsonl"))
-    args = parser.parse_args()
-    docs = documents(args.mirror)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as out:
-        for doc in docs:
-            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
-    print(f"{len(docs)} documents -> {args.out}")
-
-
 if __name__ == "__main__":
-    main()
+    raise SystemExit(mt.main(COLLECTION, documents, __doc__))

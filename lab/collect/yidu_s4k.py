@@ -12,12 +12,12 @@ Gold: diagnosis, the first 疾病和诊断 span of the record.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
+
+from lab.collect import mirror_text as mt
 
 COLLECTION = "yidu_s4k"
 COMMIT = "f924a9e1117d14572cd1ea13e2e62538101328b4"
@@ -27,15 +27,6 @@ BATCHES = {
     "part2": "subtask1_training_part2.txt",
     "test": "subtask1_test_set_with_answer.json",
 }
-NEAR_DUPLICATE = 0.9  # Jaccard of character 5-grams at or above which a record is dropped
-
-
-def git_show(mirror: Path, path: str) -> bytes:
-    return subprocess.run(  # noqa: S603 (git, fixed arguments)
-        ["git", f"--git-dir={mirror}", "show", f"{COMMIT}:{path}"],  # noqa: S607
-        check=True,
-        capture_output=True,
-    ).stdout
 
 
 def parse_records(data: str) -> list[dict[str, Any]]:
@@ -65,52 +56,23 @@ def shingles(text: str, n: int = 5) -> set[str]:
     return {text[i : i + n] for i in range(max(1, len(text) - n + 1))}
 
 
-def near_duplicate(a: set[str], b: set[str]) -> bool:
-    if min(len(a), len(b)) < NEAR_DUPLICATE * max(len(a), len(b)):
-        return False  # the sizes alone keep the Jaccard below the threshold
-    return len(a & b) >= NEAR_DUPLICATE * len(a | b)
-
-
-def documents(mirror: Path) -> list[dict[str, object]]:
-    docs: list[dict[str, object]] = []
+def documents(mirror: Path) -> list[mt.Row]:
+    docs: list[mt.Row] = []
     kept: list[set[str]] = []
     for batch, name in BATCHES.items():
-        records = parse_records(git_show(mirror, f"{FOLDER}/{name}").decode("utf-8"))
+        records = parse_records(mt.read_blob(mirror, COMMIT, f"{FOLDER}/{name}").decode("utf-8"))
         for number, record in enumerate(records, 1):
             text = clean(record["originalText"])
             grams = shingles(text)
-            if not text or any(near_duplicate(grams, other) for other in kept):
+            if not text or any(mt.similar(grams, other) for other in kept):
                 continue
             kept.append(grams)
             diagnosis = first_entity(record, "疾病和诊断")
-            found = diagnosis and "".join(diagnosis.split()) in "".join(text.split())
-            gold = {"diagnosis": diagnosis} if found else {}
-            docs.append(
-                {
-                    "id": f"{COLLECTION}/{batch}-{number}",
-                    "collection": COLLECTION,
-                    "source": f"{COLLECTION}:{batch}",
-                    "doc_type": "clinical_note",
-                    "lang": "zh",
-                    "text": text,
-                    "gold": gold,
-                }
-            )
+            gold = {"diagnosis": diagnosis}  # mt.row keeps it only where the text prints it
+            docs.append(mt.row(COLLECTION, f"{batch}-{number}", batch, "clinical_note", "zh", text,
+                               gold))
     return docs
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mirror", type=Path, required=True)
-    parser.add_argument("--out", type=Path, default=Path(f".corpus/{COLLECTION}.jsonl"))
-    args = parser.parse_args()
-    docs = documents(args.mirror)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as out:
-        for doc in docs:
-            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
-    print(f"{len(docs)} documents -> {args.out}")
-
-
 if __name__ == "__main__":
-    main()
+    raise SystemExit(mt.main(COLLECTION, documents, __doc__))
