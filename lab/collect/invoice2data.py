@@ -11,7 +11,6 @@ prints it (``lab.collect.invoices.invoice_gold``); the customer is not labelled 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -19,7 +18,8 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from lab.collect.invoices import git_bytes, git_paths, guess_lang, invoice_gold, write_jsonl
+from lab.collect import mirror_text as mt
+from lab.collect.invoices import INVOICE_WORDS, invoice_gold
 from strongroom.reading import read_bytes
 
 COLLECTION = "invoice2data"
@@ -56,34 +56,24 @@ def as_receipt(gold: dict[str, str]) -> dict[str, str]:
 
 
 def records(mirror: Path) -> Iterator[dict[str, Any]]:
-    paths = [p for p in git_paths(mirror, COMMIT) if p.startswith(FOLDER)]
+    paths = mt.list_files(mirror, COMMIT, FOLDER)
     for label in sorted(p for p in paths if p.endswith(".json")):
         stem = PurePosixPath(label).stem
         docs = [p for p in paths if PurePosixPath(p).stem == stem
                 and PurePosixPath(p).suffix in (".pdf", ".txt")]
         if stem in SKIP or not docs:
             continue
-        expected = json.loads(git_bytes(mirror, COMMIT, label))[0]
-        text = read_bytes(PurePosixPath(docs[0]).name, git_bytes(mirror, COMMIT, docs[0])).text
+        expected = json.loads(mt.read_blob(mirror, COMMIT, label))[0]
+        text = read_bytes(PurePosixPath(docs[0]).name, mt.read_blob(mirror, COMMIT, docs[0])).text
         gold = {k: v for k, v in invoice_gold(text, fields_of(expected)).items()
                 if v is not None}
         doc_type = "receipt" if stem in RECEIPTS else "invoice"
         vendor = VENDORS.get(stem, str(expected.get("issuer") or stem))
         yield {"id": f"{COLLECTION}/{docs[0]}", "collection": COLLECTION,
                "source": f"{COLLECTION}:{vendor}", "doc_type": doc_type,
-               "lang": guess_lang(text), "text": text,
+               "lang": mt.guess_lang(text, words=INVOICE_WORDS), "text": text,
                "gold": as_receipt(gold) if doc_type == "receipt" else gold}
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mirror", type=Path, required=True, help=f"bare git dir of {REPO}")
-    ap.add_argument("--out", type=Path, default=Path(f".corpus/{COLLECTION}.jsonl"))
-    args = ap.parse_args(argv)
-    n = write_jsonl(records(args.mirror), args.out)
-    print(f"{n} documents -> {args.out}")
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(mt.main(COLLECTION, records, __doc__))

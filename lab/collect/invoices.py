@@ -11,44 +11,11 @@ dropped (None), never guessed.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import subprocess  # noqa: S404 - git, on a local mirror, with fixed arguments
-from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from lxml import etree
-
-# --- a pinned commit of a fetched mirror ------------------------------------------------
-
-
-def git_paths(mirror: Path, commit: str) -> list[str]:
-    """Every file path in ``commit`` of the bare repository ``mirror``."""
-    out = subprocess.run(  # noqa: S603
-        ["git", "--git-dir", str(mirror), "ls-tree", "-r", "-z", "--name-only", commit],  # noqa: S607
-        capture_output=True, check=True).stdout
-    return [p for p in out.decode().split("\0") if p]
-
-
-def git_bytes(mirror: Path, commit: str, path: str) -> bytes:
-    """The bytes of ``path`` at ``commit``."""
-    return subprocess.run(  # noqa: S603
-        ["git", "--git-dir", str(mirror), "show", f"{commit}:{path}"],  # noqa: S607
-        capture_output=True, check=True).stdout
-
-
-def write_jsonl(records: Iterable[dict[str, Any]], out: Path) -> int:
-    """Write ``records`` one JSON object a line; the count written."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    n = 0
-    with out.open("w", encoding="utf-8") as f:
-        for rec in records:
-            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-            n += 1
-    return n
-
 
 # --- e-invoice XML -> plain fields ------------------------------------------------------
 
@@ -322,20 +289,12 @@ def pdf_attachments(data: bytes) -> list[tuple[str, bytes]]:
         pdf.close()
 
 
-_STOPWORDS = {
+#: Frequent words of invoices, for ``mirror_text.guess_lang(text, words=INVOICE_WORDS)``.
+INVOICE_WORDS = {lang: set(words.split()) for lang, words in {
     "de": "und der die das für mit von bis zu rechnung datum betrag steuer summe nr gesamt "
           "ist den dem des ein eine auf im sie wir ihre netto brutto ust",
-    "fr": "et le la les des du pour de facture date montant total tva à payer",
+    "fr": "et le la les des du pour de facture date montant total tva payer",
     "en": "and the of for to invoice date amount total due tax from by with",
     "nl": "en de het van voor met factuur datum bedrag totaal btw te",
-    "pl": "i w z na do faktura data kwota razem netto brutto sprzedawca nabywca",
-}
-
-
-def guess_lang(text: str) -> str:
-    """The language whose common words ``text`` uses most (de, fr, en, nl, pl)."""
-    text = re.sub(r"\S+[.@]\S+", " ", text)  # web and mail addresses: www.example.de
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    scores = {lang: sum(w in set(stop.split()) for w in words)
-              for lang, stop in _STOPWORDS.items()}
-    return max(scores, key=lambda lang: scores[lang])
+    "pl": "na do faktura data kwota razem netto brutto sprzedawca nabywca",
+}.items()}

@@ -12,13 +12,13 @@ copies (the same forms with field ids typed in) are left out.
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from lab.collect.invoices import find_verbatim, git_bytes, git_paths, write_jsonl
+from lab.collect import mirror_text as mt
+from lab.collect.invoices import find_verbatim
 from strongroom.reading import read_bytes
 
 COLLECTION = "opentaxformfiller"
@@ -66,27 +66,17 @@ def gold_of(text: str, stem: str, year: str) -> dict[str, str]:
 
 
 def records(mirror: Path) -> Iterator[dict[str, Any]]:
-    for path in git_paths(mirror, COMMIT):
+    for path in mt.list_files(mirror, COMMIT):
         found = form_of(path)
         if found is None:
             continue
         stem, year = found
-        text = read_bytes(PurePosixPath(path).name, git_bytes(mirror, COMMIT, path)).text
+        text = read_bytes(PurePosixPath(path).name, mt.read_blob(mirror, COMMIT, path)).text
         issuer = next(name for prefix, name in ISSUERS if stem.startswith(prefix))
         yield {"id": f"{COLLECTION}/{path}", "collection": COLLECTION,
                "source": f"{COLLECTION}:{issuer}", "doc_type": "tax_form", "lang": "en",
                "text": text, "gold": gold_of(text, stem, year)}
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mirror", type=Path, required=True, help=f"bare git dir of {REPO}")
-    ap.add_argument("--out", type=Path, default=Path(f".corpus/{COLLECTION}.jsonl"))
-    args = ap.parse_args(argv)
-    n = write_jsonl(records(args.mirror), args.out)
-    print(f"{n} documents -> {args.out}")
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(mt.main(COLLECTION, records, __doc__))

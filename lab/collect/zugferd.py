@@ -17,23 +17,20 @@ come before the ``fail/`` ones (which are broken for validators, not on the page
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from lab.collect import mirror_text as mt
 from lab.collect.invoices import (
+    INVOICE_WORDS,
     einvoice_fields,
     find_date,
     find_verbatim,
-    git_bytes,
-    git_paths,
-    guess_lang,
     invoice_gold,
     pdf_attachments,
-    write_jsonl,
 )
 from strongroom.errors import ReadError
 from strongroom.reading import read_bytes
@@ -98,11 +95,11 @@ def gold_from_name(text: str, name: str) -> dict[str, str]:
 
 
 def records(mirror: Path) -> Iterator[dict[str, Any]]:
-    paths = sorted((p for p in git_paths(mirror, COMMIT) if p.lower().endswith(".pdf")),
+    paths = sorted((p for p in mt.list_files(mirror, COMMIT) if p.lower().endswith(".pdf")),
                    key=lambda p: ("/fail/" in f"/{p}", p))
     seen: set[Any] = set()
     for path in paths:
-        data = git_bytes(mirror, COMMIT, path)
+        data = mt.read_blob(mirror, COMMIT, path)
         try:
             text = read_bytes(PurePosixPath(path).name, data).text
         except ReadError:
@@ -118,18 +115,8 @@ def records(mirror: Path) -> Iterator[dict[str, Any]]:
         source = source_of(path)
         yield {"id": f"{COLLECTION}/{path}", "collection": COLLECTION,
                "source": f"{COLLECTION}:{source}", "doc_type": "invoice",
-               "lang": guess_lang(text), "text": text, "gold": gold}
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mirror", type=Path, required=True, help=f"bare git dir of {REPO}")
-    ap.add_argument("--out", type=Path, default=Path(f".corpus/{COLLECTION}.jsonl"))
-    args = ap.parse_args(argv)
-    n = write_jsonl(records(args.mirror), args.out)
-    print(f"{n} documents -> {args.out}")
-    return 0
+               "lang": mt.guess_lang(text, words=INVOICE_WORDS), "text": text, "gold": gold}
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(mt.main(COLLECTION, records, __doc__))

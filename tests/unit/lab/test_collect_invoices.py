@@ -8,14 +8,15 @@ from decimal import Decimal
 
 import pytest
 
+from lab.collect import mirror_text as mt
 from lab.collect.invoices import (
+    INVOICE_WORDS,
     amount_forms,
     einvoice_fields,
     find_amount,
     find_currency,
     find_date,
     find_verbatim,
-    guess_lang,
     invoice_gold,
 )
 from lab.collect.opentaxformfiller import form_of, gold_of
@@ -164,6 +165,9 @@ def test_numbers_need_a_digit_and_names_no_long_number() -> None:
 
 
 def test_language_guess() -> None:
+    def guess_lang(text: str) -> str:
+        return mt.guess_lang(text, words=INVOICE_WORDS)
+
     assert guess_lang("Rechnung für die Lieferung, Betrag bis zum www.example.de") == "de"
     assert guess_lang("Facture pour la livraison, montant total à payer") == "fr"
     assert guess_lang("Invoice for the delivery, total amount due") == "en"
