@@ -1,6 +1,7 @@
-"""What the invoice and tax-form builders share (issue 21): a pinned repository read
-through git, an e-invoice's XML (CII, ZUGFeRD 1, UBL) read into plain fields, and
-those fields found *as printed* in the document's text.
+"""What the invoice and tax-form builders share (issue 21): an e-invoice's XML (CII,
+ZUGFeRD 1, UBL) read into plain fields, those fields found *as printed* in the
+document's text, and the words that tell an invoice's language (the mirror, the rows
+and the command line are ``mirror_text``'s).
 
 Gold is always the text's own spelling: an XML date ``20180305`` becomes whichever of
 ``05.03.2018``, ``5 March 2018``, ``03/05/2018``, … the page shows, an amount ``529.87``

@@ -1,4 +1,4 @@
-"""What the receipt, bank-statement and hard-negative builders share (issue 21).
+"""What every corpus builder shares (issue 21).
 
 Reading a fetched mirror at one commit, turning a file's bytes into the text the
 app would see, keeping only gold values that are printed in that text, dropping
