@@ -19,7 +19,7 @@ from tests.unit.cli.test_cli import run_cli
 pytestmark = pytest.mark.model
 
 RECEIPT = resource_path("samples", "receipt.txt")
-KEYS = {"path", "ok", "error", "doc_type", "summary", "fields"}
+KEYS = {"path", "ok", "error", "doc_type", "type_confidence", "summary", "fields"}
 
 
 
@@ -42,6 +42,7 @@ def test_extract_json_on_a_folder_with_good_and_bad_files(tmp_path, capsys, mode
 
     r = rows["receipt.txt"]
     assert r["ok"] and r["error"] is None and r["doc_type"] == "receipt"
+    assert 0 < r["type_confidence"] <= 1 and rows["junk.txt"]["type_confidence"] is None
     assert r["summary"]
     text = read_path(folder / "receipt.txt").text
     for name, fv in r["fields"].items():
@@ -60,7 +61,7 @@ def test_extract_json_on_a_folder_with_good_and_bad_files(tmp_path, capsys, mode
 
     assert rows["empty.txt"] == {"path": str(folder / "empty.txt"), "ok": False,
                                  "error": "The file is empty.", "doc_type": None,
-                                 "summary": None, "fields": {}}
+                                 "type_confidence": None, "summary": None, "fields": {}}
     assert not rows["junk.txt"]["ok"] and "text" in rows["junk.txt"]["error"]
     assert not rows["photo.xyz"]["ok"] and "not supported" in rows["photo.xyz"]["error"]
 
