@@ -332,13 +332,10 @@ def by_source(results: Sequence[DocResult]) -> dict[str, dict[str, Any]]:
 
 
 def confusion(results: Sequence[DocResult]) -> dict[str, dict[str, int]]:
-    """Misrouted documents: gold type -> predicted type -> count."""
-    out: dict[str, dict[str, int]] = {}
-    for r in results:
-        if r.gold_type and r.predicted_type and r.predicted_type != r.gold_type:
-            row = out.setdefault(r.gold_type, {})
-            row[r.predicted_type] = row.get(r.predicted_type, 0) + 1
-    return out
+    """Misrouted documents: the routing matrix without its diagonal."""
+    wrong = {gold: {t: n for t, n in row.items() if t != gold}
+             for gold, row in routing_matrix(results).items()}
+    return {gold: row for gold, row in wrong.items() if row}
 
 
 def summary(results: Sequence[DocResult], options: Options, model: bool) -> dict[str, Any]:
