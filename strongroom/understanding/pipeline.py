@@ -87,7 +87,8 @@ class Understander:
         fields = extract_fields(doc.text, schema(doc_type), self._current_chooser(),
                                 states=states)
         names = {f.name for f in schema(doc_type).fields}
-        from_xml = {k: v for k, v in einvoice.ground(xml or {}, doc.text).items() if k in names}
+        from_xml = {k: v for k, v in einvoice.ground(xml, doc.text).items()
+                    if k in names} if xml else {}
         fields = einvoice.mark(checks.assess(schema(doc_type), doc.text,
                                              {**fields, **from_xml}), from_xml)
         if cancel.is_set():
