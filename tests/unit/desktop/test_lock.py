@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,12 +61,17 @@ def unlock_with(qtbot, window: MainWindow, *passphrases: str) -> list[str]:
     """Click Unlock and type each passphrase into the real dialog; the errors shown."""
     errors: list[str] = []
     todo = list(passphrases)
+    answered: list[PassphraseDialog] = []
 
     def answer() -> None:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, PassphraseDialog) or dialog.busy:  # busy: Argon2id
+            if answered and (not shiboken6.isValid(answered[-1]) or not answered[-1].isVisible()):
+                return  # the dialog took the last passphrase and closed: stop polling, or
+                # this loop would outlive the test and answer a later test's dialog
             QTimer.singleShot(20, answer)
             return
+        answered.append(dialog)
         if dialog.error_label.text():
             errors.append(dialog.error_label.text())
         if not todo:
