@@ -8,6 +8,7 @@ The chooser (``chooser.py``) picks one per field, or none; it never invents.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -113,7 +114,7 @@ class Line:
 
 @dataclass(frozen=True)
 class Candidate:
-    kind: str  # "date" | "amount" | "currency" | "line" | "lines" | "text"
+    kind: str  # "date" | "amount" | "currency" | "line" | "lines" | "text" | "party" | …
     start: int
     end: int
     text: str  # == document text[start:end]
@@ -334,14 +335,33 @@ def keyword_spans(text: str, keywords: list[str]) -> Iterator[tuple[Line, re.Mat
     keyword order."""
     all_lines = lines(text)
     for kw in keywords:
-        pattern = re.compile(rf"(?<![A-Za-z]){re.escape(kw)}(?![A-Za-z])", re.IGNORECASE)
+        pattern = _keyword_pattern(kw)
         for ln in all_lines:
             if m := pattern.search(ln.text):
                 yield ln, m
 
 
+@cache
+def _keyword_pattern(kw: str) -> re.Pattern[str]:
+    """A keyword as a whole word; ``*rechnung`` also ends a compound word
+    (Handelsrechnung, Mietrechnung), as German builds its document names."""
+    before = "" if kw.startswith("*") else "(?<![A-Za-z])"
+    return re.compile(rf"{before}{re.escape(kw.lstrip('*'))}(?![A-Za-z])", re.IGNORECASE)
+
+
+#: After a document's name, what leads to its number: a form code "(380)", a few
+#: words ("des Versicherers"), then a number mark ("Nr.", "No", "n°", "#"), as in
+#: "Handelsrechnung (380) Nr. 471102" or "Rechnung # RE-20140519/499". Bounded, so
+#: it cannot backtrack far.
+_NUMBER_MARK = re.compile(
+    r"[\s)]*(?:(?:\([^()\n]{1,40}\)|[^\W\d_]{1,30})[^\S\n]+){0,4}?"
+    r"(?:nr|no|n[°º]|nummer|number|num[ée]ro|numer|#)(?![^\W\d_])\.?",
+    re.IGNORECASE)
+#: A number that is a date, not a document's number ("vom 05.06.2018").
+_DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+
 #: What separates a label from its value, full-width CJK forms included.
-_LABEL_PUNCT = " \t:：#.-–=|\u3000"
+_LABEL_PUNCT = " \t:：#.-–=|\u3000\xa0"
 #: The rest of a longer label after the keyword, up to its colon: "PAYER'S name:",
 #: "Employee Name:", 纳税人"名称："; a few words, no digits (not "12/01 Time:").
 _LABEL_TAIL = re.compile(r"(?:['’][sS])?(?:[^\S\n]*[^\W\d_]+){1,2}[^\S\n]*[:：]")
@@ -357,17 +377,20 @@ def labelled_candidates(text: str, keywords: list[str], *, number: bool = False
         rest_at = ln.start + m.end()
         if tail := _LABEL_TAIL.match(text, rest_at, ln.end):
             rest_at = tail.end()
+        elif number and (mark := _NUMBER_MARK.match(text, rest_at, ln.end)):
+            rest_at = mark.end()
         rest = text[rest_at : ln.end]
         lead = len(rest) - len(rest.lstrip(_LABEL_PUNCT))
         start, value = rest_at + lead, rest.lstrip(_LABEL_PUNCT)
         if not value:
-            nxt = next((x for x in all_lines if x.no > ln.no), None)
-            if nxt is None or nxt.no > ln.no + 1:
+            below = value_below(all_lines, ln, names=not number)
+            if below is None:
                 continue
-            start, value = nxt.start, nxt.text
+            start, value = below
         if number:
             tok = _GROUPED_IBAN.match(value) or re.match(r"[A-Za-z0-9][A-Za-z0-9\-/_.]*", value)
-            if not tok or not re.search(r"\d", tok.group(0)):
+            if not tok or not re.search(r"\d", tok.group(0)) or _DATE_LIKE.fullmatch(
+                    tok.group(0).rstrip(".")):
                 continue
             value = tok.group(0).rstrip(".")
         else:
@@ -376,6 +399,34 @@ def labelled_candidates(text: str, keywords: list[str], *, number: bool = False
         if value:
             out.append(Candidate("text", start, start + len(value), value, value, ln.no))
     return out
+
+
+#: A name's own label inside a party's block ("Verkäufer / Nummer: 549910 /
+#: Name: Lieferant GmbH"), in the languages invoices come in.
+_NAME_LABEL = re.compile(r"(?:name|nom|naam|nazwa|nome|nombre|firma|company|raison sociale"
+                         r"|名称|名稱)[^\S\n]{0,3}[:：][^\S\n]*", re.IGNORECASE)
+
+
+def value_below(all_lines: list[Line], label: Line, *, names: bool = True
+                ) -> tuple[int, str] | None:
+    """(start, text) of what a label standing alone on its line heads: the next line,
+    or, when one of the next four lines is a "Name: …" line (a block of ids and a
+    name), the name on it."""
+    block: list[Line] = []
+    for x in all_lines[bisect_right(all_lines, label.no, key=lambda y: y.no):]:
+        if x.no != (block[-1].no if block else label.no) + 1 or len(block) == 4:
+            break
+        block.append(x)
+    if not block:
+        return None
+    if names:
+        for i, x in enumerate(block):
+            if m := _NAME_LABEL.match(x.text):
+                if m.end() < len(x.text):
+                    return x.start + m.end(), x.text[m.end():]
+                if i + 1 < len(block):  # "Name:" over the name
+                    return block[i + 1].start, block[i + 1].text
+    return block[0].start, block[0].text
 
 
 def normalize_span(kind: str, value: str, text: str) -> tuple[str | None, bool]:

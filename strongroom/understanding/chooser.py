@@ -174,6 +174,9 @@ class RuleChooser:
 
     def _choose_name(self, spec: FieldSpec, cands: list[Candidate], ctx: Context
                      ) -> Candidate | None:
+        for kind in ("party", "sender", "legal"):  # an issuer's name (parties.py)
+            if found := next((c for c in cands if c.kind == kind), None):
+                return found
         best, best_score = None, float("-inf")
         for c in cands:
             two_lines = "\n" in c.text

@@ -18,6 +18,7 @@ from .candidates import (
 )
 from .chooser import Chooser, Context, RuleChooser
 from .labtests import lab_rows
+from .parties import vendor_candidates
 from .result import FieldValue
 from .schema import DocSchema
 
@@ -53,7 +54,9 @@ def extract_fields(text: str, doc_schema: DocSchema, chooser: Chooser | None = N
         elif spec.kind == "currency":
             cands = currencies
         elif spec.kind == "name":
-            cands = names
+            # An invoice's vendor: under its heading, in the sender line, by legal form.
+            cands = (vendor_candidates(text, ctx.lines, list(spec.keywords)) + names
+                     if spec.keywords else names)
         elif spec.kind == "address":
             anchor = ctx.chosen.get(spec.after or "")
             cands = address_candidates(text, ctx.lines,
