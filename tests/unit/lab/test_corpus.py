@@ -43,6 +43,11 @@ def test_only_trainable_collections_are_written(tmp_path, monkeypatch):
     assert "open" in {r.collection for r in corpus.read_rows(out)}
 
 
+def test_held_out_collections_are_never_trainable():
+    assert "invoices_heldout" in corpus.HELD_OUT
+    assert not set(corpus.HELD_OUT) & set(corpus.TRAINABLE)
+
+
 @pytest.mark.skipif(not corpus.DEV.is_file(), reason="the dev set lives in ../shared (as in CI)")
 def test_the_committed_rows_are_todays_features():
     """The committed rows were made by today's feature code: the dev receipts' rows,
