@@ -127,3 +127,17 @@ def test_a_receipts_merchant_is_offered_its_top_lines_only():
     trace: dict = {}
     extract_fields(text, schema("receipt"), RuleChooser(), trace=trace)
     assert {c.kind for c in trace["merchant"]} == {"line"}
+
+
+@pytest.mark.parametrize(("text", "issued", "due"), [
+    ("Rechnung Nr. 5 vom 05.06.2024\nLieferdatum: 01.06.2024\n"
+     "Bitte überweisen Sie bis zum 19.06.2024.\n", "05.06.2024", "19.06.2024"),
+    ("Facture n° 12 du 02 Juillet 2024\nDate limite de paiement le 16 Juillet 2024\n",
+     "02 Juillet 2024", "16 Juillet 2024"),
+    ("Factuurdatum: 03-09-2024\nVervaldatum: 17-09-2024\n", "03-09-2024", "17-09-2024"),
+    ("Data wystawienia: 2024-05-02\nTermin płatności: 2024-05-16\n", "2024-05-02",
+     "2024-05-16"),
+])
+def test_the_issue_date_and_the_due_date_in_their_languages(text, issued, due):
+    got = read(text)
+    assert (got["invoice_date"], got["due_date"]) == (issued, due)
