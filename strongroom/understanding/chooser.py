@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from .addresses import address_lines
 from .candidates import Candidate, Line, main_currency
-from .cues import ADDRESS_WORDS, COMPANY_WORDS, HEADING, NOT_NAME, label_pattern
+from .cues import ADDRESS_WORDS, COMPANY_WORDS, HEADING, NOT_NAME, label_pattern, unglue
 from .schema import FieldSpec
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -61,7 +61,7 @@ class Context:
         if not _LETTER.search(before):
             prev = self.column_label(c.line) or self.line(c.line - 1)
             before = (prev.text if prev else "") + " " + before
-        return before
+        return unglue(before)
 
     def column_label(self, no: int) -> Line | None:
         """The label of the value line ``no`` when it is one of a run of two or more

@@ -100,3 +100,22 @@ def expand_labels(words: tuple[str, ...] | list[str]) -> tuple[str, ...]:
             if x not in out:
                 out.append(x)
     return tuple(out)
+
+
+@cache
+def _glued() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Every label of two or more words as OCR glues it ("GRANDTOTAL"), unless the
+    glued form is a label of its own ("subtotal")."""
+    words = {w for role in LABEL_ROLES for w in label_words(role)}
+    glued = {w.replace(" ", ""): w for w in words
+             if " " in w and w.replace(" ", "") not in words}
+    alternatives = "|".join(re.escape(g) for g in sorted(glued, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W\d_])(?:{alternatives})(?![^\W\d_])", re.IGNORECASE), glued
+
+
+def unglue(label: str) -> str:
+    """``label`` with each glued amount label spaced again: "GRANDTOTAL 113.35" ->
+    "grand total 113.35", as OCR without word spacing prints them (#21)."""
+    pattern, glued = _glued()
+    return pattern.sub(lambda m: glued[m.group(0).lower()], label)
+

@@ -104,3 +104,15 @@ def test_schemas_name_label_roles_and_keep_their_own_words():
         total.avoid)
     assert "实收" in total.keywords and "实收" not in total.avoid
     assert not any(w.startswith("@") for w in total.keywords + total.avoid)
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    # OCR without word spacing glues a label's words (#21)
+    ("SUBTOTAL 100.75\nSERVICECHARGE 12.60\nNETSALES 100.75 GRANDTOTAL 113.35\n", "113.35"),
+    ("Subtotal 23.96\nTax 1.65\n10:00 PaymentDue 25.61\n", "25.61"),
+    ("SUBTOTAL 62.75\nSALESTAX 2.61\nAMOUNTDUE $65.36\nTIP\n", "65.36"),
+])
+def test_glued_labels_are_read_as_their_words(text, total):
+    for chooser in (RankerChooser(load()), RuleChooser()):
+        got = extract_fields(text, schema("receipt"), chooser)
+        assert got["total"].value.lstrip("$") == total
