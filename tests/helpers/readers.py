@@ -7,6 +7,7 @@ like ``reading.read_bytes`` unless the file's bytes start with its marker.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import time
 
@@ -19,10 +20,11 @@ ABORT = b"ABORT"
 BUG = b"BUG"
 NETWORK = b"NETWORK"
 MEMORY = b"MEMORY"
+SEGV = b"SEGV"
 
 
 def misbehaving(name: str, data: bytes) -> Document:
-    """Sleeps, spins, aborts, raises a bug or eats memory on its marker."""
+    """Sleeps, spins, aborts, crashes, raises a bug or eats memory on its marker."""
     if data.startswith(HANG):
         while True:
             time.sleep(60)
@@ -31,6 +33,8 @@ def misbehaving(name: str, data: bytes) -> Document:
             pass
     if data.startswith(ABORT):
         os.abort()
+    if data.startswith(SEGV):
+        os.kill(os.getpid(), signal.SIGSEGV)
     if data.startswith(BUG):
         raise KeyError(data.decode())  # the message quotes content: it must not travel
     if data.startswith(MEMORY):
