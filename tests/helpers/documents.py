@@ -6,6 +6,7 @@ import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Sequence
 
 import docx
 from fpdf import FPDF
@@ -49,7 +50,7 @@ def make_scanned_pdf() -> bytes:
 
 
 def make_docx(paragraphs_before: list[str], table: list[list[str]] | None = None,
-              paragraphs_after: list[str] = ()) -> bytes:
+              paragraphs_after: Sequence[str] = ()) -> bytes:
     """A Word document: paragraphs, a table (if any), more paragraphs."""
     document = docx.Document()
     for text in paragraphs_before:
