@@ -17,7 +17,7 @@ Choices, and why:
   ``strongroom`` script both go through ``launcher.main`` (so does the window).
   Spawn also starts multiprocessing's small resource-tracker process once.
 - **One warm child.** Starting Python and importing pypdfium2, python-docx and
-  lxml costs about 0.4 s (docs/MEASUREMENTS.md, issue 22), so one child serves
+  lxml costs about 0.5 s (docs/MEASUREMENTS.md, issue 22), so one child serves
   a batch; it is replaced after any failure, and ``close`` ends it (the queue
   closes it when it goes idle and on shutdown, so no document text lingers in
   an idle process).
