@@ -38,6 +38,9 @@ Choices, and why:
 - **Cancellation.** The parent waits in short slices and checks the job's
   cancel event: a cancelled long read kills the child and raises ``Cancelled``.
 
+A daemonic multiprocessing process may not start children, so code running in
+one (the tests' kill harness) reads with ``in_process=True``.
+
 This is a boundary for resources (memory, time, crashes), not a jail for
 code: a reader exploited into running code runs as the person's account.
 
@@ -201,6 +204,9 @@ class Sandbox:
         if self._process is not None and self._process.is_alive() and self._conn is not None:
             return self._conn
         self._stop()
+        if multiprocessing.current_process().daemon:  # multiprocessing forbids it
+            raise RuntimeError("a daemonic process cannot start the reader's child process; "
+                               "read with Sandbox(in_process=True) there")
         context = multiprocessing.get_context("spawn")
         parent_end, child_end = context.Pipe()
         process = context.Process(
