@@ -179,7 +179,8 @@ class Sandbox:
                     self._stop()
                     raise ReadError(messages.READER_TIMEOUT)
                 if conn.poll(min(_TICK, remaining)):
-                    header = json.loads(conn.recv_bytes(_MAX_REPLY))
+                    raw = conn.recv_bytes(_MAX_REPLY)
+                    header = json.loads(raw.decode("utf-8", "surrogatepass"))
                     if not isinstance(header, dict):
                         raise ValueError("reply is not an object")
                     if header.get("status") == "ok":
@@ -280,7 +281,9 @@ def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader
             reply = {"status": "bug", "type": type(exc).__name__,
                      "where": "".join(traceback.format_tb(exc.__traceback__))}
         try:
-            conn.send_bytes(json.dumps(reply, ensure_ascii=False).encode())
+            # surrogatepass: a reader may hand back a lone surrogate; it must
+            # arrive as it left, as it would in-process
+            conn.send_bytes(json.dumps(reply, ensure_ascii=False).encode("utf-8", "surrogatepass"))
             if reply["status"] == "ok":
                 conn.send_bytes(einvoice)
         except MemoryError:

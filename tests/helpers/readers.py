@@ -21,6 +21,7 @@ BUG = b"BUG"
 NETWORK = b"NETWORK"
 MEMORY = b"MEMORY"
 SEGV = b"SEGV"
+SURROGATE = b"SURROGATE"
 
 
 def misbehaving(name: str, data: bytes) -> Document:
@@ -33,6 +34,8 @@ def misbehaving(name: str, data: bytes) -> Document:
             pass
     if data.startswith(ABORT):
         os.abort()
+    if data.startswith(SURROGATE):
+        return Document(name, "text", "lone \ud800 surrogate, \u6536\u636e \x1b", data)
     if data.startswith(SEGV):
         os.kill(os.getpid(), signal.SIGSEGV)
     if data.startswith(BUG):

@@ -43,6 +43,11 @@ def test_a_document_read_in_the_child_equals_one_read_here(tmp_path):
             assert doc.einvoice == read_bytes(name, data).einvoice
 
 
+def test_any_text_a_reader_returns_arrives_as_it_left(sandbox):
+    doc = sandbox.read_bytes("odd.txt", readers.SURROGATE)
+    assert doc == readers.misbehaving("odd.txt", readers.SURROGATE)
+
+
 def test_a_read_error_comes_back_with_its_message(sandbox):
     with pytest.raises(ReadError) as err:
         sandbox.read_bytes("nothing.txt", b"   \n ")
