@@ -86,6 +86,10 @@ _JOIN_SECONDS = 5.0
 _MAX_REPLY = 8 * limits.MAX_TEXT_CHARS + (1 << 20)
 _MAX_EINVOICE_REPLY = limits.MAX_EINVOICE_BYTES + 1
 
+#: Every message a reader may raise; a child's reply naming anything else is refused.
+_MESSAGES = frozenset(value for key, value in vars(messages).items()
+                      if key.isupper() and isinstance(value, str))
+
 Reader = Callable[[str, bytes], Document]
 
 
@@ -138,8 +142,9 @@ class Sandbox:
             if header.get("status") == "ok":
                 return self._document(name, data, header)
         status = header.get("status")
-        if status == "error":
-            raise ReadError(str(header.get("message")))
+        if status == "error":  # only the readers' own words reach the person
+            message = header.get("message")
+            raise ReadError(message if message in _MESSAGES else messages.READER_CRASHED)
         if status == "memory":
             raise ReadError(messages.READER_MEMORY)
         log.error("bug while reading a document in the child: %s\n%s",

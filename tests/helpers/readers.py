@@ -11,6 +11,7 @@ import signal
 import socket
 import time
 
+from strongroom.errors import ReadError
 from strongroom.reading import read_bytes
 from strongroom.reading.base import Document
 
@@ -22,6 +23,7 @@ NETWORK = b"NETWORK"
 MEMORY = b"MEMORY"
 SEGV = b"SEGV"
 SURROGATE = b"SURROGATE"
+FORGED = b"FORGED"
 
 
 def misbehaving(name: str, data: bytes) -> Document:
@@ -36,6 +38,8 @@ def misbehaving(name: str, data: bytes) -> Document:
         os.abort()
     if data.startswith(SURROGATE):
         return Document(name, "text", "lone \ud800 surrogate, \u6536\u636e \x1b", data)
+    if data.startswith(FORGED):  # a ReadError in words no reader uses
+        raise ReadError(data.decode())
     if data.startswith(SEGV):
         os.kill(os.getpid(), signal.SIGSEGV)
     if data.startswith(BUG):

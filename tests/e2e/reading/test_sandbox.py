@@ -55,6 +55,12 @@ def test_a_read_error_comes_back_with_its_message(sandbox):
     assert sandbox.read_bytes("good.txt", GOOD).text == GOOD.decode()
 
 
+def test_only_the_readers_own_messages_come_back(sandbox):
+    with pytest.raises(ReadError) as err:
+        sandbox.read_bytes("forged.txt", readers.FORGED + b" " + CANARY.encode())
+    assert str(err.value) == messages.READER_CRASHED
+
+
 def test_a_pdf_bomb_meets_the_memory_limit_and_the_next_file_is_read(sandbox):
     bomb = make_pdf_bomb(4096)  # 4 MB on disk, 4 GiB inflated: the probe's file
     with pytest.raises(ReadError) as err:
