@@ -6,6 +6,10 @@ plain callback; the window's bridge re-emits it as Qt signals, the CLI calls
 ``run`` synchronously. Cancelling raises ``Cancelled`` inside the job and is
 reported as the "cancelled" stage, never as an error. A failed document is a
 result (``ok=False``): the batch goes on.
+
+Reading runs in a child process with limits (``reading.sandbox.Sandbox``), so a
+file that kills or hangs its reader fails alone; one warm child serves a batch
+and is ended when the queue goes idle, on shutdown and at the end of ``run_all``.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import Cancelled, UserError
-from .reading import expand_paths, read_path
+from .reading import expand_paths
 from .reading.base import Document
+from .reading.sandbox import Sandbox
 from .understanding.result import Extraction
 
 log = logging.getLogger("strongroom.jobs")
@@ -100,8 +105,10 @@ class Processor:
         *,
         store: Store | None = None,
         on_event: Callable[[JobEvent], Any] | None = None,
+        reader: Sandbox | None = None,
     ) -> None:
         self._understand = understand
+        self._reader = reader or Sandbox()
         self._store = store
         self._on_event = on_event or (lambda event: None)
         self._ids = itertools.count(1)
@@ -123,8 +130,11 @@ class Processor:
 
     def run_all(self, paths: Iterable[Path]) -> Iterator[JobResult]:
         """Synchronous, for the command line: the same steps, on this thread."""
-        for job in [self._new_job(p) for p in expand_paths(paths)]:
-            yield self.run(job)
+        try:
+            for job in [self._new_job(p) for p in expand_paths(paths)]:
+                yield self.run(job)
+        finally:
+            self._reader.close()
 
     def cancel(self, job_id: int | None = None) -> None:
         """Cancel one job, or every unfinished one (and every batch not yet walked)."""
@@ -139,6 +149,7 @@ class Processor:
         self.cancel()
         thread, self._thread = self._thread, None
         if thread is None:
+            self._reader.close()
             return True
         self._queue.put(None)
         thread.join(timeout)
@@ -160,6 +171,9 @@ class Processor:
                 self._on_event(JobEvent(0, where, NOTHING_FOUND, 1.0))
             for job in jobs:
                 self.run(job)
+            if self._queue.empty():
+                self._reader.close()  # idle: no reader process holds document text
+        self._reader.close()
 
     # -- one document --------------------------------------------------------
     def run(self, job: Job) -> JobResult:
@@ -184,7 +198,7 @@ class Processor:
 
         check()
         self._emit(job, READING, 0.02)
-        doc = read_path(job.path)
+        doc = self._reader.read_path(job.path, cancel=job.cancel)
         check()
         if self._store is not None:
             existing = self._store.find_by_sha256(doc.sha256)

@@ -43,6 +43,11 @@ def harden_process() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import multiprocessing
+
+    # First: in a frozen app, a reader's child process (reading/sandbox.py) starts
+    # as this executable, and freeze_support runs it instead of the app.
+    multiprocessing.freeze_support()
     from . import netguard
     from .cli import build_parser, run
     from .compose import Setup

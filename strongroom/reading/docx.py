@@ -1,8 +1,10 @@
 """Word (.docx): paragraphs and table cells in document order.
 
 A .docx is a zip, and zips can be bombs: a 751 KB one cost python-docx 16 s and
-818 MB. So the zip's directory is inspected first, and only an archive within
-``limits`` is handed to python-docx, from memory (no temporary files).
+818 MB. So the zip's directory is inspected first, then every member is
+inflated in chunks under a running byte budget (a directory may lie about
+sizes: zipfile's one-shot read inflated 2.17 GB from one that did), and
+python-docx reads an uncompressed copy, from memory (no temporary files).
 Headers, footers, footnotes and text boxes are not read.
 """
 
@@ -24,15 +26,17 @@ _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _SDT, _SDT_CONTENT = qn("w:sdt"), qn("w:sdtContent")
 #: Between the cells of a table row (rows end with a newline like paragraphs).
 CELL_SEPARATOR = "\t"
+#: Bytes inflated per read while unpacking a member.
+_CHUNK = 64 * 1024
 
 
 def read(data: bytes) -> str:
     """The text of the Word document in ``data``, a block per line."""
     if sniff(data) == OLE2:  # Word saves password-protected .docx files this way
         raise ReadError(messages.DOCX_LOCKED)
-    check_zip(data)
+    stored = check_zip(data)
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(stored))
         text = "\n".join(_blocks(document.element.body))
     except Exception:  # any failure inside python-docx/lxml means a bad file
         raise ReadError(messages.DOCX_DAMAGED) from None
@@ -42,17 +46,41 @@ def read(data: bytes) -> str:
     return text
 
 
-def check_zip(data: bytes) -> None:
-    """Refuse what is not a zip, or would unpack to too much (a zip bomb)."""
+def check_zip(data: bytes) -> bytes:
+    """The zip in ``data`` with every member inflated under a byte budget and
+    stored uncompressed; refuses what is not a zip or would unpack to too much.
+
+    Declared sizes are checked first (a quick refusal), but not trusted: each
+    member is inflated in chunks with a running count, so a directory that
+    under-declares sizes cannot make anything inflate past the caps. python-docx
+    then reads the stored copy, where nothing is left to inflate.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
+            _check_declared(members)
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+                budget = limits.MAX_ZIP_TOTAL_BYTES
+                for member in members:
+                    body = _inflate(archive, member, budget)
+                    budget -= len(body)
+                    copy.writestr(member.filename, body)
+    except ReadError:
+        raise
     except Exception:  # zipfile raises a zoo of errors on bad input
         raise ReadError(messages.DOCX_DAMAGED) from None
+    return out.getvalue()
+
+
+def _check_declared(members: list[zipfile.ZipInfo]) -> None:
     if len(members) > limits.MAX_ZIP_MEMBERS:
         raise ReadError(messages.DOCX_TOO_BIG)
     total = 0
     for member in members:
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            # zipfile inflates bzip2/lzma without an output bound; Word never uses them
+            raise ReadError(messages.DOCX_DAMAGED)
         size = member.file_size
         total += size
         if size > limits.MAX_ZIP_MEMBER_BYTES or total > limits.MAX_ZIP_TOTAL_BYTES:
@@ -60,6 +88,20 @@ def check_zip(data: bytes) -> None:
         if (size > limits.ZIP_RATIO_FLOOR_BYTES
                 and size > limits.MAX_ZIP_RATIO * max(member.compress_size, 1)):
             raise ReadError(messages.DOCX_TOO_BIG)
+
+
+def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int) -> bytes:
+    """A member's bytes, read in chunks: at most one chunk past the member cap or
+    the ``budget`` left for the archive is ever inflated."""
+    cap = min(limits.MAX_ZIP_MEMBER_BYTES, budget)
+    chunks, size = [], 0
+    with archive.open(member) as stream:  # reads never return more than asked
+        while chunk := stream.read(_CHUNK):
+            size += len(chunk)
+            if size > cap:
+                raise ReadError(messages.DOCX_TOO_BIG)
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _blocks(container: etree._Element) -> Iterator[str]:

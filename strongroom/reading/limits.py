@@ -27,8 +27,10 @@ MAX_PDF_ATTACHMENTS = 20
 MAX_EINVOICE_BYTES = 5 * 1024 * 1024
 
 #: DOCX (a zip): refused before python-docx sees it if any limit is passed.
-#: Sizes are the ones the zip declares; Python's zipfile never inflates a member
-#: past its declared size (it fails the CRC instead), so they are upper bounds.
+#: Declared sizes are checked first; then every member is inflated in chunks
+#: against the same caps (``docx.check_zip``), since a directory may lie: zipfile
+#: stops at the declared size, but its one-shot ``read()`` inflates up to 2 GiB
+#: before it cuts.
 MAX_ZIP_MEMBERS = 2000
 MAX_ZIP_MEMBER_BYTES = 50 * 1024 * 1024
 MAX_ZIP_TOTAL_BYTES = 100 * 1024 * 1024

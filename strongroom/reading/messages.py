@@ -63,3 +63,16 @@ DOCX_LOCKED = (
     "The Word document is password-protected or in the old .doc format; "
     "remove the password or save it as .docx, then try again."
 )
+
+# -- the reader's child process (sandbox) ----------------------------------------
+READER_MEMORY = (
+    "This file needed more memory than a document may use "
+    "(a decompression bomb?); it was not read."
+)
+READER_TIMEOUT = (
+    "Reading this file took too long; it was not read. "
+    "It may be damaged or made to hang a reader."
+)
+READER_CRASHED = (
+    "The reader stopped on this file: it may be damaged or malicious; it was not read."
+)

@@ -31,6 +31,7 @@ from typing import Any
 
 from strongroom.jobs import Processor
 from strongroom.reading.base import Document
+from strongroom.reading.sandbox import Sandbox
 from strongroom.understanding.fields import extract_fields
 from strongroom.understanding.ranker import RankerChooser
 from strongroom.understanding.ranker import load as load_weights
@@ -195,7 +196,11 @@ def process(tell: Tell, data_dir: Path, passphrase: str, paths: list[Path],
     with Vault.open(data_dir, passphrase=passphrase) as vault:
         tell(("ready",))
         started = time.perf_counter()
-        for result in Processor(understand, store=vault).run_all(paths):
+        # In-process reading: this child is daemonic, and multiprocessing lets no
+        # daemonic process start children (the reader's); these runs are about kills
+        # of the vault's writer, and tests/e2e/reading covers the reader's child.
+        reader = Sandbox(in_process=True)
+        for result in Processor(understand, store=vault, reader=reader).run_all(paths):
             if not result.ok:
                 tell(("failed", str(result.path), result.error))
             elif result.document is not None:

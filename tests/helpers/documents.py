@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
+from collections.abc import Sequence
 
 import docx
 from fpdf import FPDF
@@ -47,7 +50,7 @@ def make_scanned_pdf() -> bytes:
 
 
 def make_docx(paragraphs_before: list[str], table: list[list[str]] | None = None,
-              paragraphs_after: list[str] = ()) -> bytes:
+              paragraphs_after: Sequence[str] = ()) -> bytes:
     """A Word document: paragraphs, a table (if any), more paragraphs."""
     document = docx.Document()
     for text in paragraphs_before:
@@ -91,3 +94,61 @@ def make_docx_bomb(uncompressed_mb: int) -> bytes:
                     member.write(chunk)
                 member.write(tail)
     return out.getvalue()
+
+
+def _zeros_zlib(mib: int) -> bytes:
+    """A zlib stream that inflates to ``mib`` MiB of zero bytes, built in
+    milliseconds: one flushed 1 MiB deflate block repeated (a full flush makes
+    each block independent), with the Adler-32 of that many zeros."""
+    block = 1 << 20
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = deflate.compress(bytes(block)) + deflate.flush(zlib.Z_FULL_FLUSH)
+    again = deflate.compress(bytes(block)) + deflate.flush(zlib.Z_FULL_FLUSH)
+    end = deflate.flush()
+    n = mib * block
+    adler = ((n % 65521) << 16) | 1  # for zeros: a stays 1, b grows by 1 a byte
+    return b"\x78\xda" + first + again * (mib - 1) + end + struct.pack(">I", adler)
+
+
+def make_pdf_bomb(inflated_mib: int) -> bytes:
+    """A one-page PDF whose content stream is ~1 KB per MiB on disk and inflates
+    (FlateDecode) to ``inflated_mib`` MiB: a decompression bomb for pdfium."""
+    stream = _zeros_zlib(inflated_mib)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream
+        + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def make_docx_underdeclared(inflated_mib: int, declared: int = 1000) -> bytes:
+    """A zip whose one member, ``[Content_Types].xml`` (the first part python-docx
+    reads), inflates to ``inflated_mib`` MiB while its local header and the central
+    directory declare ``declared`` bytes: under every declared-size and ratio cap."""
+    name = b"[Content_Types].xml"
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = 1 << 20
+    first = deflate.compress(bytes(block)) + deflate.flush(zlib.Z_FULL_FLUSH)
+    again = deflate.compress(bytes(block)) + deflate.flush(zlib.Z_FULL_FLUSH)
+    body = first + again * (inflated_mib - 1) + deflate.flush()
+    crc = zlib.crc32(bytes(declared))
+    fields = struct.pack("<HHHHHIIIH", 20, 0, 8, 0, 33, crc, len(body), declared, len(name))
+    local = b"PK\x03\x04" + fields + b"\x00\x00" + name
+    central = (b"PK\x01\x02" + struct.pack("<H", 20) + fields
+               + struct.pack("<HHHHII", 0, 0, 0, 0, 0, 0) + name)
+    offset = len(local) + len(body)
+    end = b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, 1, 1, len(central), offset, 0)
+    return local + body + central + end

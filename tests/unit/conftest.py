@@ -1,5 +1,9 @@
 """The fast loop: no real model, no long-running processes (tests/e2e has those).
 
+Readers run in-process here (``STRONGROOM_READ_IN_PROCESS``): starting a reader's
+child process per batch would double the loop's time. tests/e2e/reading runs the
+real child, and the e2e CLI and window tests run the app as shipped.
+
 A unit test that asks for the real model -- the ``model_path``, ``backend`` or
 ``understander`` fixture, the bundled model file, or a ``model``/``slow``/``keychain``
 marker -- fails here with what to do instead.
@@ -18,6 +22,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if marks and "tests/unit/" in item.nodeid.replace("\\", "/"):
             raise pytest.UsageError(
                 f"{item.nodeid} is marked {', '.join(sorted(marks))}: move it to tests/e2e/")
+
+
+@pytest.fixture(autouse=True)
+def _read_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from strongroom.reading import sandbox
+
+    monkeypatch.setenv(sandbox.ENV_IN_PROCESS, "1")
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,13 @@ import pytest
 from strongroom.errors import ReadError
 from strongroom.reading import limits, messages, read_bytes
 from strongroom.reading.sniff import OLE2_MAGIC
-from tests.helpers.documents import CANARY, make_docx, make_docx_bomb, make_zip
+from tests.helpers.documents import (
+    CANARY,
+    make_docx,
+    make_docx_bomb,
+    make_docx_underdeclared,
+    make_zip,
+)
 
 
 def test_paragraphs_and_table_cells_in_document_order():
@@ -93,3 +99,44 @@ def test_password_protected_or_legacy_word_file():
 def test_a_docx_without_text():
     with pytest.raises(ReadError, match="^The document contains no text.$"):
         read_bytes("a.docx", make_docx(["", "   "], [[""]], []))
+
+
+def test_a_zip_that_under_declares_sizes_is_refused_without_inflating_it():
+    """Its directory says 1,000 bytes; the member inflates to 64 MiB. zipfile's
+    one-shot read inflated it all (148 MB traced) before python-docx failed."""
+    import tracemalloc
+
+    bomb = make_docx_underdeclared(64)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ReadError) as err:
+            read_bytes("bomb.docx", bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(err.value) == messages.DOCX_DAMAGED
+    assert peak < 8 * 2**20
+
+
+def test_members_are_inflated_against_the_caps_not_the_declared_sizes(monkeypatch):
+    """An honest member bigger than the member cap is refused while it inflates,
+    even when the declared-size check lets it through."""
+    from strongroom.reading import docx as docx_reader
+
+    data = make_docx(["x" * 5000])
+    monkeypatch.setattr(docx_reader, "_check_declared", lambda members: None)
+    monkeypatch.setattr(limits, "MAX_ZIP_MEMBER_BYTES", 2000)
+    with pytest.raises(ReadError) as err:
+        read_bytes("big.docx", data)
+    assert str(err.value) == messages.DOCX_TOO_BIG
+
+
+def test_members_compressed_with_bzip2_are_refused():
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_BZIP2) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+    with pytest.raises(ReadError) as err:
+        read_bytes("bz.docx", out.getvalue())
+    assert str(err.value) == messages.DOCX_DAMAGED

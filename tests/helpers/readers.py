@@ -1,0 +1,64 @@
+"""Readers a test hands ``reading.sandbox.Sandbox`` to run in its child process.
+
+They are module-level functions (the child imports them by name). Each behaves
+like ``reading.read_bytes`` unless the file's bytes start with its marker.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import time
+
+from strongroom.errors import ReadError
+from strongroom.reading import read_bytes
+from strongroom.reading.base import Document
+
+HANG = b"HANG"
+SPIN = b"SPIN"
+ABORT = b"ABORT"
+BUG = b"BUG"
+NETWORK = b"NETWORK"
+MEMORY = b"MEMORY"
+SEGV = b"SEGV"
+SURROGATE = b"SURROGATE"
+FORGED = b"FORGED"
+
+
+def misbehaving(name: str, data: bytes) -> Document:
+    """Sleeps, spins, aborts, crashes, raises a bug or eats memory on its marker."""
+    if data.startswith(HANG):
+        while True:
+            time.sleep(60)
+    if data.startswith(SPIN):
+        while True:
+            pass
+    if data.startswith(ABORT):
+        os.abort()
+    if data.startswith(SURROGATE):
+        return Document(name, "text", "lone \ud800 surrogate, \u6536\u636e \x1b", data)
+    if data.startswith(FORGED):  # a ReadError in words no reader uses
+        raise ReadError(data.decode())
+    if data.startswith(SEGV):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if data.startswith(BUG):
+        raise KeyError(data.decode())  # the message quotes content: it must not travel
+    if data.startswith(MEMORY):
+        hoard = []
+        while True:
+            hoard.append(bytearray(64 << 20))
+    return read_bytes(name, data)
+
+
+def network_probe(name: str, data: bytes) -> Document:
+    """A text document saying what happened when the child tried the network."""
+    try:
+        socket.getaddrinfo("example.com", 443)
+        outcome = "connected"
+    except PermissionError as exc:
+        outcome = type(exc).__name__
+    except OSError:
+        outcome = "no network here, but not refused by the guard"
+    secret = os.environ.get("STRONGROOM_PASSPHRASE", "none")
+    return Document(name, "text", f"{outcome} {secret}", data)
