@@ -1,0 +1,155 @@
+"""Hostile input in understanding (issue 22): cost linear in the document's length.
+
+The new lookups agree with the simple scans they replaced on many random texts;
+every pattern a probe made backtrack runs on its adversarial input in a child
+process under a CPU-time limit, so a regression fails by the limit (no timed
+assertion: speed is measured by ``strongroom bench --scale``).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import resource
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from strongroom.understanding import candidates
+from strongroom.understanding.candidates import (
+    LineIndex,
+    SpanIndex,
+    find_amounts,
+    labelled_candidates,
+    line_candidates,
+    lines,
+)
+
+_ALPHABET = "ab Z1:9 .,\n\n\t-()$£" + "\u3000é"
+
+
+def _texts(n: int, seed: int = 22, length: int = 60) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, length)))
+            for _ in range(n)]
+
+
+def _line_at_by_scan(all_lines: list[candidates.Line], offset: int) -> candidates.Line | None:
+    return next((ln for ln in all_lines if ln.start <= offset < ln.end), None)
+
+
+def test_the_line_index_agrees_with_a_scan_of_every_line() -> None:
+    for text in _texts(400):
+        all_lines = lines(text)
+        index = LineIndex(all_lines)
+        for offset in range(-1, len(text) + 2):
+            assert index.at(offset) == _line_at_by_scan(all_lines, offset)
+            assert candidates.line_at(all_lines, offset) == index.at(offset)
+
+
+def test_the_span_index_agrees_with_a_scan_of_every_span() -> None:
+    rng = random.Random(7)
+    for _ in range(400):
+        spans = [(s, s + rng.randint(0, 9)) for s in rng.sample(range(60), rng.randint(0, 8))]
+        index = SpanIndex(spans)
+        for offset in range(-1, 72):
+            assert index.covers(offset) == any(s <= offset < e for s, e in spans)
+
+
+def test_a_time_before_an_offset_agrees_with_the_regex_over_the_prefix() -> None:
+    before = re.compile(r"\d:\s*$")
+    for text in _texts(400) + ["10:\n 30", "١:  5", "a:  5", ":5", "5:"]:
+        for start in range(len(text) + 1):
+            assert candidates._time_before(text, start) == bool(before.search(text[:start]))
+
+
+_OLD_PATTERNS = {
+    "_LABEL_TAIL": r"(?:['’][sS])?(?:[^\S\n]*[^\W\d_]+){1,2}[^\S\n]*[:：]",
+    "_TRAILING_REG": r"\s*[(<\[]\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:?\s*)?"
+                     r"[A-Z]{0,3}\d[\dA-Z\s\-.]*[)>\]]\s*$",
+    "_PAGE_MARK": r"[\s\-–|·]*\bpage \d+(?: of \d+)?\s*$",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_OLD_PATTERNS))
+def test_a_rewritten_pattern_finds_what_the_old_one_found(name: str) -> None:
+    new: re.Pattern[str] = getattr(candidates, name)
+    old = re.compile(_OLD_PATTERNS[name], new.flags)
+    rng = random.Random(name)
+    words = ["Name", "page 2", "of 3", "(", ")", "co reg no", "12", "A", "'s", "’S", ":", "：",
+             " ", "  ", "\n", "-", "|", "·", "é", "1-2", "[7]", "<X9>"]
+    for _ in range(3000):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
+        assert new.sub("#", text) == old.sub("#", text), text
+        m_new, m_old = new.search(text), old.search(text)
+        assert (m_new and m_new.span()) == (m_old and m_old.span()), text
+        if name == "_LABEL_TAIL":  # matched at a place; the others only see a whole line
+            for pos in range(len(text) + 1):
+                m_new, m_old = new.match(text, pos), old.match(text, pos)
+                assert (m_new and m_new.span()) == (m_old and m_old.span()), (text, pos)
+
+
+def test_the_fields_of_a_document_are_found_as_before() -> None:
+    text = "Patient's name: Jane Roe   MRN: 1\nPatient\nJohn Doe\nTotal 12.50\n10: 30.00\n"
+    assert [c.text for c in labelled_candidates(text, ["Patient"])] == ["Jane Roe", "John Doe"]
+    assert [c.text for c in find_amounts(text)] == ["12.50"]
+
+
+# -- work bounded by a CPU-time limit in a child process ---------------------------------
+_CPU_SECONDS = 30  # each case takes well under a second now, minutes to hours before
+
+
+def _within_cpu_limit(code: str) -> subprocess.CompletedProcess[str]:
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_CPU, (_CPU_SECONDS, _CPU_SECONDS + 5))
+
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], preexec_fn=limit,  # noqa: PLW1509, S603
+                          capture_output=True, text=True, timeout=600, check=False)
+
+
+_HOSTILE = {
+    # 421 s before: a word split in two at every place, for each place the colon failed
+    "label_tail": """
+        from strongroom.understanding.candidates import labelled_candidates
+        text = "Patient " + "a" * 150_000
+        print(len(labelled_candidates(text, ["Patient"])))
+        """,
+    # every amount scanned the whole text before it, every line and every date
+    "amounts": """
+        from strongroom.understanding.candidates import find_amounts
+        text = "".join(f"{i % 90 + 10}.50 12:{i % 50 + 10}\\n" for i in range(40_000))
+        print(len(find_amounts(text)))
+        """,
+    # a label on every line with its value on the next: each looked for the next line
+    "labelled": """
+        from strongroom.understanding.candidates import labelled_candidates
+        text = "Patient:\\nx\\n" * 60_000
+        print(len(labelled_candidates(text, ["Patient"])))
+        """,
+    # a mark on every line: each looked through the marks already found
+    "currencies": """
+        from strongroom.understanding.candidates import find_currencies
+        print(len(find_currencies("HK$ 1 ¥ 2 中\\n" * 30_000)))
+        """,
+    # the top lines' patterns restarted inside a run of spaces or dashes
+    "top_lines": """
+        from strongroom.understanding.candidates import line_candidates
+        text = "A" + " " * 200_000 + "B\\n" + "-" * 200_000 + "\\nC" + " " * 200_000 + "page\\n"
+        print(len(line_candidates(text)))
+        """,
+}
+
+
+@pytest.mark.parametrize("case", sorted(_HOSTILE))
+def test_hostile_input_finishes_within_a_cpu_time_limit(case: str) -> None:
+    done = _within_cpu_limit(_HOSTILE[case])
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert int(done.stdout) >= 0
+
+
+def test_line_candidates_still_trim_a_registration_number_and_a_page_mark() -> None:
+    text = "ACME SDN BHD (123456-X)\nCity Bank    Page 1 of 3\n"
+    assert [c.text for c in line_candidates(text)][:1] == ["ACME SDN BHD"]
