@@ -35,6 +35,7 @@ from . import __version__
 from .compose import Setup
 from .errors import PassphraseRequired, UserError
 from .jobs import JobResult, Processor
+from .shown import shown
 from .vault.unlock import ENV_PASSPHRASE, ENV_RECOVERY
 
 if TYPE_CHECKING:
@@ -197,7 +198,7 @@ def _how_to_give(method: str) -> str:
 def result_json(r: JobResult) -> dict[str, Any]:
     ex = r.extraction
     out: dict[str, Any] = {
-        "path": str(r.path),
+        "path": shown(r.path),
         "ok": r.ok,
         "error": r.error,
         "doc_type": ex.doc_type if ex else None,
@@ -215,14 +216,14 @@ def _print_result(r: JobResult, as_json: bool) -> None:
     if as_json:
         print(json.dumps(result_json(r), ensure_ascii=False), flush=True)
     elif not r.ok:
-        print(f"✗ {r.path}: {r.error}", flush=True)
+        print(f"✗ {shown(r.path)}: {r.error}", flush=True)
     elif r.duplicate:
-        print(f"= {r.path}: already in the vault as #{r.doc_id}", flush=True)
+        print(f"= {shown(r.path)}: already in the vault as #{r.doc_id}", flush=True)
     else:
         ex = r.extraction
         assert ex is not None
         where = f" → #{r.doc_id}" if r.doc_id is not None else ""
-        print(f"✓ {r.path}{where} [{ex.doc_type}] {ex.summary}", flush=True)
+        print(f"✓ {shown(r.path)}{where} [{ex.doc_type}] {ex.summary}", flush=True)
         for name, fv in ex.fields.items():
             if fv.value is not None:
                 print(f"    {name}: {fv.normalized}", flush=True)
@@ -263,12 +264,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 def _print_rows(rows: list[Any], as_json: bool) -> None:
     """``list`` and ``search`` output: a JSON array, or one line per document."""
     if as_json:
-        print(json.dumps([{"id": r.id, "name": r.name, "doc_type": r.doc_type,
+        print(json.dumps([{"id": r.id, "name": shown(r.name), "doc_type": r.doc_type,
                            "date": r.doc_date, "added_at": r.added_at, "summary": r.summary}
                           for r in rows], ensure_ascii=False))
         return
     for r in rows:
-        print(f"{r.id:>5}  {r.doc_type:<14} {r.doc_date or '':<10}  {r.name}")
+        print(f"{r.id:>5}  {r.doc_type:<14} {r.doc_date or '':<10}  {shown(r.name)}")
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -276,16 +277,16 @@ def cmd_show(args: argparse.Namespace) -> int:
         doc = vault.get(args.id)
     fields = {name: fv.to_json() for name, fv in doc.fields.items()}
     if args.json:
-        print(json.dumps({"id": doc.id, "name": doc.name, "doc_type": doc.doc_type,
+        print(json.dumps({"id": doc.id, "name": shown(doc.name), "doc_type": doc.doc_type,
                           "type_confidence": doc.type_confidence, "summary": doc.summary,
                           "summary_source": doc.summary_source,
                           "added_at": doc.added_at, "fields": fields, "text": doc.text},
                          ensure_ascii=False))
         return 0
-    print(f"#{doc.id} {doc.name} [{doc.doc_type}]\n{doc.summary}\n")
+    print(f"#{doc.id} {shown(doc.name)} [{doc.doc_type}]\n{doc.summary}\n")
     for name, fv in doc.fields.items():
-        shown = fv.normalized if fv.value is not None else "—"
-        print(f"  {name:<18} {shown}")
+        value = fv.normalized if fv.value is not None else "—"
+        print(f"  {name:<18} {value}")
     return 0
 
 
@@ -353,8 +354,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open_vault(args, create=False) as vault:
         count = export(vault, args.out, args.fmt,
                        Filters(args.doc_type, args.date_from, args.date_to), force=args.force)
-    print(f"strongroom: warning: {WARNING.format(path=args.out)}", file=sys.stderr)
-    print(f"Exported {count} document{'s' if count != 1 else ''} to {args.out}.")
+    print(f"strongroom: warning: {WARNING.format(path=shown(args.out))}", file=sys.stderr)
+    print(f"Exported {count} document{'s' if count != 1 else ''} to {shown(args.out)}.")
     return 0
 
 
@@ -363,7 +364,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     with open_vault(args, create=False) as vault:
         info = backup.write_backup(vault, args.file, force=args.force)
-    print(f"Backed up the vault to {args.file} ({info.size / 1e6:.1f} MB, encrypted). "
+    print(f"Backed up the vault to {shown(args.file)} ({info.size / 1e6:.1f} MB, encrypted). "
           f"{backup.describe_methods(info)}")
     return 0
 
@@ -389,7 +390,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
                                      "--recovery-code).")
     backup.restore(args.file, ddir, passphrase=passphrase, replace=args.replace,
                    recovery_code=recovery_code)
-    print(f"Restored the vault in {ddir} from {args.file} (backed up {info.created}).")
+    print(f"Restored the vault in {shown(ddir)} from {shown(args.file)} "
+          f"(backed up {info.created}).")
     if recovery_code is not None:
         print("It opens with that recovery code; `strongroom passphrase --recovery-code` sets "
               "a new passphrase.")
