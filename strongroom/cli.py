@@ -7,6 +7,7 @@
     strongroom search QUERY [--type T] [--from DATE] [--to DATE] [--json]
     strongroom bench                    speed and memory against raw llama.cpp
     strongroom bench --search           search latency on a 10,000-document vault
+    strongroom bench --scale            understanding's time over 1k-100k-line documents
     strongroom eval DATASET [--json]    accuracy on a labelled set (see measure/evaluate.py)
     strongroom export --format csv|json --out FILE [--type T] [--from D] [--to D] [--force]
     strongroom backup FILE [--force]    the vault, encrypted, in one file
@@ -87,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--search", action="store_true",
                    help="instead: search latency on a synthetic 10,000-document vault "
                    "(in a temp dir; no model needed)")
+    p.add_argument("--scale", action="store_true",
+                   help="instead: understanding without the model (type, fields, checks) "
+                   "over generated 1,000 to 100,000-line documents")
+    p.add_argument("--sizes", type=int, nargs="+", default=None, metavar="LINES",
+                   help="with --scale: the document sizes in lines (default 1000 10000 100000)")
     p = sub.add_parser("eval", parents=[common], help="measure extraction on a labelled set")
     p.add_argument("dataset", type=Path, help='JSON lines {"id", "text"|"path", "gold": {...}}')
     p.add_argument("--json", action="store_true", help="one JSON object")
@@ -295,6 +301,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from .measure.search_bench import run_search_bench
 
         return run_search_bench()
+    if args.scale:
+        from .measure.scale_bench import SIZES, run_scale_bench
+
+        run_scale_bench(args.sizes or SIZES)
+        return 0
     from .measure.bench import run_bench
 
     setup = Setup.from_args(args)

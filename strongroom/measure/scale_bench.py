@@ -7,6 +7,7 @@ bank export took 151 s while the cost grew with the square of the size):
 
 - ``csv``: a bank export, one transaction a row (date, description, amount, balance);
 - ``prose``: long free text, with a date or an amount now and then;
+- ``receipt``: a till roll with an item and its price on every line;
 - ``patient``: "Patient " and one run of letters, ten per line-equivalent (a
   backtracking pattern took minutes on 150,000 of them).
 
@@ -62,12 +63,24 @@ def prose(lines: int, seed: int = 22) -> str:
     return "\n".join(out) + "\n"
 
 
+def receipt(lines: int, seed: int = 22) -> str:
+    """A till roll: an item and its price a line, cash and change at the end."""
+    rng = random.Random(seed)  # noqa: S311 - made-up documents, not secrets
+    out = ["CORNER PHARMACY SDN BHD", "12 Jalan Ampang, Kuala Lumpur", "Receipt #1042",
+           "Date: 14/03/2024 10:32"]
+    for i in range(lines):
+        price = f"{rng.randint(1, 99)}.{rng.randint(0, 99):02d}"
+        out.append(f"{rng.choice(_WORDS).upper()} {i:05d}    {price}")
+    out += ["TOTAL 9999.90", "CASH 10000.00", "CHANGE 0.10", "Thank you"]
+    return "\n".join(out) + "\n"
+
+
 def patient_run(lines: int) -> str:
     return "Patient " + "a" * (10 * lines)
 
 
 GENERATORS: dict[str, Callable[[int], str]] = {"csv": bank_csv, "prose": prose,
-                                               "patient": patient_run}
+                                               "receipt": receipt, "patient": patient_run}
 
 
 class Understanding:

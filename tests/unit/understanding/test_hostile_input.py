@@ -153,3 +153,42 @@ def test_hostile_input_finishes_within_a_cpu_time_limit(case: str) -> None:
 def test_line_candidates_still_trim_a_registration_number_and_a_page_mark() -> None:
     text = "ACME SDN BHD (123456-X)\nCity Bank    Page 1 of 3\n"
     assert [c.text for c in line_candidates(text)][:1] == ["ACME SDN BHD"]
+
+
+def test_the_ranker_counts_once_what_it_used_to_scan_per_candidate() -> None:
+    """``features_of_all`` gives every candidate the figures the per-candidate scans
+    gave: its value's rank, how often it is printed, whether the cash paid (other
+    than itself) equals it or is never below it."""
+    from decimal import Decimal
+
+    from strongroom.understanding import ranker
+    from strongroom.understanding.chooser import Context
+    from strongroom.understanding.schema import schema
+
+    spec = next(f for f in schema("receipt").fields if f.kind == "amount")
+    rng = random.Random(3)
+    for _ in range(60):
+        rows = [f"{rng.choice(['CASH', 'PAID', 'ITEM', 'TOTAL', 'TAX'])} "
+                f"{rng.choice(['1.00', '2.50', '2.50', '10.00', '0.99'])}"
+                for _ in range(rng.randint(1, 12))]
+        text = "\n".join(rows) + "\n"
+        cands = find_amounts(text)
+        ctx = Context(text=text, lines=lines(text))
+        amounts = ranker._Amounts.of(spec, cands, ctx)
+        all_feats = ranker.features_of_all(spec, cands, ctx, None)
+        for c, f in zip(cands, all_feats, strict=True):
+            v = Decimal(c.normalized or "0")
+            cash = [x_v for x, x_v in amounts.cash if x is not c]
+            assert f["value_rank"] == min(amounts.distinct.index(v), 5) / 5
+            assert f["repeated"] == min(amounts.values.count(v) - 1, 3) / 3
+            assert f["equals_cash"] == (1.0 if v in cash else 0.0)
+            assert f["below_cash"] == (1.0 if cash and all(v <= x for x in cash) else 0.0)
+            assert f == ranker.features(spec, c, cands, ctx, None)
+    date_spec = next(f for f in schema("receipt").fields if f.kind == "date")
+    text = "Date 14/03/2024\nPaid 14/03/2024 12.00\nDue 15/03/2024\n14 Mar 2024\n"
+    dates = candidates.find_dates(text)
+    ctx = Context(text=text, lines=lines(text))
+    assert [f["repeated"] for f in ranker.features_of_all(date_spec, dates, ctx, None)] == [
+        ranker.features(date_spec, c, dates, ctx, None)["repeated"] for c in dates]
+    assert {f["repeated"] for f in ranker.features_of_all(date_spec, dates, ctx, None)} == {
+        0.0, 2 / 3}
