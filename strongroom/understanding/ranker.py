@@ -232,8 +232,9 @@ def _amount_context(spec: FieldSpec, c: Candidate, ctx: Context, amounts: _Amoun
         "w_final": _has(_FINAL, label),
         "label_percent": 1.0 if "%" in label else 0.0,
         "label_paren": 1.0 if "(" in label else 0.0,
-        "round_before": 1.0 if any(x and _has("round", x.text) for x in near[:2]) else 0.0,
-        "round_after": 1.0 if near[2] and _has("round", near[2].text) else 0.0,
+        "round_before": 1.0 if any(x and ctx.line_has(_word("round"), x) for x in near[:2])
+        else 0.0,
+        "round_after": 1.0 if near[2] and ctx.line_has(_word("round"), near[2]) else 0.0,
         "equals_cash": 1.0 if equals_cash else 0.0,
         "below_cash": 1.0 if below_cash else 0.0,
     }
@@ -273,7 +274,7 @@ def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context
     }
     for name, pattern in _WORDS.items():
         f[name] = _has(pattern, label)
-        f[name + "_prev"] = _has(pattern, prev.text) if prev else 0.0
+        f[name + "_prev"] = float(ctx.line_has(_word(pattern), prev)) if prev else 0.0
     if spec.kind == "amount":
         amounts = amounts or _Amounts.of(spec, cands, ctx)
         v = Decimal(c.normalized or "0")
@@ -293,7 +294,7 @@ def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context
         same = (repeats[c.normalized] if repeats is not None
                 else sum(x.normalized == c.normalized for x in cands))
         f["repeated"] = min(same - 1, 3) / 3
-        f["time_on_line"] = _has(r"\d{1,2}:\d\d", ln.text) if ln else 0.0
+        f["time_on_line"] = float(ctx.line_has(_word(r"\d{1,2}:\d\d"), ln)) if ln else 0.0
     elif spec.kind == "name":
         t = c.text.split("\n")[-1]
         f.update({f"shape_{k}": v for k, v in _shape(c.text).items()})

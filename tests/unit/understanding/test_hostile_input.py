@@ -120,7 +120,7 @@ _HOSTILE = {
     # every amount scanned the whole text before it, every line and every date
     "amounts": """
         from strongroom.understanding.candidates import find_amounts
-        text = "".join(f"{i % 90 + 10}.50 12:{i % 50 + 10}\\n" for i in range(40_000))
+        text = "".join(f"{i % 90 + 10}.50 12:{i % 50 + 10}\\n" for i in range(20_000))
         print(len(find_amounts(text)))
         """,
     # a label on every line with its value on the next: each looked for the next line
@@ -133,6 +133,24 @@ _HOSTILE = {
     "currencies": """
         from strongroom.understanding.candidates import find_currencies
         print(len(find_currencies("HK$ 1 ¥ 2 中\\n" * 30_000)))
+        """,
+    # a column of prices without labels: each walked the whole column for its label
+    "column": """
+        from strongroom.understanding.fields import extract_fields
+        from strongroom.understanding.schema import schema
+        text = "Receipt\\nTotal\\n" + "".join(f"{i % 97}.50\\n" for i in range(6_000))
+        print(len(extract_fields(text, schema("receipt"))))
+        """,
+    # dates on one line: each one's label was the whole line before it
+    "one_line": """
+        from strongroom.understanding.fields import extract_fields
+        from strongroom.understanding.schema import schema
+        print(len(extract_fields("Paid 14/03/2024 " * 6_000, schema("receipt"))))
+        """,
+    # a run of spaces: the Chinese date pattern started again at every space
+    "dates_in_spaces": """
+        from strongroom.understanding.candidates import find_dates
+        print(len(find_dates("Receipt" + " " * 200_000 + "2024年3月14日")))
         """,
     # the top lines' patterns restarted inside a run of spaces or dashes
     "top_lines": """
@@ -192,3 +210,69 @@ def test_the_ranker_counts_once_what_it_used_to_scan_per_candidate() -> None:
         ranker.features(date_spec, c, dates, ctx, None)["repeated"] for c in dates]
     assert {f["repeated"] for f in ranker.features_of_all(date_spec, dates, ctx, None)} == {
         0.0, 2 / 3}
+
+
+def _column_label_by_walking(ctx: object, no: int) -> candidates.Line | None:
+    """Context.column_label as it was: a walk up and down from the line, per value."""
+    from strongroom.understanding.chooser import _LETTER, _PRICE
+
+    all_lines: list[candidates.Line] = ctx.lines  # type: ignore[attr-defined]
+    i = next((k for k, ln in enumerate(all_lines) if ln.no == no), None)
+    if i is None or _LETTER.search(all_lines[i].text):
+        return None
+
+    def follows(a: int, b: int) -> bool:
+        return 0 <= a < b < len(all_lines) and all_lines[b].no == all_lines[a].no + 1
+
+    first = i
+    while follows(first - 1, first) and not _LETTER.search(all_lines[first - 1].text):
+        first -= 1
+    last = i
+    while follows(last, last + 1) and not _LETTER.search(all_lines[last + 1].text):
+        last += 1
+    n = last - first + 1
+    top = first
+    while (follows(top - 1, top) and _LETTER.search(all_lines[top - 1].text)
+           and not _PRICE.search(all_lines[top - 1].text)):
+        top -= 1
+    if n < 2 or first - top < n:
+        return None
+    return all_lines[first - n + (i - first)]
+
+
+def test_column_labels_are_found_as_the_walk_found_them() -> None:
+    from strongroom.understanding.chooser import Context
+
+    rng = random.Random(11)
+    kinds = ["Subtotal", "Tax", "Total", "Cash 5.00", "24.45", "2.32", "-", "", "7", "Item"]
+    for _ in range(500):
+        text = "\n".join(rng.choice(kinds) for _ in range(rng.randint(0, 14)))
+        ctx = Context(text=text, lines=lines(text))
+        for no in range(-1, text.count("\n") + 2):
+            assert ctx.column_label(no) == _column_label_by_walking(ctx, no), (text, no)
+
+
+def test_the_cjk_date_pattern_finds_what_it_found_before() -> None:
+    new = candidates.date_re()
+    old = re.compile(new.pattern.replace("(?<!\\s)\\s*\\d{2,4}\\s*年", "\\s*\\d{2,4}\\s*年"),
+                     new.flags)
+    assert old.pattern != new.pattern
+    rng = random.Random(5)
+    parts = [" ", "  ", "\n", "民國", "113", "2024", "年", "3", "月", "14", "日", "x", "/"]
+    for _ in range(3000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 12)))
+        assert [m.span() for m in new.finditer(text)] == [m.span() for m in old.finditer(text)]
+
+
+def test_a_label_is_read_a_bounded_way_back_in_whole_words() -> None:
+    from strongroom.understanding.chooser import LABEL_CHARS, Context
+
+    text = "Total " + "word " * LABEL_CHARS + "Paid 12.50\nx 1.00\n"
+    ctx = Context(text=text, lines=lines(text))
+    first = find_amounts(text)[0]
+    label = ctx.label(first)
+    assert len(label) <= LABEL_CHARS and label.endswith("word Paid ")
+    assert label.split()[0] == "word"  # no cut word at the start
+    assert "Total" not in label
+    short = "Total 12.50\n"
+    assert Context(text=short, lines=lines(short)).label(find_amounts(short)[0]) == "Total "
