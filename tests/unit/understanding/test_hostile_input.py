@@ -73,6 +73,23 @@ _OLD_PATTERNS = {
 }
 
 
+def test_the_lab_row_pattern_reads_every_row_as_before() -> None:
+    from strongroom.understanding import labtests
+
+    new = labtests._ROW
+    old = re.compile(new.pattern.replace("(?<!\\s)", "").replace("\\s++", "\\s+"), new.flags)
+    assert old.pattern != new.pattern and "++" not in old.pattern
+    rng = random.Random(13)
+    parts = ["Hb", "Glucose", "WBC count", " ", "  ", "\t", "13.5", "5", "-2", "<", ">",
+             "g/dL", "mmol/L", "(", ")", "3.9-6.1", "12 - 16", "<5", "H", "LOW", "↑", "偏高", "x"]
+    for _ in range(6000):
+        line = "".join(rng.choice(parts) for _ in range(rng.randint(1, 10)))
+        m_new, m_old = new.match(line), old.match(line)
+        assert (m_new and m_new.groupdict()) == (m_old and m_old.groupdict()), line
+    row = "Hb  13.5 g/dL  12-16  L"
+    assert new.match(row) and new.match(row).groupdict()["flag"] == "L"  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("name", sorted(_OLD_PATTERNS))
 def test_a_rewritten_pattern_finds_what_the_old_one_found(name: str) -> None:
     new: re.Pattern[str] = getattr(candidates, name)
@@ -151,6 +168,11 @@ _HOSTILE = {
     "dates_in_spaces": """
         from strongroom.understanding.candidates import find_dates
         print(len(find_dates("Receipt" + " " * 200_000 + "2024年3月14日")))
+        """,
+    # a lab row's name stopped at every space of a long run, each rescanning the run
+    "lab_row": """
+        from strongroom.understanding.labtests import lab_rows
+        print(len(lab_rows("Hb" + " " * 100_000 + "x\\n" + "a" + " 1" * 50_000 + " " * 50_000)))
         """,
     # the top lines' patterns restarted inside a run of spaces or dashes
     "top_lines": """
