@@ -174,6 +174,11 @@ _HOSTILE = {
         from strongroom.understanding.labtests import lab_rows
         print(len(lab_rows("Hb" + " " * 100_000 + "x\\n" + "a" + " 1" * 50_000 + " " * 50_000)))
         """,
+    # a gist label alone before a blank line: each looked for the next line from the top
+    "gist": """
+        from strongroom.understanding.summary import gist
+        print(len(gist("Assessment:\\n\\n" * 60_000, "clinical_note") or ""))
+        """,
     # the top lines' patterns restarted inside a run of spaces or dashes
     "top_lines": """
         from strongroom.understanding.candidates import line_candidates
