@@ -105,3 +105,17 @@ def test_an_unreadable_file_in_a_folder_is_reported_as_root_and_as_anyone(
     assert code == 2
     assert f"✗ {locked}: {messages.NO_PERMISSION}" in out.splitlines()
     assert any(r.startswith(f"✓ {folder / 'a.txt'} ") for r in out.splitlines())
+
+
+def test_a_name_that_is_not_utf8_is_stored_and_listed_spelled_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_backend: object,
+        fake_model: Path, cheap_argon2: None) -> None:
+    folder = tmp_path / "dropped"
+    folder.mkdir()
+    (folder / NOT_UTF8).write_text("Corner Pharmacy\nTotal 12.50\n")
+    m = ["--data-dir", str(tmp_path / "data"), "--model", str(fake_model)]
+    code, out = run_in_terminal(monkeypatch, "process", str(folder), *m)
+    assert code == 0, out
+    assert out.startswith(f"✓ {folder}/bad\\xff\\xfe.txt → #1 ")
+    code, out = run_in_terminal(monkeypatch, "list", *m)
+    assert code == 0 and out.rstrip().endswith("bad\\xff\\xfe.txt")
