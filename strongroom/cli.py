@@ -489,8 +489,8 @@ COMMANDS.update({"passphrase": cmd_passphrase, "recovery-code": cmd_recovery_cod
 def run(args: argparse.Namespace) -> int:
     try:
         return COMMANDS[args.command](args)
-    except UserError as exc:
-        print(f"strongroom: {exc}", file=sys.stderr)
+    except UserError as exc:  # the words may name a path the person gave: shown() it
+        print(f"strongroom: {shown(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("strongroom: cancelled", file=sys.stderr)

@@ -119,3 +119,14 @@ def test_a_name_that_is_not_utf8_is_stored_and_listed_spelled_out(
     assert out.startswith(f"✓ {folder}/bad\\xff\\xfe.txt → #1 ")
     code, out = run_in_terminal(monkeypatch, "list", *m)
     assert code == 0 and out.rstrip().endswith("bad\\xff\\xfe.txt")
+
+
+def test_an_error_naming_a_path_the_person_gave_is_printed_safely(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    err = io.BytesIO()
+    monkeypatch.setattr(sys, "stderr", io.TextIOWrapper(err, encoding="utf-8", errors="strict",
+                                                        write_through=True))
+    missing = tmp_path / os.fsdecode(b"\x1b]0;x\x07\xff.jsonl")
+    assert main(["eval", str(missing), "--no-model"]) == 1
+    assert err.getvalue().decode() == (
+        f"strongroom: There is no file {tmp_path}/\\x1b]0;x\\x07\\xff.jsonl.\n")
