@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from strongroom.shown import shown
 from strongroom.understanding.result import FieldValue
 from strongroom.vault.records import StoredDocument
 
@@ -133,6 +134,7 @@ class DetailPane(QStackedWidget):
         layout.setContentsMargins(24, 24, 24, 24)
         self.message_name = QLabel()
         self.message_name.setObjectName("docTitle")
+        self.message_name.setTextFormat(Qt.TextFormat.PlainText)  # a file name, never HTML
         self.message_name.setWordWrap(True)
         self.message_box = QFrame()
         self.message_box.setObjectName("messageBox")
@@ -158,6 +160,7 @@ class DetailPane(QStackedWidget):
         layout.setSpacing(6)
         self.title = QLabel()
         self.title.setObjectName("docTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # a file name, never HTML
         self.title.setWordWrap(True)
         self.meta = QLabel()
         self.meta.setObjectName("meta")
@@ -257,7 +260,7 @@ class DetailPane(QStackedWidget):
     def show_message(self, name: str, title: str, message: str, *, failed: bool = False) -> None:
         """An unfinished or failed job: its name and what happened, in words."""
         self._doc = None
-        self.message_name.setText(name)
+        self.message_name.setText(shown(name))
         self.message_title.setText(title)
         self.message_text.setText(message)
         self.message_box.setProperty("failed", failed)
@@ -267,7 +270,7 @@ class DetailPane(QStackedWidget):
 
     def show_document(self, doc: StoredDocument) -> None:
         self._doc = doc
-        self.title.setText(doc.name)
+        self.title.setText(shown(doc.name))
         pages = len(doc.page_starts)
         meta = [type_meta(doc), _KINDS.get(doc.kind, doc.kind)]
         if pages > 1:

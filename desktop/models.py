@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 
 from strongroom import jobs
 from strongroom.jobs import JobEvent
+from strongroom.shown import shown
 from strongroom.understanding.result import Extraction
 from strongroom.vault.records import DocumentRow
 
@@ -128,7 +129,7 @@ class DocumentListModel(QAbstractTableModel):
     @staticmethod
     def _text(entry: Entry, column: int) -> str:
         if column == NAME:
-            return entry.name
+            return shown(entry.name)  # a name may hold controls or bidi overrides
         if column == TYPE:
             return type_label(entry.doc_type)
         if column == DATE:

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from strongroom import jobs, netguard
 from strongroom.errors import UserError
 from strongroom.jobs import JobEvent, Processor, Understand
+from strongroom.shown import shown
 from strongroom.understanding.schema import schema_problems
 from strongroom.vault.protocol import OpenVault
 
@@ -544,7 +545,8 @@ class MainWindow(QMainWindow):
 
     def confirm_delete(self, name: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, "Delete document",
-                          f"Delete “{name}” from the vault?", parent=self)
+                          f"Delete “{shown(name)}” from the vault?", parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a file name, never HTML
         box.setInformativeText("Its text, fields and stored copy are erased from the "
                                "encrypted vault. The original file on disk is not touched. "
                                "This cannot be undone.")

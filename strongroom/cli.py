@@ -7,6 +7,7 @@
     strongroom search QUERY [--type T] [--from DATE] [--to DATE] [--json]
     strongroom bench                    speed and memory against raw llama.cpp
     strongroom bench --search           search latency on a 10,000-document vault
+    strongroom bench --scale            understanding's time over 1k-100k-line documents
     strongroom eval DATASET [--json]    accuracy on a labelled set (see measure/evaluate.py)
     strongroom export --format csv|json --out FILE [--type T] [--from D] [--to D] [--force]
     strongroom backup FILE [--force]    the vault, encrypted, in one file
@@ -35,6 +36,7 @@ from . import __version__
 from .compose import Setup
 from .errors import PassphraseRequired, UserError
 from .jobs import JobResult, Processor
+from .shown import shown
 from .vault.unlock import ENV_PASSPHRASE, ENV_RECOVERY
 
 if TYPE_CHECKING:
@@ -86,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--search", action="store_true",
                    help="instead: search latency on a synthetic 10,000-document vault "
                    "(in a temp dir; no model needed)")
+    p.add_argument("--scale", action="store_true",
+                   help="instead: understanding without the model (type, fields, checks) "
+                   "over generated 1,000 to 100,000-line documents")
+    p.add_argument("--sizes", type=int, nargs="+", default=None, metavar="LINES",
+                   help="with --scale: the document sizes in lines (default 1000 10000 100000)")
     p = sub.add_parser("eval", parents=[common], help="measure extraction on a labelled set")
     p.add_argument("dataset", type=Path, help='JSON lines {"id", "text"|"path", "gold": {...}}')
     p.add_argument("--json", action="store_true", help="one JSON object")
@@ -197,7 +204,7 @@ def _how_to_give(method: str) -> str:
 def result_json(r: JobResult) -> dict[str, Any]:
     ex = r.extraction
     out: dict[str, Any] = {
-        "path": str(r.path),
+        "path": shown(r.path),
         "ok": r.ok,
         "error": r.error,
         "doc_type": ex.doc_type if ex else None,
@@ -215,14 +222,14 @@ def _print_result(r: JobResult, as_json: bool) -> None:
     if as_json:
         print(json.dumps(result_json(r), ensure_ascii=False), flush=True)
     elif not r.ok:
-        print(f"✗ {r.path}: {r.error}", flush=True)
+        print(f"✗ {shown(r.path)}: {r.error}", flush=True)
     elif r.duplicate:
-        print(f"= {r.path}: already in the vault as #{r.doc_id}", flush=True)
+        print(f"= {shown(r.path)}: already in the vault as #{r.doc_id}", flush=True)
     else:
         ex = r.extraction
         assert ex is not None
         where = f" → #{r.doc_id}" if r.doc_id is not None else ""
-        print(f"✓ {r.path}{where} [{ex.doc_type}] {ex.summary}", flush=True)
+        print(f"✓ {shown(r.path)}{where} [{ex.doc_type}] {ex.summary}", flush=True)
         for name, fv in ex.fields.items():
             if fv.value is not None:
                 print(f"    {name}: {fv.normalized}", flush=True)
@@ -263,12 +270,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 def _print_rows(rows: list[Any], as_json: bool) -> None:
     """``list`` and ``search`` output: a JSON array, or one line per document."""
     if as_json:
-        print(json.dumps([{"id": r.id, "name": r.name, "doc_type": r.doc_type,
+        print(json.dumps([{"id": r.id, "name": shown(r.name), "doc_type": r.doc_type,
                            "date": r.doc_date, "added_at": r.added_at, "summary": r.summary}
                           for r in rows], ensure_ascii=False))
         return
     for r in rows:
-        print(f"{r.id:>5}  {r.doc_type:<14} {r.doc_date or '':<10}  {r.name}")
+        print(f"{r.id:>5}  {r.doc_type:<14} {r.doc_date or '':<10}  {shown(r.name)}")
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -276,16 +283,16 @@ def cmd_show(args: argparse.Namespace) -> int:
         doc = vault.get(args.id)
     fields = {name: fv.to_json() for name, fv in doc.fields.items()}
     if args.json:
-        print(json.dumps({"id": doc.id, "name": doc.name, "doc_type": doc.doc_type,
+        print(json.dumps({"id": doc.id, "name": shown(doc.name), "doc_type": doc.doc_type,
                           "type_confidence": doc.type_confidence, "summary": doc.summary,
                           "summary_source": doc.summary_source,
                           "added_at": doc.added_at, "fields": fields, "text": doc.text},
                          ensure_ascii=False))
         return 0
-    print(f"#{doc.id} {doc.name} [{doc.doc_type}]\n{doc.summary}\n")
+    print(f"#{doc.id} {shown(doc.name)} [{doc.doc_type}]\n{doc.summary}\n")
     for name, fv in doc.fields.items():
-        shown = fv.normalized if fv.value is not None else "—"
-        print(f"  {name:<18} {shown}")
+        value = fv.normalized if fv.value is not None else "—"
+        print(f"  {name:<18} {value}")
     return 0
 
 
@@ -294,6 +301,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from .measure.search_bench import run_search_bench
 
         return run_search_bench()
+    if args.scale:
+        from .measure.scale_bench import SIZES, run_scale_bench
+
+        run_scale_bench(args.sizes or SIZES)
+        return 0
     from .measure.bench import run_bench
 
     setup = Setup.from_args(args)
@@ -353,8 +365,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open_vault(args, create=False) as vault:
         count = export(vault, args.out, args.fmt,
                        Filters(args.doc_type, args.date_from, args.date_to), force=args.force)
-    print(f"strongroom: warning: {WARNING.format(path=args.out)}", file=sys.stderr)
-    print(f"Exported {count} document{'s' if count != 1 else ''} to {args.out}.")
+    print(f"strongroom: warning: {WARNING.format(path=shown(args.out))}", file=sys.stderr)
+    print(f"Exported {count} document{'s' if count != 1 else ''} to {shown(args.out)}.")
     return 0
 
 
@@ -363,7 +375,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     with open_vault(args, create=False) as vault:
         info = backup.write_backup(vault, args.file, force=args.force)
-    print(f"Backed up the vault to {args.file} ({info.size / 1e6:.1f} MB, encrypted). "
+    print(f"Backed up the vault to {shown(args.file)} ({info.size / 1e6:.1f} MB, encrypted). "
           f"{backup.describe_methods(info)}")
     return 0
 
@@ -389,7 +401,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
                                      "--recovery-code).")
     backup.restore(args.file, ddir, passphrase=passphrase, replace=args.replace,
                    recovery_code=recovery_code)
-    print(f"Restored the vault in {ddir} from {args.file} (backed up {info.created}).")
+    print(f"Restored the vault in {shown(ddir)} from {shown(args.file)} "
+          f"(backed up {info.created}).")
     if recovery_code is not None:
         print("It opens with that recovery code; `strongroom passphrase --recovery-code` sets "
               "a new passphrase.")
@@ -476,8 +489,8 @@ COMMANDS.update({"passphrase": cmd_passphrase, "recovery-code": cmd_recovery_cod
 def run(args: argparse.Namespace) -> int:
     try:
         return COMMANDS[args.command](args)
-    except UserError as exc:
-        print(f"strongroom: {exc}", file=sys.stderr)
+    except UserError as exc:  # the words may name a path the person gave: shown() it
+        print(f"strongroom: {shown(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("strongroom: cancelled", file=sys.stderr)

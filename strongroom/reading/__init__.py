@@ -33,7 +33,10 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_FORMATS)
 def read_path(path: Path) -> Document:
     """Read the document at ``path``; ``ReadError`` says what is wrong if it can't be."""
     path = Path(path)
-    return read_bytes(path.name, load(path))
+    # A name that is not UTF-8 keeps its bytes spelled out ("bad\\xff.txt"): the vault
+    # stores text, and no terminal prints the file system's surrogate escapes.
+    name = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return read_bytes(name, load(path))
 
 
 def read_bytes(name: str, data: bytes) -> Document:

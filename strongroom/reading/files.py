@@ -7,6 +7,7 @@ temporary copy of a document is ever made.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -26,7 +27,8 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     hidden attribute) and Office lock files (``~$...``) in folders are skipped;
     symlinked folders are followed, but none twice, so link loops end. Anything
     that is not a folder passes through as given (even a path that does not
-    exist): ``read_path`` then explains what is wrong with it.
+    exist, a pipe, a device or a link that loops): ``read_path`` then explains
+    what is wrong with it, so nothing in a dropped folder is skipped unsaid.
     """
     found: list[Path] = []
     seen: set[Path] = set()
@@ -66,12 +68,13 @@ def _walk(root: Path, visited: set[tuple[int, int]]) -> Iterator[Path]:
             if _hidden(entry):
                 continue
             try:
-                if entry.is_dir():
-                    subfolders.append(Path(entry.path))
-                elif entry.is_file():  # broken links, pipes, sockets: skipped
-                    yield Path(entry.path)
-            except OSError:
-                continue
+                folder_entry = entry.is_dir()
+            except OSError:  # a link that loops: read_path says so
+                folder_entry = False
+            if folder_entry:
+                subfolders.append(Path(entry.path))
+            else:  # files, and pipes, sockets, devices, broken links: read_path refuses them
+                yield Path(entry.path)
         # Depth first: files of this folder, then each subfolder in name order.
         stack.extend(reversed(subfolders))
 
@@ -88,7 +91,8 @@ def _hidden(entry: os.DirEntry[str]) -> bool:
 
 def load(path: Path) -> bytes:
     """The bytes of the regular file at ``path``, read once; ``ReadError`` otherwise."""
-    # O_NONBLOCK: opening a named pipe must not hang the batch waiting for a writer.
+    _refuse_special(path)  # a pipe or a device is never opened (a tape would rewind)
+    # O_NONBLOCK: a file swapped for a named pipe meanwhile must not hang the batch.
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, flags)
@@ -114,6 +118,21 @@ def load(path: Path) -> bytes:
     if len(data) > limits.MAX_FILE_BYTES:
         raise ReadError(messages.TOO_LARGE)
     return data
+
+
+def _refuse_special(path: Path) -> None:
+    """``ReadError`` for anything at ``path`` that is not a regular file; errors
+    other than a loop are left to ``os.open``, which words them."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ReadError(messages.LINK_LOOP) from None
+        return
+    if stat.S_ISDIR(mode):
+        raise ReadError(messages.FOLDER)
+    if not stat.S_ISREG(mode):
+        raise ReadError(messages.NOT_REGULAR)
 
 
 def _read_fd(fd: int, limit: int) -> bytes:

@@ -16,6 +16,7 @@ NO_PERMISSION = (
 )
 FOLDER = "This is a folder, not a file."
 NOT_REGULAR = "This is not a regular file (it may be a device or a pipe), so it cannot be read."
+LINK_LOOP = "This is a link that leads back to itself (a loop), so there is no file to read."
 TOO_LARGE = "The file is too large: Strongroom reads files up to 50 MB."
 UNSUPPORTED = (
     "This type of file is not supported. Strongroom reads text (.txt, .md, .csv), "

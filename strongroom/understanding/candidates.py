@@ -39,8 +39,9 @@ _NUMERIC_DATES = [
     r"(?=\d{1,2}:\d\d)",
     # 20240314
     r"(?<!\d)(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)",
-    # 2024年3月14日, 民國113年3月14日
-    r"(?:民國|民国)?\s*\d{2,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日",
+    # 2024年3月14日, 民國113年3月14日 (not tried again inside a run of spaces: the
+    # match starts at the run's start anyway, and each start made a long run quadratic)
+    r"(?:民國|民国)?(?<!\s)\s*\d{2,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日",
 ]
 
 
@@ -101,7 +102,6 @@ def _weekday_lead() -> re.Pattern[str]:
 
 _NUMBER = r"\d{1,3}(?:[,.'\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+[.,]\d{2}|\d+"
 AMOUNT_RE = re.compile(rf"(?<![\d.,:/\-])-?(?:{_NUMBER})-?(?![\d%:/]|[.,]\d)")
-_TIME_BEFORE = re.compile(r"\d:\s*$")
 
 
 @dataclass(frozen=True)
@@ -136,10 +136,52 @@ def lines(text: str) -> list[Line]:
 
 
 def line_at(all_lines: list[Line], offset: int) -> Line | None:
-    for ln in all_lines:
-        if ln.start <= offset < ln.end:
-            return ln
-    return None
+    """The line holding ``offset`` (one lookup: ``LineIndex`` for many)."""
+    return LineIndex(all_lines).at(offset)
+
+
+class LineIndex:
+    """The line holding an offset, by bisection over the lines' starts: a scan of
+    every line per candidate made a 20,000-row bank export take minutes (#22)."""
+
+    def __init__(self, all_lines: list[Line]) -> None:
+        self.lines = all_lines
+        self.starts = [ln.start for ln in all_lines]
+
+    def at(self, offset: int) -> Line | None:
+        i = bisect_right(self.starts, offset) - 1
+        if i >= 0 and offset < self.lines[i].end:
+            return self.lines[i]
+        return None
+
+    def no_at(self, offset: int) -> int:
+        """The line number at ``offset``, 0 between lines (as the finders count)."""
+        ln = self.at(offset)
+        return ln.no if ln else 0
+
+
+class SpanIndex:
+    """Whether an offset falls in one of a set of spans, by bisection (#22)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _e in spans]
+        self.reach: list[int] = []  # the furthest end of the spans so far
+        for _s, e in spans:
+            self.reach.append(max(e, self.reach[-1]) if self.reach else e)
+
+    def covers(self, offset: int) -> bool:
+        i = bisect_right(self.starts, offset) - 1
+        return i >= 0 and offset < self.reach[i]
+
+
+def _time_before(text: str, start: int) -> bool:
+    r"""A time's colon right before ``start``, spaces allowed ("10: 30"): what
+    ``re.search(r"\d:\s*$", text[:start])`` says, without reading the whole prefix."""
+    i = start
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i >= 2 and text[i - 1] == ":" and text[i - 2].isdecimal()
 
 
 def order_clue(text: str) -> bool | None:
@@ -212,7 +254,7 @@ def document_day_first(text: str) -> bool:
 
 
 def find_dates(text: str, *, dayfirst: bool = True) -> list[Candidate]:
-    all_lines = lines(text)
+    index = LineIndex(lines(text))
     out = []
     for m in date_re().finditer(text):
         value = m.group(0).strip()
@@ -221,22 +263,21 @@ def find_dates(text: str, *, dayfirst: bool = True) -> list[Candidate]:
             value, start = value[lead.end():], start + lead.end()
         norm = normalize_date(value, dayfirst=dayfirst)
         if norm:
-            ln = line_at(all_lines, start)
             out.append(Candidate("date", start, start + len(value), value, norm,
-                                 ln.no if ln else 0))
+                                 index.no_at(start)))
     return out
 
 
 def find_amounts(text: str) -> list[Candidate]:
     """Money-looking numbers: two decimals, or an integer printed beside a
     currency mark. Dates, times and numbers inside words are left out."""
-    all_lines = lines(text)
-    date_spans = [(c.start, c.end) for c in find_dates(text)]
+    index = LineIndex(lines(text))
+    date_spans = SpanIndex([(c.start, c.end) for c in find_dates(text)])
     marks = currency_marks()
     out = []
     for m in AMOUNT_RE.finditer(text):
         start, end, value = m.start(), m.end(), m.group(0)
-        if any(s <= start < e for s, e in date_spans) or _TIME_BEFORE.search(text[:start]):
+        if date_spans.covers(start) or _time_before(text, start):
             continue
         in_word = (start > 0 and text[start - 1].isalpha()) or (
             end < len(text) and text[end].isalpha())
@@ -250,8 +291,7 @@ def find_amounts(text: str) -> list[Candidate]:
         norm = normalize_amount(value)
         if norm is None:
             continue
-        ln = line_at(all_lines, start)
-        out.append(Candidate("amount", start, end, value, norm, ln.no if ln else 0))
+        out.append(Candidate("amount", start, end, value, norm, index.no_at(start)))
     return out
 
 
@@ -272,18 +312,20 @@ def _ends_with_mark(s: str, mark: str) -> bool:
 
 
 def find_currencies(text: str) -> list[Candidate]:
-    all_lines = lines(text)
+    index = LineIndex(lines(text))
     out: list[Candidate] = []
+    claimed: set[int] = set()  # offsets inside a mark already found
     for mk in currency_marks():
         word = mk.isalpha() and mk.isascii()
         pattern = rf"(?<![A-Za-z]){re.escape(mk)}(?![A-Za-z])" if word else re.escape(mk)
+        found: tuple[str | None, bool] | None = None  # the code reads the whole text: once
         for m in re.finditer(pattern, text):
-            if any(c.start <= m.start() < c.end for c in out):
+            if m.start() in claimed:
                 continue  # "HK$" already claimed this "$"
-            code, inferred = currency_code(mk, text=text)
-            ln = line_at(all_lines, m.start())
+            code, inferred = found = found or currency_code(mk, text=text)
+            claimed.update(range(m.start(), m.end()))
             out.append(Candidate("currency", m.start(), m.end(), mk, code,
-                                 ln.no if ln else 0, inferred))
+                                 index.no_at(m.start()), inferred))
     return sorted(out, key=lambda c: c.start)
 
 
@@ -297,13 +339,16 @@ def main_currency(cands: list[Candidate]) -> Candidate | None:
     return min(same, key=lambda c: (c.inferred, c.start))
 
 
-_TRAILING_REG = re.compile(r"\s*[(<\[]\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:?\s*)?"
+#: (Each pattern that sees a whole line starts where no run of its leading characters
+#: is under way, ``(?<!\s)``: the leftmost match starts there anyway, and starting
+#: again inside a run of 100,000 spaces or dashes made each ``sub`` quadratic; #22.)
+_TRAILING_REG = re.compile(r"(?<!\s)\s*[(<\[]\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s*:?\s*)?"
                           r"[A-Z]{0,3}\d[\dA-Z\s\-.]*[)>\]]\s*$", re.IGNORECASE)
 
 
 #: Where another label starts on the same line: "Jane Roe MRN: 0043" ends at "MRN:".
 _NEXT_LABEL = re.compile(r"\s+(?=[A-Z][\w.'’]*(?: [a-z][\w.'’]*){0,2}\s?[:：])")
-_PAGE_MARK = re.compile(r"[\s\-–|·]*\bpage \d+(?: of \d+)?\s*$", re.IGNORECASE)
+_PAGE_MARK = re.compile(r"(?<![\s\-–|·])[\s\-–|·]*\bpage \d+(?: of \d+)?\s*$", re.IGNORECASE)
 _COLUMN_GAP = re.compile(r"\s{3,}|\t")
 #: An IBAN printed in groups of four ("GB29 NWBK 6016 1331 9268 19"): one number.
 _GROUPED_IBAN = re.compile(r"[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?(?![A-Z0-9])")
@@ -364,7 +409,9 @@ _DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
 _LABEL_PUNCT = " \t:：#.-–=|\u3000\xa0"
 #: The rest of a longer label after the keyword, up to its colon: "PAYER'S name:",
 #: "Employee Name:", 纳税人"名称："; a few words, no digits (not "12/01 Time:").
-_LABEL_TAIL = re.compile(r"(?:['’][sS])?(?:[^\S\n]*[^\W\d_]+){1,2}[^\S\n]*[:：]")
+#: A word is taken whole (``++``): split anywhere in two, "Patient " and 150,000
+#: letters took 421 s to fail (#22); a word split in two matches nothing more.
+_LABEL_TAIL = re.compile(r"(?:['’][sS])?(?:[^\S\n]*[^\W\d_]++){1,2}[^\S\n]*[:：]")
 
 
 def labelled_candidates(text: str, keywords: list[str], *, number: bool = False
@@ -413,7 +460,8 @@ def value_below(all_lines: list[Line], label: Line, *, names: bool = True
     or, when one of the next four lines is a "Name: …" line (a block of ids and a
     name), the name on it."""
     block: list[Line] = []
-    for x in all_lines[bisect_right(all_lines, label.no, key=lambda y: y.no):]:
+    first = bisect_right(all_lines, label.no, key=lambda y: y.no)
+    for x in all_lines[first : first + 4]:  # a block is at most four lines
         if x.no != (block[-1].no if block else label.no) + 1 or len(block) == 4:
             break
         block.append(x)

@@ -21,6 +21,18 @@ from .schema import FieldSpec
 
 _LETTER = re.compile(r"[^\W\d_]")
 _PRICE = re.compile(r"\d[.,]\d\d(?!\d)")
+_PARTIAL_WORD = re.compile(r"^\S*")
+#: How far back on its line a value's label is read, in whole words: a line of
+#: 100,000 dates had each date's label hold the whole line before it (#22).
+LABEL_CHARS = 200
+
+
+def _tail(text: str) -> str:
+    """The last ``LABEL_CHARS`` characters of ``text``, without a cut word."""
+    if len(text) <= LABEL_CHARS:
+        return text
+    tail = text[-LABEL_CHARS:]
+    return tail if text[-LABEL_CHARS - 1].isspace() else _PARTIAL_WORD.sub("", tail)
 #: Labels of a person's date of birth.
 _BIRTH = ("dob", "d.o.b", "date of birth", "birth date", "birthdate", "born", "出生", "生日")
 
@@ -34,6 +46,8 @@ class Context:
     chosen: dict[str, Candidate | None] = field(default_factory=dict)
     #: The model's states for the first lines (``lmstates.LineStates``), when read.
     states: Any = None
+    _found: dict[tuple[re.Pattern[str], int], bool] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def _positions(self) -> dict[int, int]:
@@ -57,36 +71,55 @@ class Context:
         of values under a column of labels ("Subtotal/Tax/Total" over
         "24.45/2.32/26.77", as OCR reads two columns), the label in the same place."""
         ln = self.line(c.line)
-        before = self.text[ln.start : c.start] if ln else ""
+        before = _tail(self.text[ln.start : c.start]) if ln else ""
         if not _LETTER.search(before):
             prev = self.column_label(c.line) or self.line(c.line - 1)
-            before = (prev.text if prev else "") + " " + before
+            before = (_tail(prev.text) if prev else "") + " " + before
         return unglue(before)
+
+    def line_has(self, pattern: re.Pattern[str], ln: Line) -> bool:
+        """Whether ``pattern`` is found on line ``ln``, searched once per line (many
+        values on one long line each asked it of the whole line; #22)."""
+        key = (pattern, ln.start)
+        if key not in self._found:
+            self._found[key] = pattern.search(ln.text) is not None
+        return self._found[key]
 
     def column_label(self, no: int) -> Line | None:
         """The label of the value line ``no`` when it is one of a run of two or more
         lines without letters under as many label lines without amounts; else None."""
         i = self._positions.get(no)
-        if i is None or _LETTER.search(self.lines[i].text):
+        if i is None:
             return None
-
-        def follows(a: int, b: int) -> bool:  # lines a and b are printed one after the other
-            return 0 <= a < b < len(self.lines) and self.lines[b].no == self.lines[a].no + 1
-
-        first = i
-        while follows(first - 1, first) and not _LETTER.search(self.lines[first - 1].text):
-            first -= 1
-        last = i
-        while follows(last, last + 1) and not _LETTER.search(self.lines[last + 1].text):
-            last += 1
-        n = last - first + 1
-        top = first
-        while (follows(top - 1, top) and _LETTER.search(self.lines[top - 1].text)
-               and not _PRICE.search(self.lines[top - 1].text)):
-            top -= 1
-        if n < 2 or first - top < n:
+        first, last, top = self._columns
+        if first[i] < 0:  # the line has letters
             return None
-        return self.lines[first - n + (i - first)]
+        n = last[i] - first[i] + 1
+        if n < 2 or first[i] - top[first[i]] < n:
+            return None
+        return self.lines[first[i] - n + (i - first[i])]
+
+    @cached_property
+    def _columns(self) -> tuple[list[int], list[int], list[int]]:
+        """Per line: the first and last line of its run of lines without letters
+        printed one after the other (-1 for a line with letters), and the top of the
+        run of label lines (letters, no amount) right above it. Worked out once: a
+        walk per value made a column of 4,000 prices quadratic (#22)."""
+        lines, n = self.lines, len(self.lines)
+        letters = [bool(_LETTER.search(ln.text)) for ln in lines]
+        follows = [i > 0 and lines[i].no == lines[i - 1].no + 1 for i in range(n)]
+        first, top = [-1] * n, list(range(n))
+        for i in range(n):
+            if not letters[i]:
+                first[i] = first[i - 1] if follows[i] and not letters[i - 1] else i
+            if follows[i] and letters[i - 1] and not _PRICE.search(lines[i - 1].text):
+                top[i] = top[i - 1]
+        last = [-1] * n
+        for i in reversed(range(n)):
+            if not letters[i]:
+                nxt = i + 1 < n and follows[i + 1] and not letters[i + 1]
+                last[i] = last[i + 1] if nxt else i
+        return first, last, top
 
 
 class Chooser(Protocol):

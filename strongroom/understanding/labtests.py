@@ -19,12 +19,15 @@ from .result import FieldValue
 
 COLUMNS = ("name", "value", "unit", "range", "flag")
 _NUMBER = r"-?\d+(?:[.,]\d+)?"
+#: (The name never ends in a space and the gaps are taken whole, ``\s++``: the
+#: first match is the same, but a long run of spaces on a line is no longer
+#: scanned again from each of its places, quadratic in the run; #22.)
 _ROW = re.compile(
-    rf"""^\s*(?P<name>[^\W\d_][^\t]*?)
-    \s+(?P<value>[<>]?\s?{_NUMBER})
-    (?:\s+(?P<unit>(?![(<>≤≥\d])\S+))?
-    \s+(?P<range>\(?\s*(?:[<>≤≥]=?\s?{_NUMBER}|{_NUMBER}\s*[-–~]\s*{_NUMBER})(?:\s*\))?)
-    (?:\s+(?P<flag>HH|LL|H|L|HIGH|LOW|High|Low|\*|↑|↓|偏高|偏低|异常|異常))?\s*$""",
+    rf"""^\s*(?P<name>[^\W\d_][^\t]*?)(?<!\s)
+    \s++(?P<value>[<>]?\s?{_NUMBER})
+    (?:\s++(?P<unit>(?![(<>≤≥\d])\S+))?
+    \s++(?P<range>\(?\s*(?:[<>≤≥]=?\s?{_NUMBER}|{_NUMBER}\s*[-–~]\s*{_NUMBER})(?:\s*\))?)
+    (?:\s++(?P<flag>HH|LL|H|L|HIGH|LOW|High|Low|\*|↑|↓|偏高|偏低|异常|異常))?\s*$""",
     re.VERBOSE,
 )
 _FLAG = {"h": "high", "hh": "high", "high": "high", "↑": "high", "偏高": "high",

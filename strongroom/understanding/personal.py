@@ -32,7 +32,7 @@ import numpy as np
 from .candidates import Candidate
 from .chooser import Chooser, Context, RuleChooser
 from .fields import extract_fields
-from .ranker import LmRanker, RankerChooser, Temperatures, Weights, features
+from .ranker import LmRanker, RankerChooser, Temperatures, Weights, features_of_all
 from .schema import FieldSpec, schema
 
 #: Kinds whose values recur from one document to the next (a shop's name, an
@@ -108,7 +108,7 @@ def _offer(label: Label, chooser: Chooser) -> _Offer | None:
     at = [i for i, c in enumerate(cands) if (c.start, c.end) == (label.start, label.end)]
     if not at:  # the user's span was not offered: memory learns it, the weights cannot
         return None
-    return _Offer([features(spec, c, cands, ctx, pick) for c in cands], at[0])
+    return _Offer(features_of_all(spec, cands, ctx, pick), at[0])
 
 
 def fit(base: Weights, labels: Sequence[Label], *, doc_type: str = "receipt",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -167,6 +168,13 @@ class _Amounts:
     last_keyed: Candidate | None
     cash: list[tuple[Candidate, Decimal]]  # amounts labelled as paid
     cash_minus_change: Decimal | None
+    # Looked up per candidate, so counted once here (a list's index, count or a scan
+    # per candidate made a 4,000-line till roll quadratic; #22):
+    rank: dict[Decimal, int]  # position in ``distinct``
+    counts: Counter[Decimal]  # how often each value is printed
+    cash_counts: Counter[Decimal]
+    cash_sorted: list[Decimal]  # the cash values, smallest first
+    cash_ids: set[int]  # id() of the cash candidates
 
     @classmethod
     def of(cls, spec: FieldSpec, cands: list[Candidate], ctx: Context) -> _Amounts:
@@ -176,29 +184,47 @@ class _Amounts:
                  if spec.keywords and not _avoided(spec, x, ctx)
                  and any(_has(re.escape(k), label) for k in spec.keywords)}
         keyed_cands = [x for x in cands if x.line in keyed]
+        distinct = sorted(set(values), reverse=True)
+        cash = [(x, v) for x, v, label in zip(cands, values, labels, strict=True)
+                if _has(r"cash|tendered|paid|payment(?![a-z])|" + _TENDERED, label)]
         return cls(
             keyed=keyed, values=values, top=max(values) if values else Decimal(1),
             top_keyed=max((v for x, v in zip(cands, values, strict=True) if x.line in keyed),
                           default=None),
-            distinct=sorted(set(values), reverse=True),
+            distinct=distinct,
             last_keyed=keyed_cands[-1] if keyed_cands else None,
-            cash=[(x, v) for x, v, label in zip(cands, values, labels, strict=True)
-                  if _has(r"cash|tendered|paid|payment(?![a-z])|" + _TENDERED, label)],
+            cash=cash,
             cash_minus_change=cash_minus_change(cands, ctx),
+            rank={v: i for i, v in reversed(list(enumerate(distinct)))},
+            counts=Counter(values),
+            cash_counts=Counter(v for _x, v in cash),
+            cash_sorted=sorted(v for _x, v in cash),
+            cash_ids={id(x) for x, _v in cash},
         )
+
+    def cash_but(self, c: Candidate, v: Decimal) -> tuple[bool, bool]:
+        """(``v`` is among the cash amounts other than ``c``, ``v`` is at most every
+        one of them and there is one): what a scan of the others would say."""
+        mine = id(c) in self.cash_ids  # then ``v`` is one of the cash values
+        equal = self.cash_counts[v] - mine > 0
+        values = self.cash_sorted
+        if len(values) <= mine:
+            return equal, False  # no cash but c's own
+        # the smallest of the others: the second smallest if c's own value is the first
+        lowest = values[1] if mine and values[0] == v else values[0]
+        return equal, v <= lowest
 
 
 def _amount_context(spec: FieldSpec, c: Candidate, ctx: Context, amounts: _Amounts,
                     v: Decimal) -> dict[str, float]:
     """The amount against the others on the receipt: its rank, whether it is the
     last labelled one, whether a rounding line or the cash paid agrees with it."""
-    distinct = amounts.distinct
     label = ctx.label(c)
     bare = re.sub(r"[^a-z ]+", " ", label.lower()).split()
     near = [ctx.line(c.line + d) for d in (-2, -1, 1)]
-    cash = [x_v for x, x_v in amounts.cash if x is not c]
+    equals_cash, below_cash = amounts.cash_but(c, v)
     return {
-        "value_rank": min(distinct.index(v), 5) / 5 if v in distinct else 1.0,
+        "value_rank": min(amounts.rank[v], 5) / 5 if v in amounts.rank else 1.0,
         "last_keyword": 1.0 if c is amounts.last_keyed else 0.0,
         "keyword_line": 1.0 if c.line in amounts.keyed else 0.0,
         "bare_label": 1.0 if bare and " ".join(bare) in {k.lower() for k in spec.keywords}
@@ -206,18 +232,28 @@ def _amount_context(spec: FieldSpec, c: Candidate, ctx: Context, amounts: _Amoun
         "w_final": _has(_FINAL, label),
         "label_percent": 1.0 if "%" in label else 0.0,
         "label_paren": 1.0 if "(" in label else 0.0,
-        "round_before": 1.0 if any(x and _has("round", x.text) for x in near[:2]) else 0.0,
-        "round_after": 1.0 if near[2] and _has("round", near[2].text) else 0.0,
-        "equals_cash": 1.0 if v in cash else 0.0,
-        "below_cash": 1.0 if cash and all(v <= x for x in cash) else 0.0,
+        "round_before": 1.0 if any(x and ctx.line_has(_word("round"), x) for x in near[:2])
+        else 0.0,
+        "round_after": 1.0 if near[2] and ctx.line_has(_word("round"), near[2]) else 0.0,
+        "equals_cash": 1.0 if equals_cash else 0.0,
+        "below_cash": 1.0 if below_cash else 0.0,
     }
 
 
+def features_of_all(spec: FieldSpec, cands: list[Candidate], ctx: Context,
+                    rule_pick: Candidate | None) -> list[dict[str, float]]:
+    """``features`` of every candidate of a field, with what they are compared with
+    worked out once (linear in the candidates, not quadratic)."""
+    amounts = _Amounts.of(spec, cands, ctx) if spec.kind == "amount" else None
+    repeats = Counter(c.normalized for c in cands) if spec.kind == "date" else None
+    return [features(spec, c, cands, ctx, rule_pick, amounts, repeats) for c in cands]
+
+
 def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context,
-             rule_pick: Candidate | None, amounts: _Amounts | None = None
-             ) -> dict[str, float]:
-    """Generic features of candidate ``c`` for field ``spec``. ``amounts``: pass
-    ``_Amounts.of(spec, cands, ctx)`` when scoring every candidate of a field."""
+             rule_pick: Candidate | None, amounts: _Amounts | None = None,
+             repeats: Counter[str | None] | None = None) -> dict[str, float]:
+    """Generic features of candidate ``c`` for field ``spec``. For every candidate of
+    a field, ``features_of_all`` (``amounts`` and ``repeats`` counted once)."""
     label = ctx.label(c)
     ln = ctx.line(c.line)
     prev = ctx.line(c.line - 1)
@@ -238,7 +274,7 @@ def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context
     }
     for name, pattern in _WORDS.items():
         f[name] = _has(pattern, label)
-        f[name + "_prev"] = _has(pattern, prev.text) if prev else 0.0
+        f[name + "_prev"] = float(ctx.line_has(_word(pattern), prev)) if prev else 0.0
     if spec.kind == "amount":
         amounts = amounts or _Amounts.of(spec, cands, ctx)
         v = Decimal(c.normalized or "0")
@@ -247,7 +283,7 @@ def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context
             "relative": float(v / top) if top > 0 else 0.0,
             "largest": 1.0 if v == top else 0.0,
             "largest_keyword": 1.0 if v == amounts.top_keyed else 0.0,
-            "repeated": min(amounts.values.count(v) - 1, 3) / 3,
+            "repeated": min(amounts.counts[v] - 1, 3) / 3,
             "round_05": 1.0 if (v * 20) == (v * 20).to_integral_value() else 0.0,
             "negative": 1.0 if v < 0 else 0.0,
             "cash_minus_change": 1.0 if v == amounts.cash_minus_change else 0.0,
@@ -255,8 +291,10 @@ def features(spec: FieldSpec, c: Candidate, cands: list[Candidate], ctx: Context
         })
         f.update(_amount_context(spec, c, ctx, amounts, v))
     elif spec.kind == "date":
-        f["repeated"] = min(sum(x.normalized == c.normalized for x in cands) - 1, 3) / 3
-        f["time_on_line"] = _has(r"\d{1,2}:\d\d", ln.text) if ln else 0.0
+        same = (repeats[c.normalized] if repeats is not None
+                else sum(x.normalized == c.normalized for x in cands))
+        f["repeated"] = min(same - 1, 3) / 3
+        f["time_on_line"] = float(ctx.line_has(_word(r"\d{1,2}:\d\d"), ln)) if ln else 0.0
     elif spec.kind == "name":
         t = c.text.split("\n")[-1]
         f.update({f"shape_{k}": v for k, v in _shape(c.text).items()})
@@ -356,8 +394,7 @@ class RankerChooser:
         w = self.weights.get(spec.name)
         if w is None or not candidates or spec not in self.specs:
             return rule_pick
-        amounts = _Amounts.of(spec, candidates, ctx) if spec.kind == "amount" else None
-        feats = [features(spec, c, candidates, ctx, rule_pick, amounts) for c in candidates]
+        feats = features_of_all(spec, candidates, ctx, rule_pick)
         none_below, which = NONE_BELOW, "ranker"
         if self.lm is not None and ctx.states is not None and spec.name in self.lm.weights:
             if max(score(w, f) for f in feats) < _logit(NONE_VETO.get(spec.name, 0.0)):

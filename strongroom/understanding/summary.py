@@ -232,10 +232,12 @@ def gist(text: str, doc_type: str) -> str | None:
     the label to the end of its first sentence (the next line when the label
     stands alone). Extractive, so grounded by construction."""
     all_lines = lines(text)
+    position = {ln.no: i for i, ln in enumerate(all_lines)}
     for ln, m in keyword_spans(text, list(schema(doc_type).gist)):
         quote = ln.text[m.start():]
         if len(_WORD.findall(quote)) <= len(_WORD.findall(m.group(0))):  # the label alone
-            nxt = next((x for x in all_lines if x.no > ln.no), None)
+            i = position[ln.no] + 1  # the next line with text (a scan per label was
+            nxt = all_lines[i] if i < len(all_lines) else None  # quadratic; #22)
             if nxt is None or nxt.no > ln.no + 1:
                 continue
             quote = f"{quote.rstrip(' :：')}: {nxt.text}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from strongroom.desktop.detail import DetailPane, qt_offset
@@ -103,3 +105,19 @@ def test_lab_tests_are_a_table_of_their_own(qtbot) -> None:
     pane.show_document(stored("Seen 2024-04-01.", {"date": span_field("Seen 2024-04-01.",
                                                                       "2024-04-01")}))
     assert not table.isVisible() and not pane.list_title.isVisible()
+
+
+def test_a_hostile_file_name_is_shown_as_plain_escaped_text(qtbot) -> None:
+    """A name is never HTML, and its controls and bidi overrides are spelled out (#22)."""
+    from PySide6.QtCore import Qt
+
+    pane = DetailPane()
+    qtbot.addWidget(pane)
+    name = "<b>bold</b>\x1b[2J\u202etxt.exe"
+    pane.show_message(name, "Failed", "The file is empty.", failed=True)
+    assert pane.message_name.textFormat() == Qt.TextFormat.PlainText
+    assert pane.message_name.text() == r"<b>bold</b>\x1b[2J\u202etxt.exe"
+    doc = stored("Total 1.00", {})
+    pane.show_document(dataclasses.replace(doc, name=name))
+    assert pane.title.textFormat() == Qt.TextFormat.PlainText
+    assert pane.title.text() == r"<b>bold</b>\x1b[2J\u202etxt.exe"

@@ -103,3 +103,12 @@ def test_bridge_delivers_on_the_gui_thread(qtbot) -> None:
     with qtbot.wait_signal(bridge.jobs_did_change):
         threading.Thread(target=bridge.emit_event, args=(event(1, jobs.QUEUED),)).start()
     assert seen == [True]
+
+
+def test_a_hostile_name_is_listed_with_its_controls_spelled_out() -> None:
+    from strongroom.desktop.models import NAME
+
+    model = DocumentListModel()
+    model.set_documents([row(1, "a\nb\u202ec.txt"), row(2, "Résumé.pdf")])
+    names = [model.data(model.index(i, NAME)) for i in range(2)]
+    assert names == [r"a\x0ab\u202ec.txt", "Résumé.pdf"]
