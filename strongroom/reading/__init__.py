@@ -14,7 +14,7 @@ from pathlib import Path, PurePath
 from ..errors import ReadError
 from . import docx, limits, messages, pdf, text
 from .base import Document
-from .files import expand_paths, load
+from .files import expand_paths, file_name, load
 from .sniff import OLE2, PDF, ZIP, sniff
 
 __all__ = ["SUPPORTED_SUFFIXES", "Document", "ReadError", "expand_paths", "read_bytes",
@@ -33,10 +33,7 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_FORMATS)
 def read_path(path: Path) -> Document:
     """Read the document at ``path``; ``ReadError`` says what is wrong if it can't be."""
     path = Path(path)
-    # A name that is not UTF-8 keeps its bytes spelled out ("bad\\xff.txt"): the vault
-    # stores text, and no terminal prints the file system's surrogate escapes.
-    name = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return read_bytes(name, load(path))
+    return read_bytes(file_name(path), load(path))
 
 
 def read_bytes(name: str, data: bytes) -> Document:

@@ -89,6 +89,13 @@ def _hidden(entry: os.DirEntry[str]) -> bool:
     return bool(attributes & _HIDDEN_ATTRIBUTE)
 
 
+def file_name(path: Path) -> str:
+    """The name a document is stored and shown under: a name that is not UTF-8 keeps
+    its bytes spelled out ("bad\\xff.txt"), since the vault stores text and no
+    terminal prints the file system's surrogate escapes."""
+    return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def load(path: Path) -> bytes:
     """The bytes of the regular file at ``path``, read once; ``ReadError`` otherwise."""
     _refuse_special(path)  # a pipe or a device is never opened (a tape would rewind)

@@ -67,7 +67,7 @@ from typing import Any
 from ..errors import Cancelled, ReadError
 from . import limits, messages, read_bytes
 from .base import Document
-from .files import load
+from .files import file_name, load
 
 log = logging.getLogger("strongroom.reading")
 
@@ -128,7 +128,7 @@ class Sandbox:
     def read_path(self, path: Path, cancel: threading.Event | None = None) -> Document:
         """``reading.read_path`` in the child: the bytes are read here, once."""
         path = Path(path)
-        return self.read_bytes(path.name, load(path), cancel)
+        return self.read_bytes(file_name(path), load(path), cancel)
 
     def read_bytes(self, name: str, data: bytes,
                    cancel: threading.Event | None = None) -> Document:
