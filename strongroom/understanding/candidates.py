@@ -349,7 +349,7 @@ _TRAILING_REG = re.compile(r"(?<!\s)\s*[(<\[]\s*(?:co\.?\s*(?:reg\.?)?\s*no\.?\s
 #: Where another label starts on the same line: "Jane Roe MRN: 0043" ends at "MRN:".
 _NEXT_LABEL = re.compile(r"\s+(?=[A-Z][\w.'’]*(?: [a-z][\w.'’]*){0,2}\s?[:：])")
 _PAGE_MARK = re.compile(r"(?<![\s\-–|·])[\s\-–|·]*\bpage \d+(?: of \d+)?\s*$", re.IGNORECASE)
-_COLUMN_GAP = re.compile(r"\s{3,}|\t")
+COLUMN_GAP = re.compile(r"\s{3,}|\t")
 #: An IBAN printed in groups of four ("GB29 NWBK 6016 1331 9268 19"): one number.
 _GROUPED_IBAN = re.compile(r"[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?(?![A-Z0-9])")
 
@@ -366,7 +366,7 @@ def line_candidates(text: str, *, first: int = 10) -> list[Candidate]:
         for start, end in spans:
             value = text[start:end]
             if "\n" not in value:  # a wide gap starts the next column ("Bank    Page 1")
-                value = _PAGE_MARK.sub("", _COLUMN_GAP.split(value)[0]).rstrip()
+                value = _PAGE_MARK.sub("", COLUMN_GAP.split(value)[0]).rstrip()
             trimmed = _TRAILING_REG.sub("", value)
             if trimmed.strip():
                 end = start + len(trimmed)

@@ -21,7 +21,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 
-from .candidates import Candidate, Line, keyword_spans, value_below
+from .candidates import COLUMN_GAP, Candidate, Line, keyword_spans, value_below
 
 #: The parts of a sender line: separated by a dot, bullet, bar or dash with spaces
 #: around it (not the dash inside "MUSTER-Autovermietung" or "40-42").
@@ -33,7 +33,6 @@ _LEGAL_FORM = re.compile(
     r"|SARL|SAS|SASU|EURL|S\.A\.|SA|S\.L\.|S\.r\.l\.|S\.p\.A\.|Ltd\.?|Limited|LLC|L\.L\.C\."
     r"|Inc\.?|Corp\.?|PLC|LLP|Sp\. z o\.o\.|Oy|AB|ApS|A/S|Pty\.? Ltd\.?|GMBH|LTD\.?"
     r"|INC\.?)\s*$")
-_COLUMN_GAP = re.compile(r"\s{3,}|\t")
 #: The customer's headings: a legal-form line right below one is the customer's.
 _CUSTOMER = re.compile(
     r"(?<![^\W\d_])(?:bill(?:ed)? to|invoice to|sold to|ship to|customer|client|käufer"
@@ -77,10 +76,10 @@ def vendor_candidates(text: str, all_lines: list[Line], keywords: list[str]
             continue  # a word in a sentence or a name ("Lieferant GmbH"), no heading
         if value:
             start = ln.start + m.end() + len(rest) - len(value)
-            c = _candidate("party", start, _COLUMN_GAP.split(value)[0], ln)
+            c = _candidate("party", start, COLUMN_GAP.split(value)[0], ln)
         elif below := value_below(all_lines, ln):
             start, value = below
-            value = _COLUMN_GAP.split(value)[0]
+            value = COLUMN_GAP.split(value)[0]
             c = _candidate("party", start, _then_legal_form(text, all_lines, start, value), ln)
         else:
             c = None
@@ -94,7 +93,7 @@ def vendor_candidates(text: str, all_lines: list[Line], keywords: list[str]
                 out.append(c)
     legal: list[Candidate] = []
     for i, ln in enumerate(all_lines):
-        first = _COLUMN_GAP.split(ln.text)[0].rstrip()
+        first = COLUMN_GAP.split(ln.text)[0].rstrip()
         form = _LEGAL_FORM.search(first)
         # A name before the form, and no figures ("Gross Weight 308,500 KG").
         if not form or len(first[:form.start()].strip(" ,")) < 2 or re.search(r"\d", first):
