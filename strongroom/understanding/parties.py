@@ -58,9 +58,9 @@ def _then_legal_form(text: str, all_lines: list[Line], start: int, value: str) -
     ("MVM Musterhafter / Versicherungsverein Musterstadt a.G.")."""
     end = start + len(value)
     i = bisect_right(all_lines, end, key=lambda x: x.start)
-    nxt = all_lines[i] if i < len(all_lines) else None
-    if (nxt is None or _LEGAL_FORM.search(value) or "\n" in text[end:nxt.start].replace(
-            "\n", "", 1) or not _LEGAL_FORM.search(nxt.text) or re.search(r"\d", nxt.text)):
+    nxt = all_lines[i] if 0 < i < len(all_lines) else None
+    if (nxt is None or nxt.no != all_lines[i - 1].no + 1 or _LEGAL_FORM.search(value)
+            or not _LEGAL_FORM.search(nxt.text) or re.search(r"\d", nxt.text)):
         return value
     return text[start:nxt.end]
 
