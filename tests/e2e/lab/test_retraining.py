@@ -23,7 +23,8 @@ def test_retraining_reproduces_the_shipped_weights(tmp_path):
 
 @pytest.fixture(scope="module")
 def dev_states(tmp_path_factory, model_path):
-    """Every dev receipt read by the real model (about 5 minutes), by the repo's command."""
+    """Every dev receipt read by the real model (about 15 minutes on 2 cores), by the
+    repo's command."""
     from lab.train_readout import main
 
     states = tmp_path_factory.mktemp("states") / "states.npz"

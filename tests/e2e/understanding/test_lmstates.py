@@ -31,6 +31,24 @@ def test_hidden_states_cover_the_text_and_leave_the_generation_cache(backend):
 
 
 @pytest.mark.model
+def test_states_read_without_the_logits_are_those_of_a_full_pass(backend):
+    """The states context stops llama.cpp before the 262k-row output matrix; the
+    states must be those of a pass that computes it (a llama.cpp that orders or
+    names its nodes otherwise would show here)."""
+    from backends.llama_cpp import _StatesContext
+
+    llm = backend._llm
+    tokens = llm.tokenize("TOTAL 7.25\n店名：福满多 €5".encode(), add_bos=True, special=False)
+    fast, full = _StatesContext(llm, 2), _StatesContext(llm, 2, skip_logits=False)
+    try:
+        assert np.array_equal(fast.read(tokens), full.read(tokens))
+        assert fast.stops == 1 and full.stops == 0  # the logits were skipped
+    finally:
+        fast.close()
+        full.close()
+
+
+@pytest.mark.model
 def test_the_read_out_of_live_states_finds_addresses(backend):
     """The app's states, read now, against the read-out trained on states read by the
     training command: the read-out alone must rank the real address run first on
