@@ -48,11 +48,13 @@ def read_bytes(name: str, data: bytes) -> Document:
         raise ReadError(messages.TOO_LARGE)
     kind = _kind(PurePath(name).suffix.lower(), data)
     if kind == "pdf":
-        body, page_starts, einvoice, boxes = pdf.read(data)
-        return Document(name, "pdf", body, data, page_starts, einvoice, boxes)
+        pages, einvoice = pdf.read(data)
+        return Document(name, "pdf", pages.text, data, pages.page_starts, einvoice,
+                        pages.boxes, pages.previews)
     if kind == "image":
-        body, page_starts, boxes = image.read(data)
-        return Document(name, "image", body, data, page_starts, boxes=boxes)
+        pages = image.read(data)
+        return Document(name, "image", pages.text, data, pages.page_starts,
+                        boxes=pages.boxes, previews=pages.previews)
     if kind == "docx":
         return Document(name, "docx", docx.read(data), data)
     return Document(name, "text", text.read(data), data)

@@ -26,6 +26,9 @@ class Document:
     #: height. Empty for text read from a file's own text.
     boxes: tuple[tuple[int, int, int, float, float, float, float], ...] = field(
         default=(), repr=False)
+    #: ``(page, JPEG)`` for each page read by OCR: a picture of the page, made by the
+    #: reader (in its child process), that the window shows ``boxes`` on.
+    previews: tuple[tuple[int, bytes], ...] = field(default=(), repr=False)
 
     @cached_property
     def sha256(self) -> str:

@@ -19,14 +19,14 @@ from ..errors import ReadError
 from . import limits, messages, ocr
 
 
-def read(data: bytes) -> tuple[str, tuple[int, ...], tuple[ocr.DocBox, ...]]:
-    """The text of the image(s) in ``data``, where each page starts, and the boxes."""
-    pages = [ocr.read_page(page) for page in _pages(data)]
-    text, starts, boxes = ocr.join_pages(pages)
-    if not text.strip():
+def read(data: bytes) -> ocr.Joined:
+    """The text of the image(s) in ``data``, where each page starts, the words' boxes
+    and the pages' pictures."""
+    joined = ocr.join_pages([ocr.read_page(page) for page in _pages(data)])
+    if not joined.text.strip():
         raise ReadError(messages.IMAGE_NO_TEXT)
-    limits.check_text_size(len(text))
-    return text, starts, boxes
+    limits.check_text_size(len(joined.text))
+    return joined
 
 
 def _pages(data: bytes) -> Iterator[np.ndarray]:

@@ -26,7 +26,7 @@ import statistics
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -56,17 +56,35 @@ DocBox = tuple[int, int, int, float, float, float, float]
 PAGE_SEPARATOR = "\n\n"
 
 
+#: The long side of the picture of an OCR'd page kept for the window, in pixels, and
+#: its JPEG quality: enough to see a field's box, 100-300 KB a page.
+PREVIEW_SIDE = 1600
+PREVIEW_QUALITY = 80
+
+
 @dataclass(frozen=True)
 class Page:
-    """One page's text; ``words`` is empty for a page read from a text layer."""
+    """One page's text; ``words`` and ``preview`` (a JPEG of the page, made by the
+    reader so that the window never decodes the person's file itself) are empty for
+    a page read from a text layer."""
 
     text: str
     words: tuple[WordBox, ...] = ()
+    preview: bytes = b""
 
 
-def join_pages(pages: Sequence[Page]) -> tuple[str, tuple[int, ...], tuple[DocBox, ...]]:
-    """The document's text, the offset where each page starts, and every OCR'd word's
-    box by document offset."""
+class Joined(NamedTuple):
+    """A document's pages as one text (``Document``'s fields of the same names)."""
+
+    text: str
+    page_starts: tuple[int, ...]
+    boxes: tuple[DocBox, ...]
+    previews: tuple[tuple[int, bytes], ...]
+
+
+def join_pages(pages: Sequence[Page]) -> Joined:
+    """The document's text, the offset where each page starts, every OCR'd word's box
+    by document offset, and the pictures of the OCR'd pages by page number."""
     starts: list[int] = []
     boxes: list[DocBox] = []
     offset = 0
@@ -75,7 +93,22 @@ def join_pages(pages: Sequence[Page]) -> tuple[str, tuple[int, ...], tuple[DocBo
         boxes.extend((offset + a, offset + z, number, x0, y0, x1, y1)
                      for a, z, x0, y0, x1, y1 in page.words)
         offset += len(page.text) + len(PAGE_SEPARATOR)
-    return PAGE_SEPARATOR.join(p.text for p in pages), tuple(starts), tuple(boxes)
+    previews = tuple((n, p.preview) for n, p in enumerate(pages, 1) if p.preview)
+    return Joined(PAGE_SEPARATOR.join(p.text for p in pages), tuple(starts), tuple(boxes),
+                  previews)
+
+
+def preview(image: np.ndarray) -> bytes:
+    """A JPEG of the page for the window, its long side at most ``PREVIEW_SIDE``."""
+    import io
+
+    from PIL import Image
+
+    picture = Image.fromarray(image)
+    picture.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", quality=PREVIEW_QUALITY)
+    return out.getvalue()
 
 
 @dataclass
@@ -128,8 +161,8 @@ def read_page(image: np.ndarray) -> Page:
         out = engine()(image)
     except ONNXRuntimeError:  # e.g. out of the reader's memory on a huge page
         raise ReadError(messages.OCR_FAILED) from None
-    boxes = _boxes(out)
-    return _layout(boxes, width, height)
+    page = _layout(_boxes(out), width, height)
+    return Page(page.text, page.words, preview(image))
 
 
 def _boxes(out: Any) -> list[_Box]:

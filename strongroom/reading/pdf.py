@@ -33,11 +33,10 @@ _NEWLINES = re.compile(r"\r\n?")
 _JUNK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 
 
-def read(data: bytes
-         ) -> tuple[str, tuple[int, ...], bytes | None, tuple[ocr.DocBox, ...]]:
-    """The text of the PDF in ``data``, the offset where each page starts, the
-    e-invoice XML it carries (ZUGFeRD / Factur-X / XRechnung), if any, and the boxes
-    of the words read by OCR from its scanned pages."""
+def read(data: bytes) -> tuple[ocr.Joined, bytes | None]:
+    """The text of the PDF in ``data`` with where each page starts and the boxes and
+    pictures of its scanned pages (read by OCR), and the e-invoice XML it carries
+    (ZUGFeRD / Factur-X / XRechnung), if any."""
     with _PDFIUM_LOCK:
         pdf = _open(data)
         try:
@@ -51,11 +50,11 @@ def read(data: bytes
             pdf.close()
     read_pages = [_better(page, images.pop(i)) if i in images else ocr.Page(page)
                   for i, page in enumerate(pages)]  # OCR outside pdfium's lock
-    text, starts, boxes = ocr.join_pages(read_pages)
-    if not text.strip():
+    joined = ocr.join_pages(read_pages)
+    if not joined.text.strip():
         raise ReadError(messages.PDF_NO_TEXT)
-    limits.check_text_size(len(text))
-    return text, starts, xml, boxes
+    limits.check_text_size(len(joined.text))
+    return joined, xml
 
 
 def _is_scan(page_text: str) -> bool:

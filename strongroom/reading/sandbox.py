@@ -94,6 +94,7 @@ _JOIN_SECONDS = 5.0
 #: Largest reply accepted from the child: the text cap as UTF-8 JSON, and room.
 _MAX_REPLY = 8 * limits.MAX_TEXT_CHARS + (1 << 20)
 _MAX_EINVOICE_REPLY = limits.MAX_EINVOICE_BYTES + 1
+_MAX_PREVIEW_REPLY = 8 * 1024 * 1024  # a 1,600-pixel JPEG is 100-300 KB
 
 #: Every message a reader may raise; a child's reply naming anything else is refused.
 _MESSAGES = frozenset(value for key, value in vars(messages).items()
@@ -202,6 +203,11 @@ class Sandbox:
                         continue
                     if header.get("status") == "ok":
                         header["einvoice"] = conn.recv_bytes(_MAX_EINVOICE_REPLY)
+                        pages = header.get("preview_pages", [])
+                        if len(pages) > limits.MAX_OCR_PAGES:
+                            raise ValueError("more pictures than pages")
+                        header["previews"] = [conn.recv_bytes(_MAX_PREVIEW_REPLY)
+                                              for _ in pages]
                     if header.get("status") == "memory":
                         self._stop()  # a child that ran out of memory is not reused
                     return header
@@ -215,8 +221,10 @@ class Sandbox:
             einvoice = header["einvoice"] if header["has_einvoice"] else None
             boxes = tuple((int(a), int(z), int(p), float(x0), float(y0), float(x1), float(y1))
                           for a, z, p, x0, y0, x1, y1 in header.get("boxes", ()))
+            previews = tuple((int(n), bytes(b)) for n, b in
+                             zip(header["preview_pages"], header["previews"], strict=True))
             return Document(name, str(header["kind"]), str(header["text"]), data,
-                            starts, einvoice, boxes)
+                            starts, einvoice, boxes, previews)
         except (KeyError, TypeError, ValueError):
             raise ReadError(messages.READER_CRASHED) from None
 
@@ -289,15 +297,16 @@ def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader
         except (EOFError, OSError):
             return
         _limit_cpu(cpu_seconds)
-        einvoice = b""
+        einvoice, previews = b"", ()  # type: tuple[bytes, tuple[tuple[int, bytes], ...]]
         try:
             doc = reader(str(header["name"]), data)
             del data
-            einvoice = doc.einvoice or b""
+            einvoice, previews = doc.einvoice or b"", doc.previews
             reply: dict[str, Any] = {
                 "status": "ok", "kind": doc.kind, "text": doc.text,
                 "page_starts": list(doc.page_starts), "has_einvoice": doc.einvoice is not None,
-                "boxes": [list(b) for b in doc.boxes]}
+                "boxes": [list(b) for b in doc.boxes],
+                "preview_pages": [n for n, _ in doc.previews]}
         except ReadError as exc:
             reply = {"status": "error", "message": str(exc)}
         except MemoryError:
@@ -313,6 +322,8 @@ def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader
             conn.send_bytes(json.dumps(reply, ensure_ascii=False).encode("utf-8", "surrogatepass"))
             if reply["status"] == "ok":
                 conn.send_bytes(einvoice)
+                for _, picture in previews:
+                    conn.send_bytes(picture)
         except MemoryError:
             return  # the parent reads the end of the pipe as a crash
         if reply["status"] == "memory":

@@ -3,6 +3,7 @@ the page; image-only and mixed PDFs; and every way an image is refused."""
 
 from __future__ import annotations
 
+import io
 import time
 
 import pytest
@@ -38,6 +39,12 @@ def test_a_clean_scan_is_read_line_by_line_with_spaces_and_boxes():
     image, drawn = draw(RECEIPT)
     doc = read_bytes("scan.png", encode(image, "PNG"))
     assert doc.kind == "image" and doc.page_starts == (0,)
+    from PIL import Image
+
+    (page, picture), = doc.previews  # the page's picture for the window, a JPEG
+    shown = Image.open(io.BytesIO(picture))
+    assert page == 1 and shown.format == "JPEG"
+    assert abs(shown.width / shown.height - image.width / image.height) < 0.01
     lines = doc.text.split("\n")
     assert lines[0] == "GREENLEAF GROCERS LTD"
     assert lines[1] == "12 Mill Lane, Leeds LS1 4AB"
@@ -102,6 +109,7 @@ def test_a_scanned_pdf_and_a_mixed_one():
     assert mixed.text[first:].startswith(letter)  # the text layer, as it is
     assert "GREENLEAF GROCERS LTD" in mixed.text[second:]
     assert mixed.boxes and all(b[2] == 2 and b[0] >= second for b in mixed.boxes)
+    assert [n for n, _ in mixed.previews] == [2]  # a picture of the scanned page only
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
@@ -148,3 +156,4 @@ def test_a_photo_is_read_in_the_reader_child_as_in_process():
         there = sandbox.read_bytes("p.jpg", data)
     assert (there.kind, there.text, there.page_starts) == (here.kind, here.text, here.page_starts)
     assert there.boxes == here.boxes
+    assert there.previews == here.previews
