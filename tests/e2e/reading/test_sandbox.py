@@ -77,7 +77,7 @@ def test_a_python_memory_error_is_told_as_memory(sandbox):
 
 
 def test_a_reader_that_hangs_is_killed_at_the_wall_clock_limit():
-    with Sandbox(reader=readers.misbehaving, wall_seconds=1) as box:
+    with Sandbox(reader=readers.misbehaving, wall_seconds=10) as box:
         with pytest.raises(ReadError) as err:
             box.read_bytes("hang.txt", readers.HANG)
         assert str(err.value) == messages.READER_TIMEOUT
