@@ -24,6 +24,7 @@ MEMORY = b"MEMORY"
 SEGV = b"SEGV"
 SURROGATE = b"SURROGATE"
 FORGED = b"FORGED"
+PAGES = b"PAGES"  # PAGES <n> <seconds>: n pages read by "OCR", each taking seconds
 
 
 def misbehaving(name: str, data: bytes) -> Document:
@@ -44,6 +45,15 @@ def misbehaving(name: str, data: bytes) -> Document:
         os.kill(os.getpid(), signal.SIGSEGV)
     if data.startswith(BUG):
         raise KeyError(data.decode())  # the message quotes content: it must not travel
+    if data.startswith(PAGES):
+        from strongroom.reading import ocr
+
+        _, pages, seconds = data.split()
+        for _ in range(int(pages)):
+            if ocr.on_page is not None:
+                ocr.on_page()
+            time.sleep(float(seconds))
+        return Document(name, "text", f"{int(pages)} pages read", data)
     if data.startswith(MEMORY):
         hoard = []
         while True:
