@@ -354,8 +354,6 @@ class _StatesContext:
 
     def __init__(self, llm: llama_cpp.Llama, threads: int, *, skip_logits: bool = True
                  ) -> None:
-        from llama_cpp import _internals
-
         params = llama_cpp.llama_context_default_params()
         params.n_ctx = params.n_batch = params.n_ubatch = EMBED_CTX
         params.n_seq_max = 1
@@ -379,19 +377,27 @@ class _StatesContext:
             self._callback = callback  # kept alive as long as the context
             params.cb_eval = callback
         self._n_embd = llm.n_embd()
-        self._ctx = _internals.LlamaContext(model=llm._model, params=params, verbose=False)
-        self._batch = _internals.LlamaBatch(n_tokens=EMBED_CTX, embd=0, n_seq_max=1,
-                                            verbose=False)
+        # llama.cpp's own C API (llama-cpp-python's wrappers are private to it)
+        self._ctx = llama_cpp.llama_init_from_model(llm.model, params)
+        if not self._ctx:
+            raise ModelError("The model could not make a context for its states.")
+        self._batch = llama_cpp.llama_batch_init(EMBED_CTX, 0, 1)
 
     def read(self, tokens: Sequence[int]) -> np.ndarray:
-        llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(self._ctx.ctx), True)
-        self._batch.reset()
-        self._batch.add_sequence(list(tokens), 0, True)
-        self._ctx.decode(self._batch)
-        ptr = llama_cpp.llama_get_embeddings(self._ctx.ctx)
-        return np.ctypeslib.as_array(ptr, shape=(len(tokens), self._n_embd)).astype(
-            np.float32, copy=True)
+        llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(self._ctx), True)
+        batch, n = self._batch, len(tokens)
+        for i, token in enumerate(tokens):
+            batch.token[i], batch.pos[i] = token, i
+            batch.n_seq_id[i], batch.seq_id[i][0] = 1, 0
+            batch.logits[i] = True  # an output row: its state is wanted
+        batch.n_tokens = n
+        if llama_cpp.llama_decode(self._ctx, batch) != 0:
+            raise ModelError("The model could not read the text's states.")
+        ptr = llama_cpp.llama_get_embeddings(self._ctx)
+        return np.ctypeslib.as_array(ptr, shape=(n, self._n_embd)).astype(np.float32, copy=True)
 
     def close(self) -> None:
-        self._batch.close()
-        self._ctx.close()
+        if self._ctx:
+            llama_cpp.llama_batch_free(self._batch)
+            llama_cpp.llama_free(self._ctx)
+            self._ctx = None
