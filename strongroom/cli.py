@@ -215,6 +215,8 @@ def result_json(r: JobResult) -> dict[str, Any]:
     if r.doc_id is not None:
         out["id"] = r.doc_id
         out["duplicate"] = r.duplicate
+    if r.parent_id is not None:
+        out["parent_id"] = r.parent_id  # the e-mail this attachment came in
     return out
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path, PurePath
 
 from ..errors import ReadError
-from . import docx, limits, messages, pdf, text
+from . import docx, html, limits, mail, messages, pdf, text
 from .base import Document
 from .files import expand_paths, file_name, load
 from .sniff import OLE2, PDF, ZIP, sniff
@@ -26,6 +26,8 @@ _FORMATS = {
     ".csv": "text", ".tsv": "text",
     ".pdf": "pdf",
     ".docx": "docx",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".eml": "email",
 }
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_FORMATS)
 
@@ -49,6 +51,11 @@ def read_bytes(name: str, data: bytes) -> Document:
         return Document(name, "pdf", body, data, page_starts, einvoice)
     if kind == "docx":
         return Document(name, "docx", docx.read(data), data)
+    if kind == "html":
+        return Document(name, "html", html.read(data), data)
+    if kind == "email":
+        body, attachments = mail.read(data)
+        return Document(name, "email", body, data, attachments=attachments)
     return Document(name, "text", text.read(data), data)
 
 

@@ -14,13 +14,16 @@ class Document:
     they never go into logs, messages or anything outside the vault."""
 
     name: str  # file name, without folders
-    kind: str  # "text" | "pdf" | "docx"
+    kind: str  # "text" | "pdf" | "docx" | "html" | "email"
     text: str
     data: bytes = field(repr=False)  # the original file bytes
     #: Offset in ``text`` where each page starts; ``[0]`` for unpaged formats.
     page_starts: tuple[int, ...] = (0,)
     #: The e-invoice XML a PDF carries (ZUGFeRD / Factur-X / XRechnung), unparsed.
     einvoice: bytes | None = field(default=None, repr=False)
+    #: Files this one carries as documents of their own (an e-mail's attachments),
+    #: as (file name, bytes); the queue reads and stores each, linked to this one.
+    attachments: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)
 
     @cached_property
     def sha256(self) -> str:

@@ -44,3 +44,15 @@ def check_text_size(n_chars: int) -> None:
     """Refuse a document whose text is longer than ``MAX_TEXT_CHARS``."""
     if n_chars > MAX_TEXT_CHARS:
         raise ReadError(messages.TOO_MUCH_TEXT)
+
+#: HTML: elements rendered at all (200,000 took inscriptis 3 s here; real e-mails
+#: and pages have a few thousand). libxml2 itself stops nesting at 256 levels.
+MAX_HTML_ELEMENTS = 200_000
+
+#: E-mail: messages inside messages (forwarded as attachments) read, MIME parts
+#: walked, and attachments handed on as documents of their own, in number and in
+#: decoded bytes together.
+MAX_EMAIL_DEPTH = 10
+MAX_EMAIL_PARTS = 1000
+MAX_EMAIL_ATTACHMENTS = 100
+MAX_EMAIL_ATTACHMENT_BYTES = MAX_FILE_BYTES

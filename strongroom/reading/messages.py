@@ -20,7 +20,7 @@ LINK_LOOP = "This is a link that leads back to itself (a loop), so there is no f
 TOO_LARGE = "The file is too large: Strongroom reads files up to 50 MB."
 UNSUPPORTED = (
     "This type of file is not supported. Strongroom reads text (.txt, .md, .csv), "
-    "PDF (.pdf) and Word (.docx) files."
+    "PDF (.pdf), Word (.docx), web page (.html) and e-mail (.eml) files."
 )
 NO_TEXT = "The document contains no text."
 TOO_MUCH_TEXT = "The document has too much text: Strongroom reads up to 10 million characters."
@@ -63,6 +63,26 @@ DOCX_TOO_BIG = (
 DOCX_LOCKED = (
     "The Word document is password-protected or in the old .doc format; "
     "remove the password or save it as .docx, then try again."
+)
+
+# -- HTML ---------------------------------------------------------------------
+HTML_TOO_BIG = (
+    "The web page has far more elements than a document should "
+    "and may be made to hang a reader; it was not read."
+)
+
+# -- e-mail -------------------------------------------------------------------
+EMAIL_DAMAGED = (
+    "The file is damaged or not an e-mail (.eml). "
+    "Try saving the message again from your mail program."
+)
+EMAIL_TOO_DEEP = (
+    "The e-mail holds messages forwarded inside each other more than 10 deep "
+    "and may be made to hang a reader; it was not read."
+)
+EMAIL_TOO_MANY_PARTS = (
+    "The e-mail has too many parts or attachments (Strongroom reads up to 100 "
+    "attachments, 50 MB together); it was not read."
 )
 
 # -- the reader's child process (sandbox) ----------------------------------------

@@ -190,6 +190,7 @@ class Sandbox:
                         raise ValueError("reply is not an object")
                     if header.get("status") == "ok":
                         header["einvoice"] = conn.recv_bytes(_MAX_EINVOICE_REPLY)
+                        header["attachments"] = _receive_attachments(conn, header)
                     if header.get("status") == "memory":
                         self._stop()  # a child that ran out of memory is not reused
                     return header
@@ -202,7 +203,7 @@ class Sandbox:
             starts = tuple(int(s) for s in header["page_starts"])
             einvoice = header["einvoice"] if header["has_einvoice"] else None
             return Document(name, str(header["kind"]), str(header["text"]), data,
-                            starts, einvoice)
+                            starts, einvoice, tuple(header["attachments"]))
         except (KeyError, TypeError, ValueError):
             raise ReadError(messages.READER_CRASHED) from None
 
@@ -252,6 +253,23 @@ class Sandbox:
                 process.close()
 
 
+def _receive_attachments(conn: Connection, header: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """The attachments that follow an "ok" reply: names in the header, each file's
+    bytes as one message after the e-invoice, within the e-mail reader's caps."""
+    names = header.get("attachments", [])
+    if (not isinstance(names, list) or len(names) > limits.MAX_EMAIL_ATTACHMENTS
+            or not all(isinstance(n, str) for n in names)):
+        raise ValueError("attachments out of bounds")
+    received, total = [], 0
+    for attachment_name in names:
+        blob = conn.recv_bytes(limits.MAX_EMAIL_ATTACHMENT_BYTES + 1)
+        total += len(blob)
+        if total > limits.MAX_EMAIL_ATTACHMENT_BYTES:
+            raise ValueError("attachments out of bounds")
+        received.append((attachment_name, blob))
+    return received
+
+
 # -- the child's side ------------------------------------------------------------
 def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader) -> None:
     """Serve reads until the parent closes the pipe (or a limit ends the process)."""
@@ -269,13 +287,16 @@ def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader
             return
         _limit_cpu(cpu_seconds)
         einvoice = b""
+        attachments: list[bytes] = []
         try:
             doc = reader(str(header["name"]), data)
             del data
             einvoice = doc.einvoice or b""
             reply: dict[str, Any] = {
                 "status": "ok", "kind": doc.kind, "text": doc.text,
-                "page_starts": list(doc.page_starts), "has_einvoice": doc.einvoice is not None}
+                "page_starts": list(doc.page_starts), "has_einvoice": doc.einvoice is not None,
+                "attachments": [attachment_name for attachment_name, _ in doc.attachments]}
+            attachments = [blob for _, blob in doc.attachments]
         except ReadError as exc:
             reply = {"status": "error", "message": str(exc)}
         except MemoryError:
@@ -291,6 +312,8 @@ def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader
             conn.send_bytes(json.dumps(reply, ensure_ascii=False).encode("utf-8", "surrogatepass"))
             if reply["status"] == "ok":
                 conn.send_bytes(einvoice)
+                for blob in attachments:
+                    conn.send_bytes(blob)
         except MemoryError:
             return  # the parent reads the end of the pipe as a crash
         if reply["status"] == "memory":
