@@ -24,6 +24,7 @@ import re
 import lxml.etree
 import lxml.html
 from inscriptis import Inscriptis
+from inscriptis.css_profiles import CSS_PROFILES
 from inscriptis.model.config import ParserConfig
 
 from ..errors import ReadError
@@ -45,7 +46,10 @@ _INVISIBLE_TAGS = ("template", "noscript", "script", "style", "head", "object", 
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
-_CONFIG = ParserConfig(display_images=False, display_links=False, display_anchors=False)
+#: "strict": HTML's own rendering rules; the "relaxed" profile pads spans and
+#: indents blocks that follow whitespace, which shifts lines the finders read.
+_CONFIG = ParserConfig(css=dict(CSS_PROFILES["strict"]), display_images=False,
+                       display_links=False, display_anchors=False)
 
 
 def read(data: bytes) -> str:
