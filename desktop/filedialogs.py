@@ -16,7 +16,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 DOCUMENT_FILTER = (
-    "Documents (*.pdf *.docx *.txt *.text *.csv *.md *.markdown);;All files (*)"
+    "Documents (*.pdf *.docx *.txt *.text *.csv *.md *.markdown *.html *.htm *.eml);;"
+    "All files (*)"
 )
 
 
