@@ -77,7 +77,8 @@ EMAIL_DAMAGED = (
     "Try saving the message again from your mail program."
 )
 EMAIL_TOO_DEEP = (
-    "The e-mail holds messages forwarded inside each other more than 10 deep "
+    "The e-mail is nested too deep (messages forwarded inside each other more "
+    "than 10 deep, or parts or header comments inside each other) "
     "and may be made to hang a reader; it was not read."
 )
 EMAIL_TOO_MANY_PARTS = (

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from strongroom.reading import messages
 from tests.helpers.documents import make_pdf
 from tests.helpers.mail import make_eml, nest
 from tests.unit.cli.test_cli import run_cli
@@ -27,8 +28,7 @@ def test_process_an_email_stores_its_attachment_linked_to_it(
     lines = out.splitlines()
     assert lines[0].startswith(f"✓ {mail} → #1 [")
     assert any(line.startswith(f"✓ {mail / 'bill.pdf'} → #2 [") for line in lines)
-    assert lines[-1] == (f"✗ {deep}: The e-mail holds messages forwarded inside each other "
-                         "more than 10 deep and may be made to hang a reader; it was not read.")
+    assert lines[-1] == f"✗ {deep}: {messages.EMAIL_TOO_DEEP}"
 
     code, out, _ = run_cli(capsys, "show", "2", "--json", *m)
     shown = json.loads(out)

@@ -83,11 +83,44 @@ def test_a_forwarded_message_is_one_attachment_read_in_its_turn():
     assert [name for name, _ in again.attachments] == ["invoice.pdf"]
 
 
-@pytest.mark.parametrize("depth", [limits.MAX_EMAIL_DEPTH + 1, 50, 2000])
+@pytest.mark.parametrize("depth", [limits.MAX_EMAIL_DEPTH + 1, 50])
 def test_a_message_nested_too_deep_gets_a_clear_answer_not_a_crash(depth):
     with pytest.raises(ReadError) as exc:
         read_bytes("deep.eml", nest(depth))
     assert str(exc.value) == messages.EMAIL_TOO_DEEP
+
+
+def test_a_message_nested_2000_deep_is_refused_before_parsing():
+    with pytest.raises(ReadError) as exc:  # its "--" lines give it away first
+        read_bytes("deep.eml", nest(2000))
+    assert str(exc.value) == messages.EMAIL_TOO_MANY_PARTS
+
+
+def test_deep_header_comments_are_no_crash():
+    data = (b"From: x@example.org\r\nTo: " + b"(" * 5000 + b"x" + b")" * 5000
+            + b"\r\nSubject: s\r\n\r\nTotal 3.50\r\n")
+    doc = read_bytes("m.eml", data)  # the To: line is kept as its raw, cut text
+    assert doc.text.endswith("Subject: s\n\nTotal 3.50\n")
+
+
+@pytest.mark.parametrize(("header", "message"), [
+    (b"Content-Type: text/plain; " + b"; ".join(b"a%d=b" % i for i in range(60)),
+     messages.EMAIL_DAMAGED),  # more parameters than any real header
+    (b"Content-Type: text/plain; name=" + b"a" * 2000, messages.EMAIL_DAMAGED),
+])
+def test_mime_headers_no_real_message_has_are_refused_before_parsing(header, message):
+    data = b"From: x@example.org\r\n" + header + b"\r\n\r\nTotal 3.50\r\n"
+    with pytest.raises(ReadError) as exc:
+        read_bytes("m.eml", data)
+    assert str(exc.value) == message
+
+
+def test_a_long_to_line_is_cut_not_parsed_whole():
+    addresses = b", ".join(b"a%d@example.org" % i for i in range(20_000))
+    data = (b"From: x@example.org\r\nTo: " + addresses + b"\r\nSubject: s\r\n\r\nhi\r\n")
+    to_line = read_bytes("m.eml", data).text.splitlines()[1]
+    assert to_line.startswith("To: a0@example.org, a1@example.org")
+    assert len(to_line) <= limits.MAX_EMAIL_HEADER_CHARS + len("To: ")
 
 
 def test_nesting_up_to_the_limit_is_read():
