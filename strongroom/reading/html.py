@@ -44,7 +44,6 @@ _HIDDEN_STYLE = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden)", re
 _INVISIBLE_TAGS = ("template", "noscript", "script", "style", "head", "object", "embed",
                    "iframe", "frame", "svg", "math", "canvas", "audio", "video")
 _BLANK_LINES = re.compile(r"\n{3,}")
-_TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 #: "strict": HTML's own rendering rules; the "relaxed" profile pads spans and
 #: indents blocks that follow whitespace, which shifts lines the finders read.
@@ -83,7 +82,9 @@ def render(markup: str) -> str:
         raise ReadError(messages.NO_TEXT) from None
     _cut_invisible(root)
     out = Inscriptis(root, _CONFIG).get_text()
-    out = _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("\n", out.replace("\r", ""))).strip()
+    # line by line: a pattern for trailing blanks would backtrack on a long run of them
+    out = "\n".join(line.rstrip() for line in out.replace("\r", "").split("\n"))
+    out = _BLANK_LINES.sub("\n\n", out).strip()
     if not out:
         raise ReadError(messages.NO_TEXT)
     limits.check_text_size(len(out))

@@ -135,3 +135,9 @@ def test_deep_nesting_is_cut_by_the_parser_not_a_crash():
     assert str(exc.value) == messages.NO_TEXT
     doc = read_bytes("deep.html", b"<p>Total 3.50</p>" + deep)
     assert doc.text.startswith("Total 3.50")
+
+
+def test_a_long_run_of_blanks_is_read():
+    # Trailing blanks are cut line by line: a pattern for them backtracked here.
+    doc = read_bytes("pre.html", b"<pre>Total 3.50" + b" \t" * 200_000 + b"x</pre>")
+    assert doc.text.startswith("Total 3.50") and doc.text.endswith("x")
