@@ -137,7 +137,9 @@ def _text(message: EmailMessage) -> str:
         if body_part.get_content_subtype() == "html":
             try:
                 content = html.render(content)
-            except ReadError:  # an HTML body with nothing visible: the headers remain
+            except ReadError as exc:  # nothing visible in it: the headers remain
+                if str(exc) != messages.NO_TEXT:
+                    raise
                 content = ""
         body = content
     head = "\n".join(lines)

@@ -164,3 +164,15 @@ def test_messages_never_carry_the_content():
     for message in (messages.EMAIL_DAMAGED, messages.EMAIL_TOO_DEEP,
                     messages.EMAIL_TOO_MANY_PARTS, messages.HTML_TOO_BIG):
         assert CANARY not in message and "invoice" not in message
+
+
+def test_an_html_body_with_nothing_visible_leaves_the_headers():
+    doc = read_bytes("m.eml", make_eml(html="<p hidden>tracking only</p>").as_bytes())
+    assert doc.text == HEAD + "Subject: Your invoice\n"
+
+
+def test_an_html_body_too_big_to_render_refuses_the_message(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_HTML_ELEMENTS", 50)
+    with pytest.raises(ReadError) as exc:
+        read_bytes("m.eml", make_eml(html="<p>" + "<b>x</b>" * 100).as_bytes())
+    assert str(exc.value) == messages.HTML_TOO_BIG
