@@ -30,12 +30,13 @@ from strongroom.understanding.result import FieldValue
 from strongroom.vault.records import StoredDocument
 
 from .models import type_label
+from .pageview import Box, PageView
 
 NOT_FOUND = "—"
 _HIGHLIGHT = QColor("#ffe08a")
 _QUIET = QColor("#6b6f76")
-_KINDS = {"text": "Text file", "pdf": "PDF", "docx": "Word document", "html": "Web page",
-          "email": "E-mail"}
+_KINDS = {"text": "Text file", "pdf": "PDF", "docx": "Word document",
+          "image": "Photo or scan", "html": "Web page", "email": "E-mail"}
 #: Below this router probability the type is shown as a guess (issue 21).
 TYPE_SURE = 0.8
 
@@ -220,11 +221,19 @@ class DetailPane(QStackedWidget):
         top_layout.addWidget(self.list_table)
         top_layout.addLayout(review_row)
         top_layout.addStretch(1)  # tables as tall as their rows, spare room below
+        # A photo or scan: its page beside the text read from it, the field outlined.
+        self.page_view = PageView()
+        self.page_view.hide()
+        self.text_and_page = QSplitter(Qt.Orientation.Horizontal)
+        self.text_and_page.addWidget(self.text_view)
+        self.text_and_page.addWidget(self.page_view)
+        self.text_and_page.setChildrenCollapsible(False)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 6, 0, 0)
-        bottom_layout.addWidget(_section("Document text"))
-        bottom_layout.addWidget(self.text_view)
+        self.text_title = _section("Document text")
+        bottom_layout.addWidget(self.text_title)
+        bottom_layout.addWidget(self.text_and_page)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
         self.splitter.addWidget(bottom)
@@ -251,6 +260,8 @@ class DetailPane(QStackedWidget):
             label.clear()
         self.text_view.setExtraSelections([])
         self.text_view.setPlainText("")  # also drops the undo history
+        self.page_view.clear()
+        self.page_view.hide()
         for table in (self.fields_table, self.list_table):
             table.blockSignals(True)
             table.clearContents()
@@ -269,8 +280,19 @@ class DetailPane(QStackedWidget):
         self.message_box.style().polish(self.message_box)
         self.setCurrentWidget(self.message_page)
 
-    def show_document(self, doc: StoredDocument) -> None:
+    def show_document(self, doc: StoredDocument, *, pictures: dict[int, bytes] | None = None,
+                      boxes: tuple[Box, ...] = ()) -> None:
+        """Show ``doc``; ``pictures`` and ``boxes`` (from the vault) are its pages read
+        by OCR, shown beside the text with the selected field's words outlined."""
         self._doc = doc
+        self.page_view.set_document(pictures or {}, boxes)
+        self.page_view.setVisible(self.page_view.has_pages)
+        if self.page_view.has_pages:
+            self.text_title.setText("Document text, read from the page on the right")
+            half = max(1, self.text_and_page.width() // 2)
+            self.text_and_page.setSizes([half, half])
+        else:
+            self.text_title.setText("Document text")
         self.title.setText(shown(doc.name))
         pages = len(doc.page_starts)
         meta = [type_meta(doc), _KINDS.get(doc.kind, doc.kind)]
@@ -446,8 +468,11 @@ class DetailPane(QStackedWidget):
         self._update_review_buttons()
         if fv.span is None:
             self.text_view.setExtraSelections([])
+            self.page_view.show_span(0, 0)
             return
         self.highlight(*fv.span)
+        if self.page_view.has_pages:
+            self.page_view.show_span(*fv.span)
 
     # -- review ----------------------------------------------------------------
     def selected_field(self) -> str | None:

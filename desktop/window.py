@@ -430,7 +430,7 @@ class MainWindow(QMainWindow):
             if shown is not None and shown.id == entry.doc_id:
                 return  # keep the person's field selection and scroll position
             try:
-                self.detail.show_document(self.session.require_vault().get(entry.doc_id))
+                self.show_stored(entry.doc_id)
             except UserError as exc:
                 self.detail.show_message(entry.name, "This document could not be opened",
                                          error_text(exc), failed=True)
@@ -450,6 +450,12 @@ class MainWindow(QMainWindow):
                                      "This document is being read and understood on this "
                                      "computer. You can keep working meanwhile.")
 
+    def show_stored(self, doc_id: int) -> None:
+        """Show a stored document in the detail pane, with its OCR'd pages if any."""
+        vault = self.session.require_vault()
+        self.detail.show_document(vault.get(doc_id), pictures=vault.page_pictures(doc_id),
+                                  boxes=vault.word_boxes(doc_id))
+
     # -- review ----------------------------------------------------------------
     def confirm_field(self, doc_id: int, name: str) -> None:
         self._review(doc_id, name,
@@ -463,11 +469,10 @@ class MainWindow(QMainWindow):
         """Store the person's word on a field, show it, and let the chooser learn."""
         try:
             change()
-            doc = self.session.require_vault().get(doc_id)
+            self.show_stored(doc_id)
         except UserError as exc:
             self.statusBar().showMessage(error_text(exc), 8000)
             return
-        self.detail.show_document(doc)
         self.detail.select_field(name)
         self.statusBar().showMessage(f"{field_label(name)} verified. Strongroom will "
                                      "remember it for the next documents.", 5000)

@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path, PurePath
 
 from ..errors import ReadError
-from . import docx, html, limits, mail, messages, pdf, text
+from . import docx, html, image, limits, mail, messages, pdf, text
 from .base import Document
 from .files import expand_paths, file_name, load
-from .sniff import OLE2, PDF, ZIP, sniff
+from .sniff import IMAGE, OLE2, PDF, ZIP, sniff
 
 __all__ = ["SUPPORTED_SUFFIXES", "Document", "ReadError", "expand_paths", "read_bytes",
            "read_path"]
@@ -28,6 +28,9 @@ _FORMATS = {
     ".docx": "docx",
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".eml": "email",
+    ".png": "image", ".jpg": "image", ".jpeg": "image", ".jfif": "image",
+    ".tif": "image", ".tiff": "image", ".webp": "image", ".heic": "image",
+    ".heif": "image",
 }
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_FORMATS)
 
@@ -47,8 +50,13 @@ def read_bytes(name: str, data: bytes) -> Document:
         raise ReadError(messages.TOO_LARGE)
     kind = _kind(PurePath(name).suffix.lower(), data)
     if kind == "pdf":
-        body, page_starts, einvoice = pdf.read(data)
-        return Document(name, "pdf", body, data, page_starts, einvoice)
+        pages, einvoice = pdf.read(data)
+        return Document(name, "pdf", pages.text, data, pages.page_starts, einvoice,
+                        pages.boxes, pages.previews)
+    if kind == "image":
+        pages = image.read(data)
+        return Document(name, "image", pages.text, data, pages.page_starts,
+                        boxes=pages.boxes, previews=pages.previews)
     if kind == "docx":
         return Document(name, "docx", docx.read(data), data)
     if kind == "html":
@@ -70,6 +78,8 @@ def _kind(suffix: str, data: bytes) -> str:
     signature = sniff(data)
     if signature == PDF:
         return "pdf"
+    if signature == IMAGE:
+        return "image"
     if signature == ZIP or (signature == OLE2 and _FORMATS.get(suffix) == "docx"):
         return "docx"
     if not suffix:

@@ -142,7 +142,27 @@ def m004_type_confidence(conn: Any) -> None:
     conn.execute("ALTER TABLE documents ADD COLUMN type_confidence REAL")
 
 
-def m005_parent(conn: Any) -> None:
+def m005_page_pictures(conn: Any) -> None:
+    """Pages read by OCR (issue 22): a picture of each (a JPEG the reader made) and
+    every word's box on it (JSON, ``Document.boxes``), in tables of their own so that
+    listing and reading documents never pages them in."""
+    conn.execute(
+        """CREATE TABLE page_pictures (
+            doc_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+            page INTEGER NOT NULL,
+            picture BLOB NOT NULL,
+            PRIMARY KEY (doc_id, page)
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE word_boxes (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+            boxes TEXT NOT NULL
+        )"""
+    )
+
+
+def m006_parent(conn: Any) -> None:
     """The document a document came in (issue 22: an e-mail's attachments are
     documents of their own, linked to their message). NULL for a file the person
     picked, and for every document stored before this version. Deleting the
@@ -155,5 +175,6 @@ def m005_parent(conn: Any) -> None:
 
 #: Index i holds the migration to version i + 1.
 MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_search, m003_review,
-                                     m004_type_confidence, m005_parent)
+                                     m004_type_confidence, m005_page_pictures,
+                                     m006_parent)
 SCHEMA_VERSION = len(MIGRATIONS)

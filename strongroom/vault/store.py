@@ -75,6 +75,12 @@ class DocumentStore:
                              (doc_id, doc.data))
                 crash.point("document-original")
                 conn.executemany(
+                    "INSERT INTO page_pictures (doc_id, page, picture) VALUES (?, ?, ?)",
+                    [(doc_id, int(page), picture) for page, picture in doc.previews])
+                if doc.boxes:
+                    conn.execute("INSERT INTO word_boxes (doc_id, boxes) VALUES (?, ?)",
+                                 (doc_id, json.dumps([list(b) for b in doc.boxes])))
+                conn.executemany(
                     "INSERT INTO fields (doc_id, ord, name, value, normalized, span_start, "
                     "span_end, inferred, score, status, note) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -180,6 +186,24 @@ class DocumentStore:
         if row is None:
             raise VaultError(f"No document with id {doc_id}.")
         return bytes(row[0])
+
+    def page_pictures(self, doc_id: int) -> dict[int, bytes]:
+        """The pictures of a document's pages read by OCR, by 1-based page number."""
+        with self._locked("read the page pictures") as conn:
+            rows = conn.execute("SELECT page, picture FROM page_pictures WHERE doc_id = ? "
+                                "ORDER BY page", (doc_id,)).fetchall()
+        return {int(page): bytes(picture) for page, picture in rows}
+
+    def word_boxes(self, doc_id: int) -> tuple[tuple[int, int, int, float, float, float, float],
+                                               ...]:
+        """Every OCR'd word's ``(start, end, page, x0, y0, x1, y1)`` (``Document.boxes``)."""
+        with self._locked("read the word boxes") as conn:
+            row = conn.execute("SELECT boxes FROM word_boxes WHERE doc_id = ?",
+                               (doc_id,)).fetchone()
+        if row is None:
+            return ()
+        return tuple((int(a), int(z), int(p), float(x0), float(y0), float(x1), float(y1))
+                     for a, z, p, x0, y0, x1, y1 in json.loads(row[0]))
 
     def delete(self, doc_id: int) -> None:
         """Remove a document, its bytes and fields (zeroed on disk: secure_delete)."""

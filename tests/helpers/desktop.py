@@ -136,6 +136,13 @@ class FakeVault:
         with self._lock:
             return self._originals[doc_id]
 
+    def page_pictures(self, doc_id: int) -> dict[int, bytes]:
+        return {}  # the fake keeps no OCR'd pages
+
+    def word_boxes(self, doc_id: int) -> tuple[tuple[int, int, int, float, float, float, float],
+                                               ...]:
+        return ()
+
     def compact(self) -> tuple[int, int]:
         return (0, 0)  # nothing on disk: sizes before and after
 

@@ -123,7 +123,7 @@ def test_v3_vault_opens_migrates_and_keeps_reviews(tmp_path: Path) -> None:
 
 def test_v4_vault_opens_and_links_new_attachments(tmp_path: Path) -> None:
     """A vault made before documents had a parent (schema 4): opening adds the link
-    (m005_parent); old documents came in no e-mail (None); a new attachment keeps its
+    (m006_parent); old documents came in no e-mail (None); a new attachment keeps its
     message's id, and deleting the message keeps the attachment, unlinked."""
     from tests.helpers.vault import make_doc, make_extraction
 

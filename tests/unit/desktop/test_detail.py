@@ -121,3 +121,38 @@ def test_a_hostile_file_name_is_shown_as_plain_escaped_text(qtbot) -> None:
     pane.show_document(dataclasses.replace(doc, name=name))
     assert pane.title.textFormat() == Qt.TextFormat.PlainText
     assert pane.title.text() == r"<b>bold</b>\x1b[2J\u202etxt.exe"
+
+
+def test_a_photo_shows_its_page_with_the_selected_field_outlined(qtbot) -> None:
+    """The real OCR reads a drawn receipt; selecting the total outlines its words on
+    the reader's picture of the page, where they were drawn; a field with no box
+    outlines nothing, and clearing drops the picture."""
+    from strongroom.reading import read_bytes
+    from tests.helpers.scans import draw, encode
+
+    image, drawn = draw(["GREENLEAF GROCERS LTD", "Sourdough loaf          3.20",
+                         "TOTAL                   5.05"])
+    doc = read_bytes("IMG_7.png", encode(image, "PNG"))
+    fields = {"total": span_field(doc.text, "5.05"),
+              "currency": FieldValue("GBP", "GBP", None, inferred=True)}
+    record = dataclasses.replace(stored(doc.text, fields), kind="image", name="IMG_7.png")
+    pane = DetailPane()
+    qtbot.add_widget(pane)
+    pane.resize(1000, 800)
+    pane.show()
+    pane.show_document(record, pictures=dict(doc.previews), boxes=doc.boxes)
+    assert pane.page_view.isVisible() and pane.page_view.page == 1
+    assert not pane.page_view.canvas.image.isNull()
+    assert "Photo or scan" in pane.meta.text()
+    pane.select_field("total")
+    (mark,) = pane.page_view.marks
+    x0, y0, x1, y1 = drawn["5.05"]
+    assert abs((mark[0] + mark[2]) / 2 - (x0 + x1) / 2) < 0.03
+    assert abs((mark[1] + mark[3]) / 2 - (y0 + y1) / 2) < 0.03
+    pane.select_field("currency")
+    assert pane.page_view.marks == []
+    pane.show_document(stored("typed note", {}))  # a typed document: no page beside it
+    assert not pane.page_view.isVisible() and pane.page_view.canvas.image.isNull()
+    pane.show_document(record, pictures=dict(doc.previews), boxes=doc.boxes)
+    pane.clear()
+    assert pane.page_view.canvas.image.isNull() and not pane.page_view.has_pages

@@ -223,3 +223,25 @@ def test_calibration_reaches_the_target_and_keeps_the_floor(seconds_at_floor, ex
     monkeypatch.setattr(keys, "ARGON2_TARGET_SECONDS", 0.75)
     floor = keys.Argon2Params(b"0" * 16, 64 * 1024, 3, 1)
     assert keys.calibrated_time_cost(floor, seconds_at_floor) == expected
+
+
+def test_ocr_page_pictures_and_word_boxes_are_kept_and_go_with_the_document(
+        data_dir: Path) -> None:
+    import dataclasses
+
+    text = "TOTAL 5.05"
+    boxes = ((0, 5, 1, 0.1, 0.2, 0.3, 0.25), (6, 10, 1, 0.6, 0.2, 0.7, 0.25))
+    doc = dataclasses.replace(make_doc(name="IMG_1.jpg", text=text, data=b"\xff\xd8\xff jpeg",
+                                       kind="image"),
+                              boxes=boxes, previews=((1, b"\xff\xd8\xff picture"),))
+    with Vault.create(data_dir, passphrase=PW) as vault:
+        doc_id = vault.add_document(doc, make_extraction(text))
+        plain = vault.add_document(make_doc(text="typed"), make_extraction("typed"))
+    with Vault.open(data_dir, passphrase=PW) as vault:
+        assert vault.word_boxes(doc_id) == boxes
+        assert vault.page_pictures(doc_id) == {1: b"\xff\xd8\xff picture"}
+        assert vault.word_boxes(plain) == () and vault.page_pictures(plain) == {}
+        vault.delete(doc_id)
+        conn = vault._conn
+        assert conn.execute("SELECT count(*) FROM page_pictures").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM word_boxes").fetchone()[0] == 0
