@@ -25,6 +25,7 @@ SEGV = b"SEGV"
 SURROGATE = b"SURROGATE"
 FORGED = b"FORGED"
 ATTACHMENTS = b"ATTACHMENTS"  # then the count, as digits
+PAGES = b"PAGES"  # PAGES <n> <seconds>: n pages read by "OCR", each taking seconds
 
 
 def misbehaving(name: str, data: bytes) -> Document:
@@ -49,6 +50,15 @@ def misbehaving(name: str, data: bytes) -> Document:
         os.kill(os.getpid(), signal.SIGSEGV)
     if data.startswith(BUG):
         raise KeyError(data.decode())  # the message quotes content: it must not travel
+    if data.startswith(PAGES):
+        from strongroom.reading import ocr
+
+        _, pages, seconds = data.split()
+        for _ in range(int(pages)):
+            if ocr.on_page is not None:
+                ocr.on_page()
+            time.sleep(float(seconds))
+        return Document(name, "text", f"{int(pages)} pages read", data)
     if data.startswith(MEMORY):
         hoard = []
         while True:

@@ -46,8 +46,9 @@ def test_bombs_fail_alone_and_the_good_files_after_them_are_stored(tmp_path):
 def test_a_reader_that_hangs_fails_alone(tmp_path):
     batch = [write(tmp_path, "hang.txt", readers.HANG + b" forever"),
              write(tmp_path, "good.txt", b"A good note after the hang.")]
+    # 10 s: the good file's fresh child must start and read within it on a busy machine
     proc = Processor(fake_understand,
-                     reader=Sandbox(reader=readers.misbehaving, wall_seconds=2))
+                     reader=Sandbox(reader=readers.misbehaving, wall_seconds=10))
     results = list(proc.run_all(batch))
     assert [(r.ok, r.error) for r in results] == [(False, messages.READER_TIMEOUT),
                                                   (True, None)]
@@ -124,3 +125,21 @@ def test_hostile_mail_and_pages_fail_alone_on_the_worker_and_attachments_follow(
         assert vault.get(statement_id).parent_id == message_id
         assert vault.get(finals[6].result.doc_id).text == "Receipt\n\nTotal 3.50"
         assert len(vault.list_documents()) == 3
+
+
+def test_image_bombs_and_noise_fail_alone_and_the_photo_after_them_is_read(tmp_path):
+    from tests.helpers.scans import draw, encode, photo, png_bomb
+
+    image, _ = draw(["GREENLEAF GROCERS LTD", "TOTAL                   5.05"])
+    batch = [
+        write(tmp_path, "1-bomb.png", png_bomb(40_000, 40_000)),  # 1.6 gigapixels
+        write(tmp_path, "2-noise.jpg", bytes(range(256)) * 64),
+        write(tmp_path, "3-photo.jpg", encode(photo(image), "JPEG", quality=85)),
+    ]
+    store = MemoryStore()
+    results = list(Processor(fake_understand, store=store).run_all(batch))
+    assert [(r.ok, r.error) for r in results] == [
+        (False, messages.IMAGE_TOO_LARGE), (False, messages.IMAGE_DAMAGED), (True, None)]
+    doc = results[2].document
+    assert doc.kind == "image" and "GREENLEAF GROCERS LTD" in doc.text
+    assert doc.boxes and [n for n, _ in doc.previews] == [1]

@@ -110,11 +110,21 @@ def test_a_python_memory_error_is_told_as_memory(sandbox):
 
 
 def test_a_reader_that_hangs_is_killed_at_the_wall_clock_limit():
-    with Sandbox(reader=readers.misbehaving, wall_seconds=1) as box:
+    with Sandbox(reader=readers.misbehaving, wall_seconds=10) as box:
         with pytest.raises(ReadError) as err:
             box.read_bytes("hang.txt", readers.HANG)
         assert str(err.value) == messages.READER_TIMEOUT
         assert box.read_bytes("good.txt", GOOD).text == GOOD.decode()
+
+
+def test_each_page_read_by_ocr_extends_the_wall_clock():
+    """A long scan is not cut short: 3 pages of 3 s each under a 5 s limit are read,
+    since every page announces itself; the same time without pages is a timeout."""
+    with Sandbox(reader=readers.misbehaving, wall_seconds=5) as box:
+        assert box.read_bytes("scan.pdf", readers.PAGES + b" 3 3").text == "3 pages read"
+        with pytest.raises(ReadError) as err:
+            box.read_bytes("hang.txt", readers.HANG)
+        assert str(err.value) == messages.READER_TIMEOUT
 
 
 def test_a_reader_that_spins_meets_the_cpu_limit():

@@ -14,6 +14,7 @@ LATIN = f"Rechnung Nr. 42 für Müller – Größe XL, 12,50 € bezahlt. Café 
 JAPANESE = ("領収書：東京都千代田区の店舗でお買い上げいただき"
             "ありがとうございます。合計金額は三千円です。")
 JUNK = random.Random(1).randbytes(4096).replace(b"\x00", b"\x01")  # no NUL byte
+TRADITIONAL = "收據：感謝您在臺北市信義區商店購物。總金額為新臺幣三百元整，請妥善保管本收據。"
 CHINESE = "收据：感谢您在北京市朝阳区商店购物。总金额为人民币三百元整，请妥善保管本收据。"
 
 
@@ -27,6 +28,8 @@ CHINESE = "收据：感谢您在北京市朝阳区商店购物。总金额为人
     ("cp1252", LATIN),
     ("shift_jis", JAPANESE),
     ("gbk", CHINESE),
+    ("gb18030", CHINESE + " 𠀀"),  # beyond GBK: a character only GB18030 has
+    ("big5", TRADITIONAL),
 ])
 def test_common_encodings_decode_exactly(encoding, text):
     doc = read_bytes("note.txt", text.encode(encoding))
