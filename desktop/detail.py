@@ -36,7 +36,7 @@ NOT_FOUND = "—"
 _HIGHLIGHT = QColor("#ffe08a")
 _QUIET = QColor("#6b6f76")
 _KINDS = {"text": "Text file", "pdf": "PDF", "docx": "Word document",
-          "image": "Photo or scan"}
+          "image": "Photo or scan", "html": "Web page", "email": "E-mail"}
 #: Below this router probability the type is shown as a guess (issue 21).
 TYPE_SURE = 0.8
 

@@ -215,6 +215,8 @@ def result_json(r: JobResult) -> dict[str, Any]:
     if r.doc_id is not None:
         out["id"] = r.doc_id
         out["duplicate"] = r.duplicate
+    if r.parent_id is not None:
+        out["parent_id"] = r.parent_id  # the e-mail this attachment came in
     return out
 
 
@@ -286,10 +288,12 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(json.dumps({"id": doc.id, "name": shown(doc.name), "doc_type": doc.doc_type,
                           "type_confidence": doc.type_confidence, "summary": doc.summary,
                           "summary_source": doc.summary_source,
-                          "added_at": doc.added_at, "fields": fields, "text": doc.text},
+                          "added_at": doc.added_at, "parent_id": doc.parent_id,
+                          "fields": fields, "text": doc.text},
                          ensure_ascii=False))
         return 0
-    print(f"#{doc.id} {shown(doc.name)} [{doc.doc_type}]\n{doc.summary}\n")
+    came_in = "" if doc.parent_id is None else f" (attached to #{doc.parent_id})"
+    print(f"#{doc.id} {shown(doc.name)} [{doc.doc_type}]{came_in}\n{doc.summary}\n")
     for name, fv in doc.fields.items():
         value = fv.normalized if fv.value is not None else "—"
         print(f"  {name:<18} {value}")

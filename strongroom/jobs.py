@@ -7,6 +7,11 @@ plain callback; the window's bridge re-emits it as Qt signals, the CLI calls
 reported as the "cancelled" stage, never as an error. A failed document is a
 result (``ok=False``): the batch goes on.
 
+An e-mail's attachments are documents of their own: once the message is read
+(and saved), each becomes a job of its own right after it, with its own events
+and result, read from its bytes in the same child and saved with a link to the
+message (``parent_id``). A message already in the vault brings none again.
+
 Reading runs in a child process with limits (``reading.sandbox.Sandbox``), so a
 file that kills or hangs its reader fails alone; one warm child serves a batch
 and is ended when the queue goes idle, on shutdown and at the end of ``run_all``.
@@ -25,7 +30,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import Cancelled, UserError
-from .reading import expand_paths
+from .reading import expand_paths, limits
 from .reading.base import Document
 from .reading.sandbox import Sandbox
 from .understanding.result import Extraction
@@ -50,7 +55,8 @@ class Store(Protocol):
 
     def find_by_sha256(self, sha256: str) -> int | None: ...
 
-    def add_document(self, doc: Document, extraction: Extraction) -> int: ...
+    def add_document(self, doc: Document, extraction: Extraction, *,
+                     parent_id: int | None = None) -> int: ...
 
 
 @dataclass
@@ -63,6 +69,15 @@ class JobResult:
     duplicate: bool = False
     document: Document | None = field(default=None, repr=False)
     extraction: Extraction | None = None
+    parent_id: int | None = None  # the saved message this attachment came in
+    #: The results of this document's attachments, in order (each also a result of its own).
+    attachments: list[JobResult] = field(default_factory=list, repr=False)
+
+    def with_attachments(self) -> Iterator[JobResult]:
+        """This result, then its attachments' (and theirs), depth first."""
+        yield self
+        for child in self.attachments:
+            yield from child.with_attachments()
 
 
 @dataclass(frozen=True)
@@ -85,8 +100,13 @@ class _Batch:
 @dataclass
 class Job:
     job_id: int
-    path: Path
+    path: Path  # for an attachment: its message's path / the attachment's name
     cancel: threading.Event = field(default_factory=threading.Event)
+    #: An attachment's bytes (read from memory, never from ``path``), its message's
+    #: id in the vault, and how many messages deep it sits.
+    data: bytes | None = field(default=None, repr=False)
+    parent_id: int | None = None
+    depth: int = 0
 
 
 def _report_bug(exc: BaseException) -> str:
@@ -132,7 +152,7 @@ class Processor:
         """Synchronous, for the command line: the same steps, on this thread."""
         try:
             for job in [self._new_job(p) for p in expand_paths(paths)]:
-                yield self.run(job)
+                yield from self.run(job).with_attachments()
         finally:
             self._reader.close()
 
@@ -155,8 +175,8 @@ class Processor:
         thread.join(timeout)
         return not thread.is_alive()
 
-    def _new_job(self, path: Path) -> Job:
-        job = Job(next(self._ids), Path(path))
+    def _new_job(self, path: Path, **attachment: Any) -> Job:
+        job = Job(next(self._ids), Path(path), **attachment)
         self._jobs[job.job_id] = job
         self._emit(job, QUEUED, 0.0)
         return job
@@ -187,9 +207,26 @@ class Processor:
         except Exception as exc:  # a bug: report it, keep the batch going
             result = JobResult(job.job_id, job.path, ok=False, error=_report_bug(exc))
             stage = FAILED
+        result.parent_id = job.parent_id
         self._jobs.pop(job.job_id, None)
         self._emit(job, stage, 1.0, result)
+        self._run_attachments(job, result)
         return result
+
+    def _run_attachments(self, job: Job, result: JobResult) -> None:
+        """Each attachment of a document just read, as a job of its own."""
+        doc = result.document
+        if doc is None or not result.ok or result.duplicate or not doc.attachments:
+            return
+        if job.depth >= limits.MAX_EMAIL_DEPTH:  # the reader refuses deeper; never loop
+            return
+        epoch = self._epoch
+        for name, data in doc.attachments:
+            if self._epoch != epoch:  # everything was cancelled meanwhile
+                break
+            child = self._new_job(job.path / name, data=data, parent_id=result.doc_id,
+                                  depth=job.depth + 1)
+            result.attachments.append(self.run(child))
 
     def _run(self, job: Job) -> JobResult:
         def check() -> None:
@@ -198,13 +235,16 @@ class Processor:
 
         check()
         self._emit(job, READING, 0.02)
-        doc = self._reader.read_path(job.path, cancel=job.cancel)
+        if job.data is None:
+            doc = self._reader.read_path(job.path, cancel=job.cancel)
+        else:
+            doc = self._reader.read_bytes(job.path.name, job.data, cancel=job.cancel)
         check()
         if self._store is not None:
             existing = self._store.find_by_sha256(doc.sha256)
             if existing is not None:
                 return JobResult(job.job_id, job.path, ok=True, doc_id=existing,
-                                 duplicate=True, document=doc)
+                                 duplicate=True, document=doc, parent_id=job.parent_id)
         self._emit(job, UNDERSTANDING, 0.1)
         extraction = self._understand(
             doc, cancel=job.cancel,
@@ -214,9 +254,9 @@ class Processor:
         doc_id = None
         if self._store is not None:
             self._emit(job, SAVING, 0.95)
-            doc_id = self._store.add_document(doc, extraction)
+            doc_id = self._store.add_document(doc, extraction, parent_id=job.parent_id)
         return JobResult(job.job_id, job.path, ok=True, doc_id=doc_id, document=doc,
-                         extraction=extraction)
+                         extraction=extraction, parent_id=job.parent_id)
 
     def _emit(self, job: Job, stage: str, fraction: float, result: JobResult | None = None) -> None:
         self._on_event(JobEvent(job.job_id, job.path, stage, fraction, result))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path, PurePath
 
 from ..errors import ReadError
-from . import docx, image, limits, messages, pdf, text
+from . import docx, html, image, limits, mail, messages, pdf, text
 from .base import Document
 from .files import expand_paths, file_name, load
 from .sniff import IMAGE, OLE2, PDF, ZIP, sniff
@@ -26,6 +26,8 @@ _FORMATS = {
     ".csv": "text", ".tsv": "text",
     ".pdf": "pdf",
     ".docx": "docx",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".eml": "email",
     ".png": "image", ".jpg": "image", ".jpeg": "image", ".jfif": "image",
     ".tif": "image", ".tiff": "image", ".webp": "image", ".heic": "image",
     ".heif": "image",
@@ -57,6 +59,11 @@ def read_bytes(name: str, data: bytes) -> Document:
                         boxes=pages.boxes, previews=pages.previews)
     if kind == "docx":
         return Document(name, "docx", docx.read(data), data)
+    if kind == "html":
+        return Document(name, "html", html.read(data), data)
+    if kind == "email":
+        body, attachments = mail.read(data)
+        return Document(name, "email", body, data, attachments=attachments)
     return Document(name, "text", text.read(data), data)
 
 

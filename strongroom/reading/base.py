@@ -14,7 +14,7 @@ class Document:
     they never go into logs, messages or anything outside the vault."""
 
     name: str  # file name, without folders
-    kind: str  # "text" | "pdf" | "docx" | "image"
+    kind: str  # "text" | "pdf" | "docx" | "image" | "html" | "email"
     text: str
     data: bytes = field(repr=False)  # the original file bytes
     #: Offset in ``text`` where each page starts; ``[0]`` for unpaged formats.
@@ -29,6 +29,9 @@ class Document:
     #: ``(page, JPEG)`` for each page read by OCR: a picture of the page, made by the
     #: reader (in its child process), that the window shows ``boxes`` on.
     previews: tuple[tuple[int, bytes], ...] = field(default=(), repr=False)
+    #: Files this one carries as documents of their own (an e-mail's attachments),
+    #: as (file name, bytes); the queue reads and stores each, linked to this one.
+    attachments: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)
 
     @cached_property
     def sha256(self) -> str:

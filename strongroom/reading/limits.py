@@ -57,3 +57,26 @@ def check_text_size(n_chars: int) -> None:
     """Refuse a document whose text is longer than ``MAX_TEXT_CHARS``."""
     if n_chars > MAX_TEXT_CHARS:
         raise ReadError(messages.TOO_MUCH_TEXT)
+
+#: HTML: elements rendered at all (199,000 took 5.2 s to read here; real e-mails
+#: and pages have a few thousand). libxml2 itself stops nesting at 256 levels.
+MAX_HTML_ELEMENTS = 200_000
+
+#: E-mail: messages inside messages (forwarded as attachments) read, MIME parts
+#: walked, and attachments handed on as documents of their own, in number and in
+#: decoded bytes together.
+MAX_EMAIL_DEPTH = 10
+MAX_EMAIL_PARTS = 1000
+MAX_EMAIL_ATTACHMENTS = 100
+MAX_EMAIL_ATTACHMENT_BYTES = MAX_FILE_BYTES
+#: E-mail headers: a shown header (From, To, Cc, Date, Subject) is cut to this many
+#: characters before it is parsed; a message whose Content-Type, -Disposition or
+#: -Transfer-Encoding headers are longer, one or all together, is refused. The
+#: standard library's header parser took 15 s on a To: of 20,000 addresses and is
+#: quadratic in a Content-Type's parameters (700: 0.5 s) (#22); real MIME headers
+#: are a few hundred characters (a long file name in RFC 2231 form, about 1,000).
+MAX_EMAIL_HEADER_CHARS = 2000
+MAX_EMAIL_MIME_HEADER_CHARS = 1500
+MAX_EMAIL_MIME_HEADERS_TOTAL = 150_000
+#: Parameters in one MIME header (a long file name in RFC 2231 pieces has ~15).
+MAX_EMAIL_MIME_PARAMETERS = 50

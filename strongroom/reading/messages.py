@@ -20,8 +20,8 @@ LINK_LOOP = "This is a link that leads back to itself (a loop), so there is no f
 TOO_LARGE = "The file is too large: Strongroom reads files up to 50 MB."
 UNSUPPORTED = (
     "This type of file is not supported. Strongroom reads text (.txt, .md, .csv), "
-    "PDF (.pdf), Word (.docx) and image files (photos and scans: .jpg, .png, .tif, "
-    ".webp, .heic)."
+    "PDF (.pdf), Word (.docx), web page (.html), e-mail (.eml) and image files "
+    "(photos and scans: .jpg, .png, .tif, .webp, .heic)."
 )
 NO_TEXT = "The document contains no text."
 TOO_MUCH_TEXT = "The document has too much text: Strongroom reads up to 10 million characters."
@@ -83,6 +83,27 @@ DOCX_TOO_BIG = (
 DOCX_LOCKED = (
     "The Word document is password-protected or in the old .doc format; "
     "remove the password or save it as .docx, then try again."
+)
+
+# -- HTML ---------------------------------------------------------------------
+HTML_TOO_BIG = (
+    "The web page has far more elements than a document should "
+    "and may be made to hang a reader; it was not read."
+)
+
+# -- e-mail -------------------------------------------------------------------
+EMAIL_DAMAGED = (
+    "The file is damaged or not an e-mail (.eml). "
+    "Try saving the message again from your mail program."
+)
+EMAIL_TOO_DEEP = (
+    "The e-mail is nested too deep (messages forwarded inside each other more "
+    "than 10 deep, or parts or header comments inside each other) "
+    "and may be made to hang a reader; it was not read."
+)
+EMAIL_TOO_MANY_PARTS = (
+    "The e-mail has too many parts or attachments (Strongroom reads up to 100 "
+    "attachments, 50 MB together); it was not read."
 )
 
 # -- the reader's child process (sandbox) ----------------------------------------

@@ -208,6 +208,7 @@ class Sandbox:
                             raise ValueError("more pictures than pages")
                         header["previews"] = [conn.recv_bytes(_MAX_PREVIEW_REPLY)
                                               for _ in pages]
+                        header["attachments"] = _receive_attachments(conn, header)
                     if header.get("status") == "memory":
                         self._stop()  # a child that ran out of memory is not reused
                     return header
@@ -224,7 +225,8 @@ class Sandbox:
             previews = tuple((int(n), bytes(b)) for n, b in
                              zip(header["preview_pages"], header["previews"], strict=True))
             return Document(name, str(header["kind"]), str(header["text"]), data,
-                            starts, einvoice, boxes, previews)
+                            starts, einvoice, boxes, previews,
+                            tuple(header["attachments"]))
         except (KeyError, TypeError, ValueError):
             raise ReadError(messages.READER_CRASHED) from None
 
@@ -274,6 +276,23 @@ class Sandbox:
                 process.close()
 
 
+def _receive_attachments(conn: Connection, header: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """The attachments that follow an "ok" reply: names in the header, each file's
+    bytes as one message after the e-invoice, within the e-mail reader's caps."""
+    names = header.get("attachments", [])
+    if (not isinstance(names, list) or len(names) > limits.MAX_EMAIL_ATTACHMENTS
+            or not all(isinstance(n, str) for n in names)):
+        raise ValueError("attachments out of bounds")
+    received, total = [], 0
+    for attachment_name in names:
+        blob = conn.recv_bytes(limits.MAX_EMAIL_ATTACHMENT_BYTES + 1)
+        total += len(blob)
+        if total > limits.MAX_EMAIL_ATTACHMENT_BYTES:
+            raise ValueError("attachments out of bounds")
+        received.append((attachment_name, blob))
+    return received
+
+
 # -- the child's side ------------------------------------------------------------
 def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader) -> None:
     """Serve reads until the parent closes the pipe (or a limit ends the process)."""
@@ -298,6 +317,7 @@ def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader
             return
         _limit_cpu(cpu_seconds)
         einvoice, previews = b"", ()  # type: tuple[bytes, tuple[tuple[int, bytes], ...]]
+        attachments: list[bytes] = []
         try:
             doc = reader(str(header["name"]), data)
             del data
@@ -306,7 +326,9 @@ def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader
                 "status": "ok", "kind": doc.kind, "text": doc.text,
                 "page_starts": list(doc.page_starts), "has_einvoice": doc.einvoice is not None,
                 "boxes": [list(b) for b in doc.boxes],
-                "preview_pages": [n for n, _ in doc.previews]}
+                "preview_pages": [n for n, _ in doc.previews],
+                "attachments": [attachment_name for attachment_name, _ in doc.attachments]}
+            attachments = [blob for _, blob in doc.attachments]
         except ReadError as exc:
             reply = {"status": "error", "message": str(exc)}
         except MemoryError:
@@ -324,6 +346,8 @@ def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader
                 conn.send_bytes(einvoice)
                 for _, picture in previews:
                     conn.send_bytes(picture)
+                for blob in attachments:
+                    conn.send_bytes(blob)
         except MemoryError:
             return  # the parent reads the end of the pipe as a crash
         if reply["status"] == "memory":

@@ -46,22 +46,22 @@ def decode(data: bytes) -> str:
     """Decode ``data`` by BOM, UTF-8, or a detected encoding; refuse binary data."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _checked(_strict(data[len(bom):], encoding))
+            return checked(_strict(data[len(bom):], encoding))
     if sniff(data) in (BINARY, IMAGE):
         raise ReadError(messages.NOT_TEXT)
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
-        return _checked(_strict(data, utf16))
+        return checked(_strict(data, utf16))
     if b"\x00" in data:
         raise ReadError(messages.NOT_TEXT)
     try:
-        return _checked(data.decode("utf-8"))
+        return checked(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
     best = charset_normalizer.from_bytes(data).best()
     if best is None or best.encoding is None:
         raise ReadError(messages.NOT_TEXT)
-    return _checked(_strict(data, best.encoding))
+    return checked(_strict(data, best.encoding))
 
 
 def _strict(data: bytes, encoding: str) -> str:
@@ -71,7 +71,7 @@ def _strict(data: bytes, encoding: str) -> str:
         raise ReadError(messages.NOT_TEXT) from None
 
 
-def _checked(text: str) -> str:
+def checked(text: str) -> str:
     """Refuse text that decoded but is mostly control characters (binary data)."""
     control = sum(1 for _ in _CONTROL.finditer(text))
     if control and control > _MAX_CONTROL_SHARE * len(text):

@@ -162,7 +162,19 @@ def m005_page_pictures(conn: Any) -> None:
     )
 
 
+def m006_parent(conn: Any) -> None:
+    """The document a document came in (issue 22: an e-mail's attachments are
+    documents of their own, linked to their message). NULL for a file the person
+    picked, and for every document stored before this version. Deleting the
+    message keeps its attachments (they are documents too) and clears their link.
+    """
+    conn.execute("ALTER TABLE documents ADD COLUMN parent_id INTEGER "
+                 "REFERENCES documents (id) ON DELETE SET NULL")
+    conn.execute("CREATE INDEX documents_parent ON documents (parent_id)")
+
+
 #: Index i holds the migration to version i + 1.
 MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_search, m003_review,
-                                     m004_type_confidence, m005_page_pictures)
+                                     m004_type_confidence, m005_page_pictures,
+                                     m006_parent)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -40,3 +40,4 @@ class StoredDocument:
     sha256: str
     doc_date: str | None = None  # the document's own date (Extraction.doc_date)
     type_confidence: float | None = None  # Extraction.type_confidence; None: not measured
+    parent_id: int | None = None  # the document it came in (an e-mail), if any

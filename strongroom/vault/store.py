@@ -45,10 +45,13 @@ class DocumentStore:
             row = conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
         return None if row is None else int(row[0])
 
-    def add_document(self, doc: Document, extraction: Extraction) -> int:
-        """Store a document with its fields in one transaction.
+    def add_document(self, doc: Document, extraction: Extraction, *,
+                     parent_id: int | None = None) -> int:
+        """Store a document with its fields in one transaction; ``parent_id`` is the
+        document it came in (an e-mail, for an attachment).
 
-        The same bytes twice are one document: the existing id is returned.
+        The same bytes twice are one document: the existing id is returned (its
+        link is left as it was).
         """
         sha256 = doc.sha256
         added_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -60,11 +63,11 @@ class DocumentStore:
                 cur = conn.execute(
                     "INSERT INTO documents (sha256, name, kind, doc_type, summary, "
                     "summary_source, text, page_starts, size, added_at, doc_date, "
-                    "type_confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "type_confidence, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (sha256, doc.name, doc.kind, extraction.doc_type, extraction.summary,
                      extraction.summary_source, doc.text,
                      json.dumps([int(p) for p in doc.page_starts]), len(doc.data), added_at,
-                     extraction.doc_date, extraction.type_confidence),
+                     extraction.doc_date, extraction.type_confidence, parent_id),
                 )
                 doc_id = int(cur.lastrowid)
                 crash.point("document-row")
@@ -133,7 +136,8 @@ class DocumentStore:
         with self._locked("read the document") as conn:
             row = conn.execute(
                 "SELECT id, name, kind, doc_type, summary, summary_source, text, page_starts, "
-                "added_at, size, sha256, doc_date, type_confidence FROM documents WHERE id = ?",
+                "added_at, size, sha256, doc_date, type_confidence, parent_id FROM documents "
+                "WHERE id = ?",
                 (doc_id,)
             ).fetchone()
             if row is None:
@@ -154,7 +158,7 @@ class DocumentStore:
             id=row[0], name=row[1], kind=row[2], doc_type=row[3], summary=row[4],
             summary_source=row[5], text=row[6], page_starts=tuple(json.loads(row[7])),
             fields=fields, added_at=row[8], size=row[9], sha256=row[10], doc_date=row[11],
-            type_confidence=row[12],
+            type_confidence=row[12], parent_id=row[13],
         )
 
     def confirm_field(self, doc_id: int, name: str) -> None:

@@ -64,7 +64,8 @@ class FakeVault:
         with self._lock:
             return next((d.id for d in self._docs.values() if d.sha256 == sha256), None)
 
-    def add_document(self, doc: Document, extraction: Extraction) -> int:
+    def add_document(self, doc: Document, extraction: Extraction, *,
+                     parent_id: int | None = None) -> int:
         with self._lock:
             doc_id, self._next = self._next, self._next + 1
             self._docs[doc_id] = StoredDocument(
@@ -73,7 +74,7 @@ class FakeVault:
                 text=doc.text, page_starts=doc.page_starts, fields=dict(extraction.fields),
                 added_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 size=len(doc.data), sha256=hashlib.sha256(doc.data).hexdigest(),
-                doc_date=extraction.doc_date,
+                doc_date=extraction.doc_date, parent_id=parent_id,
             )
             self._originals[doc_id] = doc.data
             return doc_id

@@ -24,6 +24,7 @@ MEMORY = b"MEMORY"
 SEGV = b"SEGV"
 SURROGATE = b"SURROGATE"
 FORGED = b"FORGED"
+ATTACHMENTS = b"ATTACHMENTS"  # then the count, as digits
 PAGES = b"PAGES"  # PAGES <n> <seconds>: n pages read by "OCR", each taking seconds
 
 
@@ -41,6 +42,10 @@ def misbehaving(name: str, data: bytes) -> Document:
         return Document(name, "text", "lone \ud800 surrogate, \u6536\u636e \x1b", data)
     if data.startswith(FORGED):  # a ReadError in words no reader uses
         raise ReadError(data.decode())
+    if data.startswith(ATTACHMENTS):  # a child that hands back more files than any e-mail
+        count = int(data[len(ATTACHMENTS):])
+        return Document(name, "email", "a message", data,
+                        attachments=tuple((f"a{i}.txt", b"x") for i in range(count)))
     if data.startswith(SEGV):
         os.kill(os.getpid(), signal.SIGSEGV)
     if data.startswith(BUG):

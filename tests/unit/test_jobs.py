@@ -23,7 +23,7 @@ class MemoryStore:
     def find_by_sha256(self, sha256):
         return self.by_sha.get(sha256)
 
-    def add_document(self, doc, extraction):
+    def add_document(self, doc, extraction, *, parent_id=None):
         import hashlib
 
         doc_id = len(self.docs) + 1

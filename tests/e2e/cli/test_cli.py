@@ -66,6 +66,28 @@ def test_extract_json_on_a_folder_with_good_and_bad_files(tmp_path, capsys, mode
     assert not rows["photo.xyz"]["ok"] and "not supported" in rows["photo.xyz"]["error"]
 
 
+def test_extract_an_email_and_its_attachment_with_the_real_model(tmp_path, capsys,
+                                                                 model_path):
+    """Issue 22: the message is a document, its Word attachment another, each
+    understood on its own (the attachment exactly as the same file alone)."""
+    from tests.helpers.mail import make_eml
+
+    word = make_docx(resource_path("samples", "invoice.txt").read_text().splitlines())
+    mail = tmp_path / "invoice.eml"
+    mail.write_bytes(make_eml(plain=RECEIPT.read_text(), subject="Your receipt and invoice",
+                              attachments={"invoice.docx": word}).as_bytes())
+
+    code, out, _ = run_cli(capsys, "extract", str(mail), "--json", "--model", str(model_path))
+    assert code == 0
+    message, attachment = map(json.loads, out.splitlines())
+    assert message["path"] == str(mail) and message["ok"]
+    assert message["fields"]["total"]["normalized"] == "7.25"  # the receipt in the body
+    assert attachment["path"] == str(mail / "invoice.docx") and attachment["ok"]
+    assert attachment["doc_type"] == "invoice"
+    assert attachment["fields"]["invoice_number"]["value"] == "INV-2024-0187"
+    assert attachment["fields"]["total"]["normalized"] == "2340.00"
+
+
 def test_process_list_show_and_the_canary_stays_in_the_vault(tmp_path, capsys, model_path):
     canary = "ZQXCANARY7731"
     src = tmp_path / "src"

@@ -78,6 +78,55 @@ def test_cancel_stops_a_long_read_on_the_worker_and_the_batch_goes_on(tmp_path):
     assert proc.shutdown(timeout=60)
 
 
+def test_hostile_mail_and_pages_fail_alone_on_the_worker_and_attachments_follow(
+        tmp_path, cheap_argon2):
+    """Issue 22's hostile set for e-mail and HTML, through ``submit`` (the window's
+    path, the real child): a message nested 50 deep and random bytes named .eml and
+    .html each get their message; a message whose attachment is a decompression bomb
+    is stored, the bomb fails alone, and the good attachment after it is stored linked
+    to its message."""
+    import random
+
+    from strongroom.vault import Vault
+    from tests.helpers.mail import make_eml, nest
+
+    junk = random.Random(3).randbytes(8192)
+    mail = make_eml(plain="Dear Ann,\nthe statements are attached.\n",
+                    attachments={"bomb.pdf": make_pdf_bomb(4096),
+                                 "statement.pdf": make_pdf(["Statement Total 12.00 EUR"])})
+    batch = [write(tmp_path, "1-deep.eml", nest(50)),
+             write(tmp_path, "2-junk.eml", junk), write(tmp_path, "3-junk.html", junk),
+             write(tmp_path, "4-mail.eml", mail.as_bytes()),
+             write(tmp_path, "5-page.html", b"<p>Receipt</p><p>Total 3.50</p>")]
+    finals, idle = [], threading.Event()
+
+    def on_event(event):
+        if event.stage in (DONE, FAILED, CANCELLED):
+            finals.append(event)
+            if len(finals) == 7:
+                idle.set()
+
+    with Vault.create(tmp_path / "data", passphrase="correct horse") as vault:
+        proc = Processor(fake_understand, store=vault, on_event=on_event)
+        proc.submit(batch)
+        assert idle.wait(300)
+        assert proc.shutdown(timeout=60)
+        rows = [(e.path.relative_to(tmp_path).as_posix(), e.result.ok, e.result.error)
+                for e in finals]
+        assert rows == [
+            ("1-deep.eml", False, messages.EMAIL_TOO_DEEP),
+            ("2-junk.eml", False, messages.EMAIL_DAMAGED),
+            ("3-junk.html", False, messages.NOT_TEXT),
+            ("4-mail.eml", True, None),
+            ("4-mail.eml/bomb.pdf", False, messages.READER_MEMORY),
+            ("4-mail.eml/statement.pdf", True, None),
+            ("5-page.html", True, None)]
+        message_id, statement_id = finals[3].result.doc_id, finals[5].result.doc_id
+        assert vault.get(statement_id).parent_id == message_id
+        assert vault.get(finals[6].result.doc_id).text == "Receipt\n\nTotal 3.50"
+        assert len(vault.list_documents()) == 3
+
+
 def test_image_bombs_and_noise_fail_alone_and_the_photo_after_them_is_read(tmp_path):
     from tests.helpers.scans import draw, encode, photo, png_bomb
 

@@ -43,6 +43,39 @@ def test_a_document_read_in_the_child_equals_one_read_here(tmp_path):
             assert doc.einvoice == read_bytes(name, data).einvoice
 
 
+def test_an_emails_attachments_come_back_from_the_child_as_they_left(tmp_path):
+    from tests.helpers.documents import make_docx
+    from tests.helpers.mail import make_eml, nest
+
+    pdf, word = make_pdf(["Total 96.40 EUR " + CANARY]), make_docx(["Meter 4711"])
+    mail = make_eml(plain="Dear Ann,\nsee attached.\n", html="<p>Dear Ann</p>",
+                    attachments={"invoice.pdf": pdf, "reading.docx": word}).as_bytes()
+    path = tmp_path / "m.eml"
+    path.write_bytes(mail)
+    page = b"<html><body><script>x()</script><p>Total 3.50</p></body></html>"
+    with Sandbox() as box:
+        doc = box.read_path(path)
+        assert doc == read_bytes("m.eml", mail)
+        assert doc.attachments == (("invoice.pdf", pdf), ("reading.docx", word))
+        assert box.read_bytes("p.html", page) == read_bytes("p.html", page)
+        with pytest.raises(ReadError) as exc:  # nested 50 deep: the child's own words
+            box.read_bytes("deep.eml", nest(50))
+        assert str(exc.value) == messages.EMAIL_TOO_DEEP
+        assert box.read_bytes("m.eml", mail) == doc  # and the same child goes on
+
+
+def test_a_child_handing_back_too_many_attachments_is_refused(sandbox):
+    from strongroom.reading import limits
+
+    doc = sandbox.read_bytes("m.eml", readers.ATTACHMENTS + b"3")
+    assert [name for name, _ in doc.attachments] == ["a0.txt", "a1.txt", "a2.txt"]
+    too_many = readers.ATTACHMENTS + str(limits.MAX_EMAIL_ATTACHMENTS + 1).encode()
+    with pytest.raises(ReadError) as exc:
+        sandbox.read_bytes("m.eml", too_many)
+    assert str(exc.value) == messages.READER_CRASHED
+    assert sandbox.read_bytes("ok.txt", GOOD).text == GOOD.decode()
+
+
 def test_any_text_a_reader_returns_arrives_as_it_left(sandbox):
     doc = sandbox.read_bytes("odd.txt", readers.SURROGATE)
     assert doc == readers.misbehaving("odd.txt", readers.SURROGATE)

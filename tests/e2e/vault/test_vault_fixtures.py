@@ -119,3 +119,30 @@ def test_v3_vault_opens_migrates_and_keeps_reviews(tmp_path: Path) -> None:
         new = vault.add_document(make_doc(text="Invoice 42 dated 2024-03-05. Total 12.50 EUR"),
                                  make_extraction())
         assert vault.get(new).type_confidence == 0.8731
+
+
+def test_v4_vault_opens_and_links_new_attachments(tmp_path: Path) -> None:
+    """A vault made before documents had a parent (schema 4): opening adds the link
+    (m006_parent); old documents came in no e-mail (None); a new attachment keeps its
+    message's id, and deleting the message keeps the attachment, unlinked."""
+    from tests.helpers.vault import make_doc, make_extraction
+
+    folder = tmp_path / "v4"
+    shutil.copytree(FIXTURES / "v4", folder, ignore=shutil.ignore_patterns("README.md"))
+    with Vault.open(folder, passphrase="strongroom fixture v4") as vault:
+        assert vault._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        rows = {r.name: r for r in vault.list_documents()}
+        assert sorted(rows) == ["dental-receipt.txt", "electricity-invoice.txt"]
+        receipt = vault.get(rows["dental-receipt.txt"].id)
+        assert receipt.parent_id is None and receipt.type_confidence == 0.93
+        assert receipt.fields["total"].normalized == "480.00"
+        assert [r.name for r in vault.search("northwind")] == ["electricity-invoice.txt"]
+        message = vault.add_document(make_doc("bill.eml", "From: a\n\nSee the attached bill.",
+                                              kind="email"), make_extraction())
+        attachment = vault.add_document(make_doc("bill.txt", "Bill 7, total 12.50 EUR"),
+                                        make_extraction(), parent_id=message)
+        assert vault.get(attachment).parent_id == message
+        vault.delete(message)
+        assert vault.get(attachment).parent_id is None
+    with Vault.open(folder, passphrase="strongroom fixture v4") as vault:
+        assert len(vault.list_documents()) == 3

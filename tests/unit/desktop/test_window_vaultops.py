@@ -54,10 +54,10 @@ def test_compact_and_back_up_while_documents_are_saved(qtbot, make_window, big_v
         finally:
             compacting.append((start, time.monotonic()))
 
-    def add_document(doc, extraction):  # type: ignore[no-untyped-def]
+    def add_document(doc, extraction, **link):  # type: ignore[no-untyped-def]
         saving.append(time.monotonic())
         assert threading.current_thread() is not threading.main_thread()
-        return real_add(doc, extraction)
+        return real_add(doc, extraction, **link)
 
     monkeypatch.setattr(vault, "compact", compact)
     monkeypatch.setattr(vault, "add_document", add_document)
