@@ -20,7 +20,11 @@ LINK_LOOP = "This is a link that leads back to itself (a loop), so there is no f
 TOO_LARGE = "The file is too large: Strongroom reads files up to 50 MB."
 UNSUPPORTED = (
     "This type of file is not supported. Strongroom reads text (.txt, .md, .csv), "
-    "PDF (.pdf) and Word (.docx) files."
+    "PDF (.pdf), Word (.docx), Excel (.xlsx) and bank export (.ofx, .qfx) files."
+)
+OTHER_ZIP = (
+    "This zip file is neither a Word document (.docx) nor an Excel workbook (.xlsx), "
+    "so it cannot be read."
 )
 NO_TEXT = "The document contains no text."
 TOO_MUCH_TEXT = "The document has too much text: Strongroom reads up to 10 million characters."
@@ -63,6 +67,37 @@ DOCX_TOO_BIG = (
 DOCX_LOCKED = (
     "The Word document is password-protected or in the old .doc format; "
     "remove the password or save it as .docx, then try again."
+)
+
+# -- Excel ---------------------------------------------------------------------
+XLSX_DAMAGED = (
+    "The file is damaged or not an Excel workbook (.xlsx). "
+    "Try opening it in a spreadsheet program and saving a new copy."
+)
+XLSX_TOO_BIG = (
+    "The Excel workbook unpacks to far more data than a workbook should "
+    "and may be a zip bomb; it was not opened."
+)
+XLSX_TOO_MANY_CELLS = (
+    "The Excel workbook has too many rows or cells: Strongroom reads up to "
+    "200,000 rows and 2 million cells."
+)
+XLSX_LOCKED = (
+    "The Excel workbook is password-protected or in the old .xls format; "
+    "remove the password or save it as .xlsx, then try again."
+)
+
+# -- bank exports (OFX/QFX) ---------------------------------------------------------
+OFX_DAMAGED = (
+    "The file is damaged or not a bank export in OFX format (.ofx, .qfx). "
+    "Try downloading the export from your bank again."
+)
+OFX_NO_STATEMENT = (
+    "The OFX file holds no bank or card statement (only investment or other "
+    "data, which Strongroom does not read)."
+)
+OFX_TOO_MANY = (
+    "The OFX file has too many transactions: Strongroom reads up to 100,000."
 )
 
 # -- the reader's child process (sandbox) ----------------------------------------
