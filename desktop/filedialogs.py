@@ -15,8 +15,11 @@ from pathlib import Path
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
+from strongroom.reading import SUPPORTED_SUFFIXES
+
+#: Every format a reader takes (the readers' own list, so a new one shows up here).
 DOCUMENT_FILTER = (
-    "Documents (*.pdf *.docx *.txt *.text *.csv *.md *.markdown);;All files (*)"
+    "Documents (" + " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES) + ");;All files (*)"
 )
 
 

@@ -161,7 +161,8 @@ def make_xlsx(sheets: dict[str, list[list[object]]], *,
     """An .xlsx written by openpyxl: a sheet per entry, rows of values; ``formats``
     gives a cell's number format by (sheet, row, column), 1-based."""
     workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
+    for empty in list(workbook.worksheets):
+        workbook.remove(empty)
     for title, rows in sheets.items():
         sheet = workbook.create_sheet(title)
         for row in rows:
