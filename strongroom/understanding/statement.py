@@ -62,6 +62,7 @@ _CLOSING_LABEL = re.compile(
 _AROUND = re.compile(r"^[\s()+\-−€$£¥]*(?:[A-Z]{3})?[\s()+\-−€$£¥]*"
                      r"(?:[A-Z]{3}|CR|DR|S|H)?[\s()+\-−]*$")
 _TWO_DECIMALS = re.compile(r"[.,]\d{2}-?$")
+_PLAIN = re.compile(r"-?\d+(?:[.,]\d{1,2})?")
 
 
 @dataclass(frozen=True)
@@ -166,17 +167,26 @@ def money(cell: str, start: int, end: int) -> Money | None:
     around = cell[:m.start()] + " " + cell[m.end():]
     if not _AROUND.match(around):
         return None
-    normalized = normalize_amount(m.group(0))
-    try:
-        value = Decimal(normalized) if normalized else None
-    except InvalidOperation:
-        value = None
+    value = _plain(m.group(0))
     if value is None:
         return None
     before, after = cell[:m.start()], cell[m.end():].strip()
     negative = value < 0 or "−" in before or "-" in before or (
         "(" in before and ")" in after) or after.endswith(("DR", "S")) or after == "-"
     return Money(-abs(value) if negative else abs(value), (start + m.start(), start + m.end()))
+
+
+def _plain(number: str) -> Decimal | None:
+    """A number's value: plain ones ("-45.20", "2500", "45,20") directly, any other
+    ("1.234,56", "1,234.56") by ``normalize_amount``, forty times slower."""
+    plain = _PLAIN.fullmatch(number)
+    try:
+        if plain is not None:
+            return Decimal(number.replace(",", "."))
+        normalized = normalize_amount(number)
+        return Decimal(normalized) if normalized else None
+    except InvalidOperation:
+        return None
 
 
 def _cells(line: str, sep: str) -> Iterator[tuple[str, int, int]]:
@@ -202,14 +212,12 @@ def _cells(line: str, sep: str) -> Iterator[tuple[str, int, int]]:
 
 
 def _labelled(text: str, label: re.Pattern[str]) -> Money | None:
-    """The first two-decimal amount after the last line labelled ``label``."""
+    """The first two-decimal amount after the last ``label`` on its line (one pass of
+    the pattern over the text, not one per line)."""
     found = None
-    for ln in lines(text):
-        m = label.search(ln.text)
-        if m is None:
-            continue
-        offset = ln.start + m.end()
-        for a in AMOUNT_RE.finditer(text, offset, ln.end):
+    for m in label.finditer(text):
+        end = text.find("\n", m.end())
+        for a in AMOUNT_RE.finditer(text, m.end(), len(text) if end < 0 else end):
             if _TWO_DECIMALS.search(a.group(0)):
                 value = money(a.group(0), a.start(), a.end())
                 if value is not None:
