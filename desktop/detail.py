@@ -34,7 +34,8 @@ from .models import type_label
 NOT_FOUND = "—"
 _HIGHLIGHT = QColor("#ffe08a")
 _QUIET = QColor("#6b6f76")
-_KINDS = {"text": "Text file", "pdf": "PDF", "docx": "Word document"}
+_KINDS = {"text": "Text file", "pdf": "PDF", "docx": "Word document", "xlsx": "Excel workbook",
+          "ofx": "Bank export (OFX)"}
 #: Below this router probability the type is shown as a guess (issue 21).
 TYPE_SURE = 0.8
 
