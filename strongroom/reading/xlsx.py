@@ -9,8 +9,9 @@ float noise (``0.1 + 0.2`` is ``0.3``), with the decimals the cell's format show
 
 An .xlsx is a zip: ``zipcap.check_zip`` inflates it under caps first, and
 openpyxl (read-only, cached values rather than formulas) reads the uncompressed
-copy from memory. Rows and cells are counted while they stream, against
-``limits.MAX_SHEET_ROWS`` and ``MAX_SHEET_CELLS``.
+copy from memory, through ``defusedxml`` (a dependency for that: openpyxl uses it
+when installed, so XML entities, a billion laughs, are refused). Rows and cells are
+counted while they stream, against ``limits.MAX_SHEET_ROWS`` and ``MAX_SHEET_CELLS``.
 """
 
 from __future__ import annotations

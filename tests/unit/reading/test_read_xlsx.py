@@ -134,3 +134,31 @@ def test_a_workbook_without_text():
     with pytest.raises(ReadError) as err:
         read_bytes("a.xlsx", make_xlsx({"S": [[None, ""]]}))
     assert str(err.value) == messages.NO_TEXT
+
+
+def test_xml_entities_are_refused_billion_laughs():
+    """openpyxl parses through defusedxml (a dependency): a sheet declaring entities,
+    each ten of the one before, is refused at once instead of expanding to 3 GB."""
+    import io
+    import zipfile
+
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML
+    ents = b'<!ENTITY lol "lollollollollollollollollollol">' + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(make_xlsx({"S": [["a", "b"]]}))) as src, \
+            zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = (b'<?xml version="1.0"?><!DOCTYPE worksheet [' + ents + b"]>"
+                        + body.replace(b"<t>a</t>", b"<t>&lol9;</t>"))
+            dst.writestr(info.filename, body)
+    start = time.perf_counter()
+    with pytest.raises(ReadError) as err:
+        read_bytes("laughs.xlsx", out.getvalue())
+    assert str(err.value) == messages.XLSX_DAMAGED
+    assert time.perf_counter() - start < 1.0
