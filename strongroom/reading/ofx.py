@@ -48,7 +48,12 @@ def read(data: bytes) -> str:
         raise ReadError(messages.OFX_TOO_MANY)
     try:
         tree = OFXTree()
-        tree.parse(io.BytesIO(data))
+        root = tree.parse(io.BytesIO(data))
+        for element in root.iter():
+            # the day as the bank printed it: ofxtools turns "20240103000000[+1:CET]"
+            # into UTC, 2 January 23:00; only the day is shown, so keep only the day
+            if element.tag.startswith("DT") and element.text:
+                element.text = element.text.strip()[:8]
         statements = list(tree.convert().statements)
     except Exception:  # ofxtools raises parse, header and validation errors that quote the file
         raise ReadError(messages.OFX_DAMAGED) from None

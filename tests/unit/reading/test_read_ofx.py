@@ -79,3 +79,12 @@ def test_an_ofx_without_a_bank_or_card_statement():
     with pytest.raises(ReadError) as err:
         read_bytes("a.ofx", data)
     assert str(err.value) == messages.OFX_NO_STATEMENT
+
+
+def test_dates_are_the_days_the_bank_printed_whatever_the_time_zone():
+    data = make_ofx_sgml([("20240103000000[+1:CET]", "-9.99", "Shop", "x"),
+                          ("20240104235900[-8:PST]", "-1.00", "Shop", "y")],
+                         ledger="1", opening=None)
+    lines = read_bytes("a.ofx", data).text.split("\n")
+    assert "2024-01-03\t-9.99\tShop\tx" in lines
+    assert "2024-01-04\t-1.00\tShop\ty" in lines
