@@ -45,8 +45,8 @@ _COLUMNS = {
     _CREDIT: {"credit", "credits", "credit amount", "deposit", "deposits", "paid in",
               "money in", "haben", "gutschrift", "eingang", "crédit", "abono", "bij",
               "收入", "贷方金额"},
-    _BALANCE: {"balance", "running balance", "saldo", "kontostand", "solde", "余额",
-               "餘額", "balance after"},
+    _BALANCE: {"balance", "running balance", "running bal", "saldo", "kontostand", "solde",
+               "余额", "餘額", "balance after"},
 }
 _UNIT = re.compile(r"\(.*?\)|\[.*?\]|\b(?:in\s+)?(?:eur|usd|gbp|chf|cny|rmb)\b|[€$£¥:]",
                    re.IGNORECASE)
@@ -111,7 +111,7 @@ def transactions(text: str) -> Transactions | None:
 
 def _header(line: str, sep: str) -> dict[str, int] | None:
     names = [_UNIT.sub(" ", cell).strip().lower() for cell, _s, _e in _cells(line, sep)]
-    names = [" ".join(n.split()) for n in names]
+    names = [" ".join(n.rstrip(".").split()) for n in names]
     columns: dict[str, int] = {}
     for role, words in _COLUMNS.items():
         at = next((i for i, n in enumerate(names) if n in words), None)

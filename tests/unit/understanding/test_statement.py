@@ -46,6 +46,16 @@ PAID_OUT_IN = """Date,Type,Description,Paid out,Paid in,Balance
 03 Feb 2024,DD,THAMES WATER,38.50,,2611.50
 10 Feb 2024,POS,SAINSBURYS,61.12,,2550.38
 """
+#: A US bank's: summary lines first, then "Running Bal." (a cell may be quoted).
+US_CSV = """Description,,Summary Amt.
+Beginning balance as of 01/01/2024,,"1,000.00"
+Ending balance as of 01/31/2024,,"1,604.80"
+
+Date,Description,Amount,Running Bal.
+01/03/2024,"SAFEWAY #1234",-45.20,954.80
+01/15/2024,"ACME INC DES:PAYROLL","1,500.00","2,454.80"
+01/20/2024,"RENT PAYMENT",-850.00,"1,604.80"
+"""
 #: Labelled balances around a table with no running balance (Soll/Haben columns).
 SOLL_HABEN = """Kontoauszug Januar 2024
 Anfangssaldo;1.000,00 EUR
@@ -66,6 +76,7 @@ def _check(text: str, fields: dict[str, FieldValue] | None = None) -> list[tuple
     (ENGLISH_CSV, ["200.00", "-23.45", "-142.00", "2150.00"]),
     (PAID_OUT_IN, ["2150.00", "-38.50", "-61.12"]),
     (SOLL_HABEN, ["-45.20", "2500.00", "-850.00"]),
+    (US_CSV, ["-45.20", "1500.00", "-850.00"]),
 ])
 def test_each_row_of_an_export_is_one_transaction(text, amounts):
     table = statement.transactions(text)
@@ -78,6 +89,7 @@ def test_each_row_of_an_export_is_one_transaction(text, amounts):
     (ENGLISH_CSV, "1000.00", "3184.55"),
     (PAID_OUT_IN, "500.00", "2550.38"),
     (SOLL_HABEN, "1000.00", "2604.80"),  # labelled lines
+    (US_CSV, "1000.00", "1604.80"),  # "Ending balance": the running balance's last
 ])
 def test_the_balance_check_passes_on_exports_that_add_up(text, opening, closing):
     [(ok, message)] = _check(text)
