@@ -48,7 +48,7 @@ _COLUMNS = {
     _BALANCE: {"balance", "running balance", "running bal", "saldo", "kontostand", "solde",
                "余额", "餘額", "balance after"},
 }
-_UNIT = re.compile(r"\(.*?\)|\[.*?\]|\b(?:in\s+)?(?:eur|usd|gbp|chf|cny|rmb)\b|[€$£¥:]",
+_UNIT = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\b(?:in\s+)?(?:eur|usd|gbp|chf|cny|rmb)\b|[€$£¥:]",
                    re.IGNORECASE)
 _OPENING_LABEL = re.compile(
     r"opening balance|previous balance|balance brought forward|beginning balance|"
@@ -61,6 +61,8 @@ _CLOSING_LABEL = re.compile(
 #: What a money cell may hold beside its number: currency, sign and debit/credit marks.
 _AROUND = re.compile(r"^[\s()+\-−€$£¥]*(?:[A-Z]{3})?[\s()+\-−€$£¥]*"
                      r"(?:[A-Z]{3}|CR|DR|S|H)?[\s()+\-−]*$")
+#: No column name or money cell is longer (and the patterns never see longer ones).
+_LONGEST_NAME, _LONGEST_MONEY = 60, 40
 _TWO_DECIMALS = re.compile(r"[.,]\d{2}-?$")
 _PLAIN = re.compile(r"-?\d+(?:[.,]\d{1,2})?")
 
@@ -110,7 +112,8 @@ def transactions(text: str) -> Transactions | None:
 
 
 def _header(line: str, sep: str) -> dict[str, int] | None:
-    names = [_UNIT.sub(" ", cell).strip().lower() for cell, _s, _e in _cells(line, sep)]
+    names = [_UNIT.sub(" ", cell).strip().lower() if len(cell) <= _LONGEST_NAME else ""
+             for cell, _s, _e in _cells(line, sep)]
     names = [" ".join(n.rstrip(".").split()) for n in names]
     columns: dict[str, int] = {}
     for role, words in _COLUMNS.items():
@@ -160,6 +163,8 @@ def _row_amount(cells: list[tuple[str, int, int]], columns: dict[str, int]) -> D
 def money(cell: str, start: int, end: int) -> Money | None:
     """The amount a cell holds ("-1.234,56 €", "(12.50)", "45,20 S", "2500"), or None
     for a cell that holds anything else (a date, a word, two numbers)."""
+    if len(cell) > _LONGEST_MONEY:
+        return None
     found = list(AMOUNT_RE.finditer(cell))
     if len(found) != 1:
         return None
