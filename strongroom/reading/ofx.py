@@ -2,7 +2,8 @@
 
 OFX 1.x (SGML) and 2.x (XML) are both parsed by ``ofxtools``, whose tokenizer is
 a regular expression over the tags: no DTD, no entities, nothing fetched. What
-comes out is written as text: the account (as the file prints it: banks mask it
+comes out is written as text: the bank (its name from the sign-on, where the
+file gives one), the account (as the file prints it: banks mask it
 themselves), the currency, the period, any balances the bank lists (an opening
 balance among them, where it gives one), a header line and one line per
 transaction (date, amount, payee, memo, joined by tabs as an export's cells
@@ -54,19 +55,24 @@ def read(data: bytes) -> str:
             # into UTC, 2 January 23:00; only the day is shown, so keep only the day
             if element.tag.startswith("DT") and element.text:
                 element.text = element.text.strip()[:8]
-        statements = list(tree.convert().statements)
+        converted = tree.convert()
+        statements = list(converted.statements)
+        sonrs = getattr(getattr(converted, "signonmsgsrsv1", None), "sonrs", None)
+        institution = getattr(getattr(sonrs, "fi", None), "org", None)
     except Exception:  # ofxtools raises parse, header and validation errors that quote the file
         raise ReadError(messages.OFX_DAMAGED) from None
     statements = [s for s in statements if type(s).__name__ in _TITLES]
     if not statements:
         raise ReadError(messages.OFX_NO_STATEMENT)
-    text = "\n\n".join("\n".join(_statement(s)) for s in statements)
+    text = "\n\n".join("\n".join(_statement(s, institution)) for s in statements)
     limits.check_text_size(len(text))
     return text
 
 
-def _statement(stmt: Any) -> Iterator[str]:
+def _statement(stmt: Any, institution: str | None) -> Iterator[str]:
     yield _TITLES[type(stmt).__name__]
+    if institution:
+        yield f"Bank: {_one_line(institution)}"
     account = stmt.account
     if getattr(account, "bankid", None):
         yield f"Bank ID: {_one_line(account.bankid)}"

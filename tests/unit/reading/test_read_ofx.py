@@ -88,3 +88,10 @@ def test_dates_are_the_days_the_bank_printed_whatever_the_time_zone():
     lines = read_bytes("a.ofx", data).text.split("\n")
     assert "2024-01-03\t-9.99\tShop\tx" in lines
     assert "2024-01-04\t-1.00\tShop\ty" in lines
+
+
+def test_the_bank_named_in_the_sign_on_is_printed():
+    data = make_ofx_sgml(ROWS, ledger="1", opening=None).replace(
+        b"<LANGUAGE>ENG</SONRS>", b"<LANGUAGE>ENG<FI><ORG>Musterbank AG<FID>1234</FI></SONRS>")
+    assert read_bytes("a.ofx", data).text.split("\n")[:3] == [
+        "Bank statement", "Bank: Musterbank AG", "Bank ID: 12030000"]
