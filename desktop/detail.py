@@ -35,8 +35,9 @@ from .pageview import Box, PageView
 NOT_FOUND = "—"
 _HIGHLIGHT = QColor("#ffe08a")
 _QUIET = QColor("#6b6f76")
-_KINDS = {"text": "Text file", "pdf": "PDF", "docx": "Word document",
-          "image": "Photo or scan", "html": "Web page", "email": "E-mail"}
+_KINDS = {"text": "Text file", "pdf": "PDF", "docx": "Word document", "xlsx": "Excel workbook",
+          "ofx": "Bank export (OFX)", "image": "Photo or scan", "html": "Web page",
+          "email": "E-mail"}
 #: Below this router probability the type is shown as a guess (issue 21).
 TYPE_SURE = 0.8
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from strongroom.reading import SUPPORTED_SUFFIXES
 
-#: Every format the readers take, so a new reader shows up here by itself.
+#: Every format a reader takes (the readers' own list, so a new one shows up here).
 DOCUMENT_FILTER = (
     "Documents (" + " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES) + ");;All files (*)"
 )

@@ -1,12 +1,18 @@
 """What reading in a child process costs (issue 22), for docs/MEASUREMENTS.md.
 
     python -m lab.reader_child [FILE ...]
+    python -m lab.reader_child --xlsx ROWS
+
 
 Prints the child's start cost (spawn, imports, first small read), the median
 per-file time of each file read in-process and in the warm child, and the peak
 RSS of this process and of the child on a 4 GiB PDF decompression bomb built
 in memory (``tests.helpers.documents.make_pdf_bomb``). Without files, it
 reads the shipped samples. Times are for comparison within one run only.
+
+With ``--xlsx ROWS``: a bank export of ROWS transactions written as an Excel workbook
+(date, text, amount, running balance), read in-process and in a fresh child, with the
+child's peak RSS against a one-row workbook's, and the balance check's time on its text.
 """
 
 from __future__ import annotations
@@ -38,7 +44,54 @@ def _rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def _export(rows: int) -> bytes:
+    from datetime import datetime, timedelta
+
+    from tests.helpers.documents import make_xlsx
+
+    table: list[list[object]] = [["Buchungstag", "Verwendungszweck", "Betrag", "Saldo"]]
+    balance = 1000.0
+    for i in range(rows):
+        amount = [-45.2, 2500.0, -850.0, -12.99, -3.5][i % 5]
+        balance = round(balance + amount, 2)
+        table.append([datetime(2024, 1, 1) + timedelta(hours=i), f"Zahlung {i} REWE Markt",
+                      amount, balance])
+    formats = {("Umsätze", r, c): "#,##0.00" for r in range(2, rows + 2) for c in (3, 4)}
+    return make_xlsx({"Umsätze": table}, formats=formats)
+
+
+def xlsx(rows: int) -> int:
+    from strongroom.reading import read_bytes
+    from strongroom.understanding import statement
+
+    small, big = _export(1), _export(rows)
+    with Sandbox() as box:
+        box.read_bytes("small.xlsx", small)
+    baseline = _rss_mb(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    text = read_bytes("big.xlsx", big).text
+    here = time.perf_counter() - start
+    with Sandbox() as box:
+        box.read_bytes("warm.xlsx", small)
+        start = time.perf_counter()
+        there = box.read_bytes("big.xlsx", big).text
+        child = time.perf_counter() - start
+    assert there == text
+    start = time.perf_counter()
+    verdict = list(statement.balance_check(text, statement.ground(text)))
+    check = time.perf_counter() - start
+    print(f"{rows}-row XLSX: {len(big) / 1e6:.2f} MB, {len(text) / 1e6:.2f} M chars; "
+          f"read in-process {here:.2f} s, in the child {child:.2f} s")
+    print(f"child peak RSS: one-row workbook {baseline:.0f} MB, {rows} rows "
+          f"{_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+    print(f"balance check on its text: {check:.2f} s, "
+          f"{'adds up' if verdict and verdict[0][0] else verdict}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--xlsx"]:
+        return xlsx(int(argv[1]))
     files = [Path(a) for a in argv] or sorted(
         p for p in Path(str(resource_path("samples"))).iterdir() if p.is_file())
     starts = []

@@ -2,9 +2,10 @@
 
 ``read_path`` reads a file's bytes once and hands them to ``read_bytes``, which
 picks the reader. The file's content decides the format when it has a clear
-signature (a PDF named ``.txt`` is read as a PDF, a zip as a Word document);
-otherwise the extension does. Every bad input raises ``ReadError`` with a
-message from ``messages``: generic words only, never names or document text.
+signature (a PDF named ``.txt`` is read as a PDF; a zip as a Word document or
+an Excel workbook by its members); otherwise the extension does. Every bad
+input raises ``ReadError`` with a message from ``messages``: generic words
+only, never names or document text.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path, PurePath
 
 from ..errors import ReadError
-from . import docx, html, image, limits, mail, messages, pdf, text
+from . import docx, html, image, limits, mail, messages, ofx, pdf, text, xlsx, zipcap
 from .base import Document
 from .files import expand_paths, file_name, load
 from .sniff import IMAGE, OLE2, PDF, ZIP, sniff
@@ -31,6 +32,8 @@ _FORMATS = {
     ".png": "image", ".jpg": "image", ".jpeg": "image", ".jfif": "image",
     ".tif": "image", ".tiff": "image", ".webp": "image", ".heic": "image",
     ".heif": "image",
+    ".xlsx": "xlsx",
+    ".ofx": "ofx", ".qfx": "ofx",
 }
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_FORMATS)
 
@@ -64,6 +67,10 @@ def read_bytes(name: str, data: bytes) -> Document:
     if kind == "email":
         body, attachments = mail.read(data)
         return Document(name, "email", body, data, attachments=attachments)
+    if kind == "xlsx":
+        return Document(name, "xlsx", xlsx.read(data), data)
+    if kind == "ofx":
+        return Document(name, "ofx", ofx.read(data), data)
     return Document(name, "text", text.read(data), data)
 
 
@@ -80,8 +87,17 @@ def _kind(suffix: str, data: bytes) -> str:
         return "pdf"
     if signature == IMAGE:
         return "image"
-    if signature == ZIP or (signature == OLE2 and _FORMATS.get(suffix) == "docx"):
-        return "docx"
+    if signature == ZIP:
+        # a zip is Word or Excel by its members; one whose directory cannot be read
+        # goes to the reader its name says (which calls it damaged)
+        office = zipcap.office_kind(data)
+        if office is None and _FORMATS.get(suffix) in ("docx", "xlsx"):
+            return _FORMATS[suffix]
+        if office in (zipcap.DOCX, zipcap.XLSX):
+            return office
+        raise ReadError(messages.OTHER_ZIP)
+    if signature == OLE2 and _FORMATS.get(suffix) in ("docx", "xlsx"):
+        return _FORMATS[suffix]
     if not suffix:
         raise ReadError(messages.UNSUPPORTED)
     return _FORMATS[suffix]

@@ -14,7 +14,7 @@ class Document:
     they never go into logs, messages or anything outside the vault."""
 
     name: str  # file name, without folders
-    kind: str  # "text" | "pdf" | "docx" | "image" | "html" | "email"
+    kind: str  # "text" | "pdf" | "docx" | "xlsx" | "ofx" | "image" | "html" | "email"
     text: str
     data: bytes = field(repr=False)  # the original file bytes
     #: Offset in ``text`` where each page starts; ``[0]`` for unpaged formats.

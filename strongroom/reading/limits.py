@@ -39,18 +39,25 @@ SCAN_MIN_CHARS = 20
 OCR_DPI = 200
 MAX_OCR_PAGES = 50
 
-#: DOCX (a zip): refused before python-docx sees it if any limit is passed.
+#: DOCX and XLSX (zips): refused before their parser sees them if any limit is passed.
 #: Declared sizes are checked first; then every member is inflated in chunks
-#: against the same caps (``docx.check_zip``), since a directory may lie: zipfile
+#: against the same caps (``zipcap.check_zip``), since a directory may lie: zipfile
 #: stops at the declared size, but its one-shot ``read()`` inflates up to 2 GiB
 #: before it cuts.
 MAX_ZIP_MEMBERS = 2000
 MAX_ZIP_MEMBER_BYTES = 50 * 1024 * 1024
 MAX_ZIP_TOTAL_BYTES = 100 * 1024 * 1024
 #: Uncompressed/compressed ratio allowed for members bigger than
-#: ``ZIP_RATIO_FLOOR_BYTES``; real Word XML stays well under it.
+#: ``ZIP_RATIO_FLOOR_BYTES``; real Word and Excel XML stay well under it.
 MAX_ZIP_RATIO = 100
 ZIP_RATIO_FLOOR_BYTES = 1024 * 1024
+
+#: Spreadsheets (.xlsx): rows and cells read across all sheets, counted as they
+#: stream (a 10,000-row bank export has about 60,000 cells).
+MAX_SHEET_ROWS = 200_000
+MAX_SHEET_CELLS = 2_000_000
+#: OFX/QFX bank exports: transactions read (counted in the raw file before parsing).
+MAX_OFX_TRANSACTIONS = 100_000
 
 
 def check_text_size(n_chars: int) -> None:

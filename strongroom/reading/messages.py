@@ -20,8 +20,12 @@ LINK_LOOP = "This is a link that leads back to itself (a loop), so there is no f
 TOO_LARGE = "The file is too large: Strongroom reads files up to 50 MB."
 UNSUPPORTED = (
     "This type of file is not supported. Strongroom reads text (.txt, .md, .csv), "
-    "PDF (.pdf), Word (.docx), web page (.html), e-mail (.eml) and image files "
-    "(photos and scans: .jpg, .png, .tif, .webp, .heic)."
+    "PDF (.pdf), Word (.docx), Excel (.xlsx), bank export (.ofx, .qfx), web page (.html), "
+    "e-mail (.eml) and image files (photos and scans: .jpg, .png, .tif, .webp, .heic)."
+)
+OTHER_ZIP = (
+    "This zip file is neither a Word document (.docx) nor an Excel workbook (.xlsx), "
+    "so it cannot be read."
 )
 NO_TEXT = "The document contains no text."
 TOO_MUCH_TEXT = "The document has too much text: Strongroom reads up to 10 million characters."
@@ -104,6 +108,37 @@ EMAIL_TOO_DEEP = (
 EMAIL_TOO_MANY_PARTS = (
     "The e-mail has too many parts or attachments (Strongroom reads up to 100 "
     "attachments, 50 MB together); it was not read."
+)
+
+# -- Excel ---------------------------------------------------------------------
+XLSX_DAMAGED = (
+    "The file is damaged or not an Excel workbook (.xlsx). "
+    "Try opening it in a spreadsheet program and saving a new copy."
+)
+XLSX_TOO_BIG = (
+    "The Excel workbook unpacks to far more data than a workbook should "
+    "and may be a zip bomb; it was not opened."
+)
+XLSX_TOO_MANY_CELLS = (
+    "The Excel workbook has too many rows or cells: Strongroom reads up to "
+    "200,000 rows and 2 million cells."
+)
+XLSX_LOCKED = (
+    "The Excel workbook is password-protected or in the old .xls format; "
+    "remove the password or save it as .xlsx, then try again."
+)
+
+# -- bank exports (OFX/QFX) ---------------------------------------------------------
+OFX_DAMAGED = (
+    "The file is damaged or not a bank export in OFX format (.ofx, .qfx). "
+    "Try downloading the export from your bank again."
+)
+OFX_NO_STATEMENT = (
+    "The OFX file holds no bank or card statement (only investment or other "
+    "data, which Strongroom does not read)."
+)
+OFX_TOO_MANY = (
+    "The OFX file has too many transactions: Strongroom reads up to 100,000."
 )
 
 # -- the reader's child process (sandbox) ----------------------------------------

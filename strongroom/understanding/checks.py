@@ -12,6 +12,8 @@ checks here compare fields with each other and with the rest of the document:
   day-first or month-first (no other date, no currency) is shown both ways;
 * IBANs pass ISO 13616's mod-97 and card numbers Luhn's check (``python-stdnum``);
 * an address holds no time, price or receipt words;
+* a bank statement's opening balance plus its transactions is its closing balance
+  (``statement.balance_check``);
 * a lab value against its printed reference range (``lab_flag``).
 
 Each check speaks for some fields and either agrees (the value is *verified*) or
@@ -36,6 +38,7 @@ from .candidates import Line, find_amounts, lines, order_clue
 from .cues import LABEL_ROLES, label_regex
 from .result import FieldValue
 from .schema import DocSchema
+from .statement import CLOSING, OPENING, balance_check
 
 VERIFIED, GROUNDED, NEEDS_REVIEW = "verified", "grounded", "needs_review"
 #: Below this confidence (the ranker's probability that its pick is the answer)
@@ -271,6 +274,9 @@ def run(schema: DocSchema, text: str, fields: Mapping[str, FieldValue], *,
         out += amount_checks(text, total_name, fields[total_name], tax_name)
         if tax_name and fields.get(tax_name) and fields[tax_name].value:
             out += tax_rate_check(text, tax_name, fields[tax_name], fields[total_name])
+    if schema.type == "bank_statement":
+        out += (Finding((OPENING, CLOSING), ok, message)
+                for ok, message in balance_check(text, fields))
     out += date_checks(fields, schema, today or date.today())
     out += order_checks(text, fields, schema)
     out += number_checks(fields)

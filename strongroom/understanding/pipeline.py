@@ -16,7 +16,7 @@ from strongroom.errors import Cancelled
 from strongroom.model import Backend
 from strongroom.reading.base import Document
 
-from . import checks, einvoice
+from . import checks, einvoice, statement
 from .chooser import Chooser
 from .fields import extract_fields
 from .lmstates import LineStates
@@ -86,6 +86,11 @@ class Understander:
             states = LineStates.read(backend, doc.text, cancel)
         fields = extract_fields(doc.text, schema(doc_type), self._current_chooser(),
                                 states=states)
+        if doc_type == "bank_statement":
+            # balances the chooser left empty, where a labelled line or the running
+            # balance column prints them (for the balance check, and to be shown)
+            fields.update({k: v for k, v in statement.ground(doc.text).items()
+                           if fields.get(k) is None or fields[k].value is None})
         names = {f.name for f in schema(doc_type).fields}
         from_xml = {k: v for k, v in einvoice.ground(xml, doc.text).items()
                     if k in names} if xml else {}

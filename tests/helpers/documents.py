@@ -1,4 +1,5 @@
-"""Documents made at test time (nothing is checked in): PDFs, Word files, zips."""
+"""Documents made at test time (nothing is checked in): PDFs, Word and Excel files,
+zips, OFX bank exports."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import zlib
 from collections.abc import Sequence
 
 import docx
+import openpyxl
 from fpdf import FPDF
 
 #: Put in every generated document: no error message may ever contain it.
@@ -152,3 +154,96 @@ def make_docx_underdeclared(inflated_mib: int, declared: int = 1000) -> bytes:
     offset = len(local) + len(body)
     end = b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, 1, 1, len(central), offset, 0)
     return local + body + central + end
+
+
+def make_xlsx(sheets: dict[str, list[list[object]]], *,
+              formats: dict[tuple[str, int, int], str] | None = None) -> bytes:
+    """An .xlsx written by openpyxl: a sheet per entry, rows of values; ``formats``
+    gives a cell's number format by (sheet, row, column), 1-based."""
+    workbook = openpyxl.Workbook()
+    for empty in list(workbook.worksheets):
+        workbook.remove(empty)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    for (title, r, c), number_format in (formats or {}).items():
+        workbook[title].cell(r, c).number_format = number_format
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def make_xlsx_bomb(uncompressed_mb: int) -> bytes:
+    """A real .xlsx whose first sheet is padded with ``uncompressed_mb`` MB of
+    whitespace: tiny on disk, huge once inflated."""
+    real = zipfile.ZipFile(io.BytesIO(make_xlsx({"Sheet": [["Date", "Amount"]]})))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for info in real.infolist():
+            data = real.read(info.filename)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                archive.writestr(info.filename, data)
+                continue
+            with archive.open(info.filename, "w", force_zip64=True) as member:
+                head, _, tail = data.partition(b"<sheetData>")
+                member.write(head + b"<sheetData>")
+                chunk = b" " * (1024 * 1024)
+                for _ in range(uncompressed_mb):
+                    member.write(chunk)
+                member.write(tail)
+    return out.getvalue()
+
+
+#: One statement's transactions: (date YYYYMMDD, amount, name, memo).
+Transaction = tuple[str, str, str, str]
+
+
+def make_ofx_sgml(transactions: Sequence[Transaction], *, ledger: str, opening: str | None,
+                  account: str = "XXXXXX4321", currency: str = "EUR") -> bytes:
+    """An OFX 1.02 (SGML) bank statement, written as banks write them: no end tags
+    on elements, a plain-text header."""
+    rows = "".join(
+        f"<STMTTRN><TRNTYPE>{'CREDIT' if not amount.startswith('-') else 'DEBIT'}"
+        f"<DTPOSTED>{day}<TRNAMT>{amount}<FITID>{n}<NAME>{name}<MEMO>{memo}</STMTTRN>\n"
+        for n, (day, amount, name, memo) in enumerate(transactions, 1))
+    ballist = (f"<BALLIST><BAL><NAME>Opening balance<DESC>Balance at the start"
+               f"<BALTYPE>DOLLAR<VALUE>{opening}<DTASOF>20240101</BAL></BALLIST>\n"
+               if opening is not None else "")
+    body = (
+        "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\n"
+        "CHARSET:1252\nCOMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n"
+        "<OFX>\n<SIGNONMSGSRSV1><SONRS><STATUS><CODE>0<SEVERITY>INFO</STATUS>"
+        "<DTSERVER>20240201120000<LANGUAGE>ENG</SONRS></SIGNONMSGSRSV1>\n"
+        "<BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS>\n"
+        f"<STMTRS><CURDEF>{currency}\n"
+        f"<BANKACCTFROM><BANKID>12030000<ACCTID>{account}<ACCTTYPE>CHECKING</BANKACCTFROM>\n"
+        "<BANKTRANLIST><DTSTART>20240101<DTEND>20240131\n" + rows + "</BANKTRANLIST>\n"
+        f"<LEDGERBAL><BALAMT>{ledger}<DTASOF>20240131</LEDGERBAL>\n"
+        f"<AVAILBAL><BALAMT>{ledger}<DTASOF>20240131</AVAILBAL>\n" + ballist
+        + "</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n")
+    return body.encode("cp1252")
+
+
+def make_ofx_xml(transactions: Sequence[Transaction], *, ledger: str,
+                 account: str = "****9876", currency: str = "USD") -> bytes:
+    """An OFX 2.2 (XML) credit card statement."""
+    rows = "".join(
+        f"<STMTTRN><TRNTYPE>{'CREDIT' if not amount.startswith('-') else 'DEBIT'}</TRNTYPE>"
+        f"<DTPOSTED>{day}120000.000[-5:EST]</DTPOSTED><TRNAMT>{amount}</TRNAMT>"
+        f"<FITID>{n}</FITID><NAME>{name}</NAME><MEMO>{memo}</MEMO></STMTTRN>\n"
+        for n, (day, amount, name, memo) in enumerate(transactions, 1))
+    body = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+        '<?OFX OFXHEADER="200" VERSION="220" SECURITY="NONE" OLDFILEUID="NONE" '
+        'NEWFILEUID="NONE"?>\n'
+        "<OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY>"
+        "</STATUS><DTSERVER>20240301</DTSERVER><LANGUAGE>ENG</LANGUAGE></SONRS>"
+        "</SIGNONMSGSRSV1>\n<CREDITCARDMSGSRSV1><CCSTMTTRNRS><TRNUID>0</TRNUID>"
+        "<STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY></STATUS>\n"
+        f"<CCSTMTRS><CURDEF>{currency}</CURDEF><CCACCTFROM><ACCTID>{account}</ACCTID>"
+        "</CCACCTFROM>\n<BANKTRANLIST><DTSTART>20240201</DTSTART><DTEND>20240229</DTEND>\n"
+        + rows + "</BANKTRANLIST>\n"
+        f"<LEDGERBAL><BALAMT>{ledger}</BALAMT><DTASOF>20240229</DTASOF></LEDGERBAL>\n"
+        "</CCSTMTRS></CCSTMTTRNRS></CREDITCARDMSGSRSV1></OFX>\n")
+    return body.encode("utf-8")

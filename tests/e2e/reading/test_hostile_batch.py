@@ -13,7 +13,15 @@ from strongroom.jobs import CANCELLED, DONE, FAILED, READING, Processor
 from strongroom.reading import messages
 from strongroom.reading.sandbox import Sandbox
 from tests.helpers import readers
-from tests.helpers.documents import make_docx, make_docx_underdeclared, make_pdf, make_pdf_bomb
+from tests.helpers.documents import (
+    make_docx,
+    make_docx_underdeclared,
+    make_ofx_sgml,
+    make_pdf,
+    make_pdf_bomb,
+    make_xlsx,
+    make_xlsx_bomb,
+)
 from tests.unit.test_jobs import MemoryStore, fake_understand
 
 
@@ -41,6 +49,28 @@ def test_bombs_fail_alone_and_the_good_files_after_them_are_stored(tmp_path):
     assert results[1].document.text.startswith("Invoice 7")
     assert results[3].document.text == "Receipt\nTotal 3.50"
     assert {k: store.docs[k] for k in before} == before and len(store.docs) == 3
+
+
+def test_bank_export_bombs_and_junk_fail_alone_in_the_child(tmp_path):
+    """#22's hostile set for the new readers: an XLSX zip bomb and random bytes named
+    .xlsx and .ofx, each before a good export, all read by the real child."""
+    junk = bytes(range(13, 256)) * 40  # no signature, not text
+    batch = [
+        write(tmp_path, "1-bomb.xlsx", make_xlsx_bomb(300)),
+        write(tmp_path, "2-good.xlsx", make_xlsx({"S": [["Date", "Amount"],
+                                                        ["2024-01-03", -45.2]]})),
+        write(tmp_path, "3-random.xlsx", junk),
+        write(tmp_path, "4-random.ofx", junk),
+        write(tmp_path, "5-good.ofx", make_ofx_sgml(
+            [("20240103", "-45.20", "REWE Markt", "Kartenzahlung")],
+            ledger="954.80", opening="1000.00")),
+    ]
+    results = list(Processor(fake_understand, store=MemoryStore()).run_all(batch))
+    assert [(r.ok, r.error) for r in results] == [
+        (False, messages.XLSX_TOO_BIG), (True, None), (False, messages.XLSX_DAMAGED),
+        (False, messages.OFX_DAMAGED), (True, None)]
+    assert results[1].document.text == "Date\tAmount\n2024-01-03\t-45.2"
+    assert "2024-01-03\t-45.20\tREWE Markt\tKartenzahlung" in results[4].document.text
 
 
 def test_a_reader_that_hangs_fails_alone(tmp_path):

@@ -17,7 +17,7 @@ from strongroom.reading import (
     read_bytes,
     read_path,
 )
-from tests.helpers.documents import CANARY, make_docx, make_pdf
+from tests.helpers.documents import CANARY, make_docx, make_pdf, make_xlsx, make_zip
 
 
 def refusal(path) -> str:
@@ -46,7 +46,8 @@ def test_exact_messages_for_the_common_refusals(tmp_path):
     assert refusal(tmp_path) == messages.FOLDER
     assert refusal(tmp_path / "photo.xyz") == messages.UNSUPPORTED
     assert "not supported" in messages.UNSUPPORTED
-    assert all(s in messages.UNSUPPORTED for s in (".txt", ".md", ".csv", ".pdf", ".docx"))
+    assert all(s in messages.UNSUPPORTED
+               for s in (".txt", ".md", ".csv", ".pdf", ".docx", ".xlsx", ".ofx", ".qfx"))
     assert refusal(tmp_path / "junk.txt") == messages.NOT_TEXT
 
 
@@ -156,6 +157,9 @@ def test_no_message_carries_document_text_or_the_file_name(tmp_path, monkeypatch
         "locked.pdf": make_pdf([CANARY], user_password="pw"),
         "broken.pdf": make_pdf([CANARY])[:200],
         "broken.docx": make_docx([CANARY], [["x"]], [])[:300],
+        "broken.xlsx": make_xlsx({"S": [[CANARY]]})[:300],
+        "broken.ofx": b"OFXHEADER:100\n\n<OFX><" + CANARY.encode(),
+        "other.zip.docx": make_zip({CANARY: CANARY.encode()}),
         "long.txt": ((CANARY + " ") * 10).encode(),
     }
     monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 50)

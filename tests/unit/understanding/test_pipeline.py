@@ -94,3 +94,25 @@ def test_the_queue_runs_the_pipeline_and_loads_the_model_once(fake_backend: Fake
     assert [(r.ok, r.extraction.doc_type if r.extraction else None) for r in results] == [
         (True, "clinical_note"), (True, "receipt")]
     assert loads == [1]
+
+
+BANK_CSV = ("Date,Description,Amount,Balance\n"
+            "2024-01-02,Transfer from savings,200.00,1200.00\n"
+            "2024-01-05,TESCO STORES 3297,-23.45,1176.55\n"
+            "2024-01-09,Direct debit Council Tax,-142.00,1034.55\n"
+            "2024-01-28,Salary ACME LTD,2150.00,3184.55\n")
+
+
+def test_a_bank_export_gets_its_closing_balance_checked_against_its_rows(
+        fake_backend: FakeBackend) -> None:
+    u = Understander(lambda: fake_backend, summary_tokens=8)
+    ex = understand(u, BANK_CSV)
+    assert ex.doc_type == "bank_statement"
+    closing = ex.fields["closing_balance"]
+    assert closing.value == "3184.55" and closing.status == "verified"
+    assert BANK_CSV[closing.span[0]:closing.span[1]] == "3184.55"  # type: ignore[index]
+    assert closing.note == ("Opening balance 1000.00 plus the 4 transactions (+2184.55) "
+                            "is the closing balance 3184.55.")
+    missing = BANK_CSV.replace("2024-01-09,Direct debit Council Tax,-142.00,1034.55\n", "")
+    closing = understand(u, missing).fields["closing_balance"]
+    assert closing.status == "needs_review" and "off by 142.00" in (closing.note or "")
