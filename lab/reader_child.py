@@ -10,6 +10,11 @@ RSS of this process and of the child on a 4 GiB PDF decompression bomb built
 in memory (``tests.helpers.documents.make_pdf_bomb``). Without files, it
 reads the shipped samples. Times are for comparison within one run only.
 
+With ``--ocr [IMAGE ...]``: pages a second for a 100-page text PDF, seconds a photo
+(the images given, else drawn ones) and a second per 200-dpi scanned A4 page (a drawn
+page in an image-only PDF), each in a warm child, with the parent's and the child's
+peak RSS after the largest image and a 1.6-gigapixel PNG bomb.
+
 With ``--xlsx ROWS``: a bank export of ROWS transactions written as an Excel workbook
 (date, text, amount, running balance), read in-process and in a fresh child, with the
 child's peak RSS against a one-row workbook's, and the balance check's time on its text.
@@ -89,9 +94,47 @@ def xlsx(rows: int) -> int:
     return 0
 
 
+def ocr(images: list[Path]) -> int:
+    from tests.helpers.documents import make_pdf
+    from tests.helpers.scans import draw, encode, image_pdf, photo, png_bomb
+
+    lines = [f"Line {i}: Sourdough loaf {i}.20   Oat milk 1L   TOTAL {i}.05" for i in range(40)]
+    page, _ = draw(lines, width=1654, size=28)  # A4 at 200 dpi is 1654 x 2339
+    scan = image_pdf([page, page, page])
+    text_pdf = make_pdf([f"Page {i}\n" + "\n".join(lines) for i in range(100)])
+    photos = [(p.name, p.read_bytes()) for p in images] or [
+        (f"drawn{i}.jpg", encode(photo(draw(lines[:25], width=900)[0], seed=i), "JPEG"))
+        for i in range(3)]
+    with Sandbox() as box:
+        box.read_bytes("warm.png", encode(draw(["warm"])[0], "PNG"))  # the engine loaded
+        start = time.perf_counter()
+        box.read_bytes("text.pdf", text_pdf)
+        pages_per_s = 100 / (time.perf_counter() - start)
+        start = time.perf_counter()
+        box.read_bytes("scan.pdf", scan)
+        per_page = (time.perf_counter() - start) / 3
+        times = []
+        for name, data in photos:
+            start = time.perf_counter()
+            box.read_bytes(name, data)
+            times.append(time.perf_counter() - start)
+        try:
+            box.read_bytes("bomb.png", png_bomb(40_000, 40_000))
+        except ReadError as exc:
+            bomb = str(exc)
+    print(f"text PDF: {pages_per_s:.0f} pages/s; scanned A4 page at 200 dpi: {per_page:.2f} s; "
+          f"photos ({len(times)}): median {statistics.median(times):.2f} s, "
+          f"max {max(times):.2f} s; PNG bomb: {bomb!r}")
+    print(f"peak RSS: parent {_rss_mb(resource.RUSAGE_SELF):.0f} MB, "
+          f"child {_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--xlsx"]:
         return xlsx(int(argv[1]))
+    if argv[:1] == ["--ocr"]:
+        return ocr([Path(a) for a in argv[1:]])
     files = [Path(a) for a in argv] or sorted(
         p for p in Path(str(resource_path("samples"))).iterdir() if p.is_file())
     starts = []
