@@ -2,7 +2,8 @@
 
 Seeds are small valid files of every format ``reading`` reads, made here; a
 strategy mutates one: bits flipped, bytes overwritten, cut short, ranges
-duplicated, spliced in from another seed, and, for a zip (.docx), one member
+duplicated, spliced in from another seed, a format's token inserted (as AFL's
+dictionaries do: ``/Count 99999``, ``<w:tbl>``, a BOM), and, for a zip (.docx), one member
 mutated and the zip rebuilt, so the mutation reaches python-docx and lxml past
 the zip's checksums. ``check_outcome`` is the property: a ``Document`` that keeps
 its invariants, or a ``ReadError`` whose words are one of ``messages``.
@@ -21,20 +22,34 @@ import random
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
+from fpdf import FPDF
 from hypothesis import strategies as st
 
 from strongroom.errors import ReadError
 from strongroom.reading import limits, messages
 from strongroom.reading.base import Document
-from tests.helpers.documents import make_docx, make_einvoice_pdf, make_pdf
+from tests.helpers.documents import make_docx
 
 ENV_SEED = "STRONGROOM_FUZZ_SEED"
+_FIXED_DATE = datetime(2024, 3, 5, 12, 0, tzinfo=UTC)
 MESSAGES = frozenset(value for key, value in vars(messages).items()
                      if key.isupper() and isinstance(value, str))
 #: Names each mutated file may be read under: its own extension decides the
 #: reader when its content has no signature left; others test the sniffing.
 NAMES = ("doc.txt", "doc.csv", "doc.md", "doc.pdf", "doc.docx", "doc")
+#: Tokens of the formats, inserted whole: they reach parsers' branches that
+#: random bytes rarely spell.
+TOKENS = (
+    b"%PDF-1.7\n", b"obj", b"endobj", b"stream\n", b"endstream", b"/Count 99999",
+    b"/Length 0", b"/Length 99999999", b"/Filter /FlateDecode", b"/Encrypt", b"xref",
+    b"trailer", b"<<", b">>", b"[", b"]", b"BT", b"ET", b"Tj", b"(\\", b"/Kids [",
+    b"<w:p>", b"</w:p>", b"<w:tbl><w:tr><w:tc>", b"</w:tc></w:tr></w:tbl>", b"<w:t>",
+    b"<w:sdt><w:sdtContent>", b"<!DOCTYPE d [<!ENTITY e \"x\">]>", b"&e;", b"]]>",
+    b"PK\x03\x04", b"PK\x05\x06", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00",
+    b"\r\n", b"\xe6\x94\xb6", b"\x1b[2J", b"\xd8\x00",
+)
 
 
 def fuzz_seed() -> int:
@@ -62,12 +77,33 @@ def seeds() -> tuple[tuple[str, bytes], ...]:
         ("note.md", "# Dr. Lee\n\n* Blood pressure 120/80\n* 收据 €5\n".encode()),
         ("utf16.txt", receipt.encode("utf-16")),  # with a BOM
         ("bank.csv", b"date,amount,payee\n2024-03-01,-12.50,Pharmacy\n2024-03-02,100.00,Pay\n"),
-        ("two.pdf", make_pdf(["Page one: total 7.25", "Page two: balance 120.00"])),
-        ("invoice.pdf", make_einvoice_pdf("Invoice 42\nTotal 10.00 EUR", b"<Invoice/>")),
-        ("locked.pdf", make_pdf(["Total 1.00"], user_password="pw")),
-        ("letter.docx", make_docx(["Dear Ms Rossi,", "Your bill"], [["Item", "Price"],
-                                                                   ["Tea", "3.50"]])),
+        ("two.pdf", _pdf(["Page one: total 7.25", "Page two: balance 120.00"])),
+        ("plain.pdf", _pdf(["Receipt\nTotal 3.50"], compress=False)),
+        ("invoice.pdf", _pdf(["Invoice 42\nTotal 10.00 EUR"], attach=b"<Invoice/>")),
+        ("locked.pdf", _pdf(["Total 1.00"], password="pw")),
+        ("letter.docx", _rezip(_zip_members(make_docx(
+            ["Dear Ms Rossi,", "Your bill"], [["Item", "Price"], ["Tea", "3.50"]])) or [])),
     )
+
+
+def _pdf(pages: list[str], *, compress: bool = True, attach: bytes | None = None,
+         password: str | None = None) -> bytes:
+    """A PDF made the same to the byte every time (a fixed date; RC4 for a password,
+    which draws no random bytes), so a seed replays the same files. Uncompressed,
+    mutations reach pdfium's content parser; ``attach``: a Factur-X XML."""
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_creation_date(_FIXED_DATE)
+    pdf.set_compression(compress)
+    pdf.set_font("Helvetica", size=12)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 14, text)
+    if attach is not None:
+        pdf.embed_file(bytes=attach, basename="factur-x.xml", compress=True,
+                       creation_date=_FIXED_DATE, modification_date=_FIXED_DATE)
+    if password is not None:
+        pdf.set_encryption(owner_password="owner-" + password, user_password=password)
+    return bytes(pdf.output())
 
 
 def _zip_members(data: bytes) -> list[tuple[str, bytes]] | None:
@@ -81,8 +117,9 @@ def _zip_members(data: bytes) -> list[tuple[str, bytes]] | None:
 def _rezip(members: list[tuple[str, bytes]]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, body in members:
-            archive.writestr(name, body)
+        for name, body in members:  # a fixed date: the same bytes every time
+            info = zipfile.ZipInfo(name, date_time=_FIXED_DATE.timetuple()[:6])
+            archive.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -130,6 +167,12 @@ def _splice(data: st.DataObject, blob: bytes) -> bytes:
     return blob[:at] + other[start:end] + blob[at:]
 
 
+def _insert_token(data: st.DataObject, blob: bytes) -> bytes:
+    at = data.draw(st.integers(0, len(blob)))
+    token = data.draw(st.sampled_from(TOKENS))
+    return blob[:at] + token * data.draw(st.integers(1, 3)) + blob[at:]
+
+
 def _mutate_member(data: st.DataObject, blob: bytes) -> bytes:
     """One member of a zip mutated, the zip rebuilt (valid checksums)."""
     members = _zip_members(blob)
@@ -144,7 +187,7 @@ def _mutate_member(data: st.DataObject, blob: bytes) -> bytes:
 
 
 _BYTE_MUTATIONS: tuple[Mutate, ...] = (_flip, _overwrite, _truncate, _duplicate, _delete,
-                                       _splice)
+                                       _splice, _insert_token, _insert_token)
 MUTATIONS: tuple[Mutate, ...] = (*_BYTE_MUTATIONS, _mutate_member, _mutate_member)
 
 

@@ -9,6 +9,7 @@ Bounded: ``MAX_EXAMPLES`` files, about 10 s here. A failure prints its seed;
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -19,6 +20,14 @@ from tests.helpers.fuzz import check_outcome, fuzz_seed, mutated_files, seed_rep
 
 MAX_EXAMPLES = 300
 SEED = fuzz_seed()
+
+
+def test_the_seeds_are_the_same_bytes_every_time():
+    """So a printed seed replays the same files (no dates, no random bytes in them)."""
+    first = seeds()
+    seeds.cache_clear()
+    time.sleep(1.1)  # a clock-stamped file would differ now
+    assert seeds() == first
 
 
 def test_the_seeds_are_read():
