@@ -37,8 +37,8 @@ PDF_DAMAGED = (
     "Try opening it in a PDF viewer and saving a new copy."
 )
 PDF_LOCKED = (
-    "The PDF is password-protected. Give its password when the window asks for it "
-    "(on the command line: add --pdf-password), or save a copy without the password."
+    "The PDF is password-protected. In the window, add it and type its password when "
+    "asked; on the command line, add --pdf-password. Or save a copy without the password."
 )
 PDF_WRONG_PASSWORD = "The password does not open this PDF. Check it and try again."  # noqa: S105 - a message
 PDF_ENCRYPTION = (

@@ -57,8 +57,8 @@ def test_refusals(data, message):
 
 def test_exact_messages_for_password_and_no_text_layer():
     assert messages.PDF_LOCKED == (
-        "The PDF is password-protected. Give its password when the window asks for it "
-        "(on the command line: add --pdf-password), or save a copy without the password.")
+        "The PDF is password-protected. In the window, add it and type its password when "
+        "asked; on the command line, add --pdf-password. Or save a copy without the password.")
     assert messages.PDF_WRONG_PASSWORD == (
         "The password does not open this PDF. Check it and try again.")
     assert "no text layer" in messages.PDF_NO_TEXT
