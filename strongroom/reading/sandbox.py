@@ -286,11 +286,11 @@ def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader
             return
         _limit_cpu(cpu_seconds)
         einvoice = b""
+        password = header.pop("password", None)  # dropped with the request, read or not
         try:
-            password = header.pop("password", None)
             doc = _call(reader, str(header["name"]), data,
                         None if password is None else str(password))
-            del data, password
+            del data
             einvoice = doc.einvoice or b""
             reply: dict[str, Any] = {
                 "status": "ok", "kind": doc.kind, "text": doc.text,
@@ -304,6 +304,7 @@ def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader
 
             reply = {"status": "bug", "type": type(exc).__name__,
                      "where": "".join(traceback.format_tb(exc.__traceback__))}
+        password = None  # read or refused: not kept for the next file
         try:
             # surrogatepass: a reader may hand back a lone surrogate; it must
             # arrive as it left, as it would in-process
