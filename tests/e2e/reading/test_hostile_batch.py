@@ -75,3 +75,28 @@ def test_cancel_stops_a_long_read_on_the_worker_and_the_batch_goes_on(tmp_path):
     final = {e.path.name: e.stage for e in events if e.result is not None}
     assert final == {"hang.txt": CANCELLED, "good.txt": DONE}
     assert proc.shutdown(timeout=60)
+
+
+def test_an_encrypted_pdf_asks_for_its_password_and_is_read_with_it_in_the_child(tmp_path):
+    locked = write(tmp_path, "locked.pdf", make_pdf(["Total 9.99 EUR"], user_password="pw-e2e"))
+    good = write(tmp_path, "good.txt", b"A note after the locked one.")
+    store = MemoryStore()
+    results = list(Processor(fake_understand, store=store, reader=Sandbox(in_process=False))
+                   .run_all([locked, good]))
+    assert [(r.ok, r.needs_password, r.error) for r in results] == [
+        (False, True, messages.PDF_LOCKED), (True, False, None)]
+    events, done = [], threading.Event()
+
+    def on_event(event):
+        events.append(event)
+        if event.result is not None:
+            done.set()
+
+    proc = Processor(fake_understand, store=store, on_event=on_event,
+                     reader=Sandbox(in_process=False))
+    proc.read_again(results[0].job_id, locked, "pw-e2e")
+    assert done.wait(60)
+    assert events[-1].stage == DONE and events[-1].job_id == results[0].job_id
+    assert sorted(doc.text for doc, _ in store.docs.values()) == [
+        "A note after the locked one.", "Total 9.99 EUR"]
+    assert proc.shutdown(10)
