@@ -15,8 +15,11 @@ from pathlib import Path
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
+from strongroom.reading import SUPPORTED_SUFFIXES
+
+#: Every format the readers take, so a new reader shows up here by itself.
 DOCUMENT_FILTER = (
-    "Documents (*.pdf *.docx *.txt *.text *.csv *.md *.markdown);;All files (*)"
+    "Documents (" + " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES) + ");;All files (*)"
 )
 
 

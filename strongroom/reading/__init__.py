@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path, PurePath
 
 from ..errors import ReadError
-from . import docx, limits, messages, pdf, text
+from . import docx, image, limits, messages, pdf, text
 from .base import Document
 from .files import expand_paths, file_name, load
-from .sniff import OLE2, PDF, ZIP, sniff
+from .sniff import IMAGE, OLE2, PDF, ZIP, sniff
 
 __all__ = ["SUPPORTED_SUFFIXES", "Document", "ReadError", "expand_paths", "read_bytes",
            "read_path"]
@@ -26,6 +26,9 @@ _FORMATS = {
     ".csv": "text", ".tsv": "text",
     ".pdf": "pdf",
     ".docx": "docx",
+    ".png": "image", ".jpg": "image", ".jpeg": "image", ".jfif": "image",
+    ".tif": "image", ".tiff": "image", ".webp": "image", ".heic": "image",
+    ".heif": "image",
 }
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_FORMATS)
 
@@ -48,8 +51,11 @@ def read_bytes(name: str, data: bytes, *, password: str | None = None) -> Docume
         raise ReadError(messages.TOO_LARGE)
     kind = _kind(PurePath(name).suffix.lower(), data)
     if kind == "pdf":
-        body, page_starts, einvoice = pdf.read(data, password)
-        return Document(name, "pdf", body, data, page_starts, einvoice)
+        body, page_starts, einvoice, boxes = pdf.read(data, password)
+        return Document(name, "pdf", body, data, page_starts, einvoice, boxes)
+    if kind == "image":
+        body, page_starts, boxes = image.read(data)
+        return Document(name, "image", body, data, page_starts, boxes=boxes)
     if kind == "docx":
         return Document(name, "docx", docx.read(data), data)
     return Document(name, "text", text.read(data), data)
@@ -66,6 +72,8 @@ def _kind(suffix: str, data: bytes) -> str:
     signature = sniff(data)
     if signature == PDF:
         return "pdf"
+    if signature == IMAGE:
+        return "image"
     if signature == ZIP or (signature == OLE2 and _FORMATS.get(suffix) == "docx"):
         return "docx"
     if not suffix:

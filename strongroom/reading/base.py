@@ -14,13 +14,18 @@ class Document:
     they never go into logs, messages or anything outside the vault."""
 
     name: str  # file name, without folders
-    kind: str  # "text" | "pdf" | "docx"
+    kind: str  # "text" | "pdf" | "docx" | "image"
     text: str
     data: bytes = field(repr=False)  # the original file bytes
     #: Offset in ``text`` where each page starts; ``[0]`` for unpaged formats.
     page_starts: tuple[int, ...] = (0,)
     #: The e-invoice XML a PDF carries (ZUGFeRD / Factur-X / XRechnung), unparsed.
     einvoice: bytes | None = field(default=None, repr=False)
+    #: Words read by OCR, each ``(start, end, page, x0, y0, x1, y1)``: its offsets in
+    #: ``text``, its 1-based page and its box there in 0..1 of the page's width and
+    #: height. Empty for text read from a file's own text.
+    boxes: tuple[tuple[int, int, int, float, float, float, float], ...] = field(
+        default=(), repr=False)
 
     @cached_property
     def sha256(self) -> str:

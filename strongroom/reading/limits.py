@@ -26,6 +26,19 @@ MAX_PDF_PAGE_SIDE_PT = 14_400.0
 MAX_PDF_ATTACHMENTS = 20
 MAX_EINVOICE_BYTES = 5 * 1024 * 1024
 
+#: Images: pixels a page may have (a 48-megapixel phone photo passes; Pillow's
+#: decompression-bomb check refuses more before decoding), pages of a TIFF, and the
+#: long side a page is scaled down to before OCR.
+MAX_IMAGE_PIXELS = 60_000_000
+MAX_IMAGE_PAGES = 50
+OCR_MAX_SIDE = 3000
+#: PDF pages with fewer printed characters than this in their text layer are
+#: scans (at most a stamped page number): they are rendered at ``OCR_DPI`` and read
+#: by OCR, up to ``MAX_OCR_PAGES`` pages a document.
+SCAN_MIN_CHARS = 20
+OCR_DPI = 200
+MAX_OCR_PAGES = 50
+
 #: DOCX (a zip): refused before python-docx sees it if any limit is passed.
 #: Declared sizes are checked first; then every member is inflated in chunks
 #: against the same caps (``docx.check_zip``), since a directory may lie: zipfile

@@ -20,7 +20,8 @@ LINK_LOOP = "This is a link that leads back to itself (a loop), so there is no f
 TOO_LARGE = "The file is too large: Strongroom reads files up to 50 MB."
 UNSUPPORTED = (
     "This type of file is not supported. Strongroom reads text (.txt, .md, .csv), "
-    "PDF (.pdf) and Word (.docx) files."
+    "PDF (.pdf), Word (.docx) and image files (photos and scans: .jpg, .png, .tif, "
+    ".webp, .heic)."
 )
 NO_TEXT = "The document contains no text."
 TOO_MUCH_TEXT = "The document has too much text: Strongroom reads up to 10 million characters."
@@ -50,9 +51,28 @@ PDF_PAGE_SIZE = (
     "The PDF has a page of an impossible size and may be damaged or malicious; "
     "it was not read."
 )
-PDF_NO_TEXT = (
-    "The PDF has no text layer: it is probably a scanned image. "
-    "Scanned documents are not supported yet."
+PDF_NO_TEXT = "No text was found in the PDF, neither in its text layer nor by reading its pages."
+PDF_TOO_MANY_SCANS = (
+    "The PDF has more scanned pages than Strongroom reads in one document (50); "
+    "split it into smaller files and try again."
+)
+
+# -- images -------------------------------------------------------------------
+IMAGE_DAMAGED = (
+    "The file is damaged or not an image Strongroom can read "
+    "(photos and scans: JPEG, PNG, TIFF, WebP, HEIC)."
+)
+IMAGE_TOO_LARGE = (
+    "The image has more pixels than a photo or scan should (over 60 megapixels) "
+    "and may be a decompression bomb; it was not read."
+)
+IMAGE_TOO_MANY_PAGES = "The image file has too many pages: Strongroom reads up to 50."
+OCR_FAILED = (
+    "The text recogniser failed on this image: it may be larger than a document may "
+    "be, or damaged; it was not read."
+)
+IMAGE_NO_TEXT = (
+    "No text was found in the image. Check that it is a sharp photo or scan of a document."
 )
 
 # -- Word ---------------------------------------------------------------------

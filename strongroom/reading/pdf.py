@@ -1,4 +1,6 @@
-"""PDF: the text layer only, page by page, through pdfium.
+"""PDF: the text layer page by page through pdfium; pages without one are scans,
+rendered and read by OCR (``ocr``), so a mixed PDF keeps its text layer where it
+has one.
 
 pdfium is not thread-safe, so every use of it holds ``_PDFIUM_LOCK``; every
 pdfium object is closed before the lock is released. The document is opened
@@ -11,11 +13,12 @@ import ctypes
 import re
 import threading
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..errors import PasswordRequired, ReadError
-from . import limits, messages
+from . import limits, messages, ocr
 
 #: Attachment names the e-invoice standards give the invoice XML (in lower case).
 EINVOICE_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "zugferd_invoice.xml",
@@ -31,9 +34,10 @@ _JUNK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 
 
 def read(data: bytes, password: str | None = None,
-         ) -> tuple[str, tuple[int, ...], bytes | None]:
-    """The text of the PDF in ``data``, the offset where each page starts, and the
-    e-invoice XML it carries (ZUGFeRD / Factur-X / XRechnung), if any.
+         ) -> tuple[str, tuple[int, ...], bytes | None, tuple[ocr.DocBox, ...]]:
+    """The text of the PDF in ``data``, the offset where each page starts, the
+    e-invoice XML it carries (ZUGFeRD / Factur-X / XRechnung), if any, and the boxes
+    of the words read by OCR from its scanned pages.
 
     ``password`` opens a password-protected PDF (ignored by one that has none);
     without it, or with a wrong one, ``PasswordRequired`` says which.
@@ -42,16 +46,52 @@ def read(data: bytes, password: str | None = None,
         pdf = _open(data, password)
         try:
             pages = _pages_text(pdf)
+            scans = [i for i, page in enumerate(pages) if _is_scan(page)]
+            if len(scans) > limits.MAX_OCR_PAGES:
+                raise ReadError(messages.PDF_TOO_MANY_SCANS)
+            images = {i: _render(pdf, i) for i in scans}
             xml = _einvoice(pdf)
         finally:
             pdf.close()
-    if not any(page.strip() for page in pages):
+    read_pages = [_better(page, images.pop(i)) if i in images else ocr.Page(page)
+                  for i, page in enumerate(pages)]  # OCR outside pdfium's lock
+    text, starts, boxes = ocr.join_pages(read_pages)
+    if not text.strip():
         raise ReadError(messages.PDF_NO_TEXT)
-    starts, offset = [], 0
-    for page in pages:
-        starts.append(offset)
-        offset += len(page) + len(PAGE_SEPARATOR)
-    return PAGE_SEPARATOR.join(pages), tuple(starts), xml
+    limits.check_text_size(len(text))
+    return text, starts, xml, boxes
+
+
+def _is_scan(page_text: str) -> bool:
+    return len("".join(page_text.split())) < limits.SCAN_MIN_CHARS
+
+
+def _better(page_text: str, pixels: np.ndarray) -> ocr.Page:
+    """A page with (almost) no text layer: what OCR reads on it, unless the text
+    layer holds more (a short page that is not a scan)."""
+    read = ocr.read_page(pixels)
+    printed = len("".join(read.text.split()))
+    return read if printed > len("".join(page_text.split())) else ocr.Page(page_text)
+
+
+def _render(pdf: pdfium.PdfDocument, index: int) -> np.ndarray:
+    """Page ``index`` as RGB pixels at ``limits.OCR_DPI``, within the OCR's size."""
+    from .image import page_pixels
+
+    width, height = pdf.get_page_size(index)  # points, checked in _pages_text
+    scale = min(limits.OCR_DPI / 72, limits.OCR_MAX_SIDE / max(width, height))
+    try:
+        page = pdf[index]
+        try:
+            bitmap = page.render(scale=scale, grayscale=False)
+            try:
+                return page_pixels(bitmap.to_pil())
+            finally:
+                bitmap.close()
+        finally:
+            page.close()
+    except pdfium.PdfiumError:
+        raise ReadError(messages.PDF_DAMAGED) from None
 
 
 def _einvoice(pdf: pdfium.PdfDocument) -> bytes | None:

@@ -22,9 +22,12 @@ Choices, and why:
   closes it when it goes idle and on shutdown, so no document text lingers in
   an idle process).
 - **Limits, set in the child.** ``RLIMIT_AS`` (address space,
-  ``MEMORY_BYTES``: ten times the 100 MB a 1,000-page, 9-million-character PDF
-  needs), ``RLIMIT_CPU`` (``CPU_SECONDS`` per file, raised before each read
-  since CPU time adds up over the child's life; the kernel's SIGXCPU ends it),
+  ``MEMORY_BYTES``: OCR's 1.6 GB of reserved address space on a large page, with
+  room; a 1,000-page, 9-million-character PDF needs 100 MB), ``RLIMIT_CPU``
+  (``CPU_SECONDS`` per file, raised before each read since CPU time adds up over
+  the child's life; the kernel's SIGXCPU ends it; each page read by OCR adds
+  ``OCR_PAGE_SECONDS`` of CPU and wall clock, told to the parent by a "page"
+  message, so a 50-page scan is not cut short),
   ``RLIMIT_CORE`` 0 (no core file with document text), and a wall-clock limit
   (``WALL_SECONDS``) enforced here by killing the child. Windows has no
   ``resource`` module and macOS ignores ``RLIMIT_AS``: there the wall-clock
@@ -74,12 +77,18 @@ from .files import file_name, load
 
 log = logging.getLogger("strongroom.reading")
 
-#: Address space a reader may use (a 1,000-page PDF needs about 100 MB).
-MEMORY_BYTES = 1 << 30
+#: Address space a reader may use: OCR of a 3,000-pixel page reserves 1.6 GB of
+#: address space (840 MB resident; ONNX Runtime's threads and buffers); a 1,000-page
+#: PDF's text needs about 100 MB.
+MEMORY_BYTES = 5 << 29  # 2.5 GiB
 #: CPU seconds a reader may use on one file (a 1,000-page PDF takes about 10 s).
 CPU_SECONDS = 60
 #: Seconds the app waits for one file before it kills the reader.
 WALL_SECONDS = 120.0
+#: CPU and wall-clock seconds allowed from the start of each page read by OCR (3-5 s
+#: a page here, with two threads; a file's own allowance, so the first page is not
+#: cut shorter than any file).
+OCR_PAGE_SECONDS = CPU_SECONDS
 ENV_IN_PROCESS = "STRONGROOM_READ_IN_PROCESS"
 #: Environment variables the child drops before reading anything.
 _SECRETS = ("STRONGROOM_PASSPHRASE", "STRONGROOM_NEW_PASSPHRASE", "STRONGROOM_RECOVERY_CODE",
@@ -205,6 +214,9 @@ class Sandbox:
                     header = json.loads(raw.decode("utf-8", "surrogatepass"))
                     if not isinstance(header, dict):
                         raise ValueError("reply is not an object")
+                    if header.get("status") == "page":  # one more page for OCR
+                        deadline += OCR_PAGE_SECONDS
+                        continue
                     if header.get("status") == "ok":
                         header["einvoice"] = conn.recv_bytes(_MAX_EINVOICE_REPLY)
                     if header.get("status") == "memory":
@@ -218,8 +230,10 @@ class Sandbox:
         try:
             starts = tuple(int(s) for s in header["page_starts"])
             einvoice = header["einvoice"] if header["has_einvoice"] else None
+            boxes = tuple((int(a), int(z), int(p), float(x0), float(y0), float(x1), float(y1))
+                          for a, z, p, x0, y0, x1, y1 in header.get("boxes", ()))
             return Document(name, str(header["kind"]), str(header["text"]), data,
-                            starts, einvoice)
+                            starts, einvoice, boxes)
         except (KeyError, TypeError, ValueError):
             raise ReadError(messages.READER_CRASHED) from None
 
@@ -278,6 +292,13 @@ def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader
     for secret in _SECRETS:
         os.environ.pop(secret, None)
     _limit(memory_bytes)
+    from . import ocr
+
+    def next_page() -> None:
+        _limit_cpu(OCR_PAGE_SECONDS)
+        conn.send_bytes(b'{"status": "page"}')
+
+    ocr.on_page = next_page
     while True:
         try:
             header = json.loads(conn.recv_bytes())
@@ -294,7 +315,8 @@ def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader
             einvoice = doc.einvoice or b""
             reply: dict[str, Any] = {
                 "status": "ok", "kind": doc.kind, "text": doc.text,
-                "page_starts": list(doc.page_starts), "has_einvoice": doc.einvoice is not None}
+                "page_starts": list(doc.page_starts), "has_einvoice": doc.einvoice is not None,
+                "boxes": [list(b) for b in doc.boxes]}
         except ReadError as exc:
             reply = {"status": "error", "message": str(exc)}
         except MemoryError:

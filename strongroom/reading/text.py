@@ -16,7 +16,7 @@ import charset_normalizer
 
 from ..errors import ReadError
 from . import limits, messages
-from .sniff import BINARY, sniff
+from .sniff import BINARY, IMAGE, sniff
 
 # UTF-32 first: its little-endian mark starts with UTF-16's.
 _BOMS = (
@@ -47,7 +47,7 @@ def decode(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _checked(_strict(data[len(bom):], encoding))
-    if sniff(data) == BINARY:
+    if sniff(data) in (BINARY, IMAGE):
         raise ReadError(messages.NOT_TEXT)
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:

@@ -77,10 +77,10 @@ def seeds() -> tuple[tuple[str, bytes], ...]:
         ("note.md", "# Dr. Lee\n\n* Blood pressure 120/80\n* 收据 €5\n".encode()),
         ("utf16.txt", receipt.encode("utf-16")),  # with a BOM
         ("bank.csv", b"date,amount,payee\n2024-03-01,-12.50,Pharmacy\n2024-03-02,100.00,Pay\n"),
-        ("two.pdf", _pdf(["Page one: total 7.25", "Page two: balance 120.00"])),
-        ("plain.pdf", _pdf(["Receipt\nTotal 3.50"], compress=False)),
+        ("two.pdf", _pdf(["Page one: total 7.25 for the order", "Page two: balance 120.00"])),
+        ("plain.pdf", _pdf(["Receipt from the corner shop\nTotal 3.50"], compress=False)),
         ("invoice.pdf", _pdf(["Invoice 42\nTotal 10.00 EUR"], attach=b"<Invoice/>")),
-        ("locked.pdf", _pdf(["Total 1.00"], password="pw")),
+        ("locked.pdf", _pdf(["Locked receipt, Total 1.00"], password="pw")),
         ("letter.docx", _rezip(_zip_members(make_docx(
             ["Dear Ms Rossi,", "Your bill"], [["Item", "Price"], ["Tea", "3.50"]])) or [])),
     )
@@ -213,7 +213,7 @@ def check_outcome(read: Callable[[str, bytes], Document], name: str, blob: bytes
         assert str(exc) in MESSAGES, "a reader refused a file in words not from messages"
         assert exc.__cause__ is None or not str(exc.__cause__), "a cause leaks its text"
         return str(exc)
-    assert doc.kind in ("text", "pdf", "docx")
+    assert doc.kind in ("text", "pdf", "docx", "image")
     assert isinstance(doc.text, str) and doc.text.strip()
     assert len(doc.text) <= limits.MAX_TEXT_CHARS
     assert doc.data == blob

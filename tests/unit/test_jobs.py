@@ -147,7 +147,8 @@ def test_folders_are_walked_on_the_worker_and_an_empty_one_says_so(tmp_path):
 
 
 def test_a_locked_pdf_fails_asking_for_its_password_and_is_read_again_with_it(tmp_path):
-    locked = write(tmp_path, "locked.pdf", make_pdf(["Total 12.34"], user_password="pw-1f9c"))
+    locked = write(tmp_path, "locked.pdf",
+                   make_pdf(["Corner Pharmacy, Total 12.34"], user_password="pw-1f9c"))
     events, done = [], threading.Event()
 
     def on_event(event):
@@ -172,15 +173,15 @@ def test_a_locked_pdf_fails_asking_for_its_password_and_is_read_again_with_it(tm
         assert [e.stage for e in events][:2] == [QUEUED, READING]
         assert events[-1].stage == stage and events[-1].result.error == error
         assert events[-1].result.needs_password == (stage == FAILED)
-    assert len(store.docs) == 1 and store.docs[1][0].text == "Total 12.34"
+    assert len(store.docs) == 1 and store.docs[1][0].text == "Corner Pharmacy, Total 12.34"
     assert not any("pw-1f9c" in repr(e) or "nope" in repr(e) for e in events)
     proc.shutdown(5)
 
 
 def test_the_command_line_password_is_tried_on_each_locked_pdf(tmp_path):
-    a = write(tmp_path, "a.pdf", make_pdf(["First 1.00"], user_password="same"))
-    b = write(tmp_path, "b.pdf", make_pdf(["Second 2.00"]))
-    c = write(tmp_path, "c.pdf", make_pdf(["Third 3.00"], user_password="other"))
+    a = write(tmp_path, "a.pdf", make_pdf(["First receipt, total 1.00"], user_password="same"))
+    b = write(tmp_path, "b.pdf", make_pdf(["Second receipt, total 2.00"]))
+    c = write(tmp_path, "c.pdf", make_pdf(["Third receipt, total 3.00"], user_password="other"))
     results = list(Processor(fake_understand).run_all([a, b, c], pdf_password="same"))
     assert [r.ok for r in results] == [True, True, False]
     assert results[2].needs_password and results[2].error == messages.PDF_WRONG_PASSWORD

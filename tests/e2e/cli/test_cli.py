@@ -109,3 +109,23 @@ def test_installed_entry_point_runs(tmp_path, model_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["doc_type"] == "receipt"
+
+
+def test_extract_reads_a_phone_photo_of_the_sample_receipt(tmp_path, capsys, model_path):
+    """OCR in the reader's child, then the same understanding: the fields are
+    grounded in the OCR'd text, whose words have boxes on the photo."""
+    from tests.helpers.scans import draw, encode, photo
+
+    image, _ = draw(RECEIPT.read_text(encoding="utf-8").splitlines(), width=620, size=24)
+    path = tmp_path / "IMG_2041.jpg"
+    path.write_bytes(encode(photo(image, angle=2.5), "JPEG", quality=85))
+    code, out, _ = run_cli(capsys, "extract", str(path), "--json", "--model", str(model_path))
+    row = json.loads(out)
+    assert code == 0 and row["ok"] and row["doc_type"] == "receipt", row
+    assert row["fields"]["total"]["normalized"] == "7.25"
+    assert row["fields"]["date"]["normalized"] == "2024-03-12"
+    doc = read_path(path)
+    assert doc.kind == "image" and doc.boxes
+    start, end = row["fields"]["total"]["span"]
+    assert doc.text[start:end] == row["fields"]["total"]["value"]
+    assert any(a <= start < z for a, z, *_ in doc.boxes)  # the total has its box

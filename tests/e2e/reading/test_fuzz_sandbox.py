@@ -3,8 +3,9 @@ crashed or hung a reader would come back as a classified ``ReadError``
 (``READER_CRASHED``, ``READER_MEMORY``, ``READER_TIMEOUT``), never as a bug or an
 exception here, and the child answers as the readers do in-process.
 
-Fewer files (100) than the in-process fuzz (tests/unit/reading/test_fuzz_readers.py):
-each crosses a pipe, and a child killed by a limit is restarted. Time and memory
+Fewer files (30) than the in-process fuzz (tests/unit/reading/test_fuzz_readers.py):
+each crosses a pipe, a child killed by a limit is restarted, and here a PDF page
+that lost its text is rendered and read by the real OCR (seconds a page). Time and memory
 are bounded by the child's limits. A failure prints its seed;
 ``STRONGROOM_FUZZ_SEED=<n>`` runs the same files again.
 """
@@ -19,7 +20,7 @@ from strongroom.reading import messages, read_bytes
 from strongroom.reading.sandbox import Sandbox
 from tests.helpers.fuzz import check_outcome, fuzz_seed, mutated_files, seed_reported
 
-MAX_EXAMPLES = 100
+MAX_EXAMPLES = 30
 SEED = fuzz_seed()
 #: What only the child can answer: a limit met, or a reader that died.
 CHILD_ONLY = {messages.READER_CRASHED, messages.READER_MEMORY, messages.READER_TIMEOUT}

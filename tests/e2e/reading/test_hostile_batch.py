@@ -78,7 +78,8 @@ def test_cancel_stops_a_long_read_on_the_worker_and_the_batch_goes_on(tmp_path):
 
 
 def test_an_encrypted_pdf_asks_for_its_password_and_is_read_with_it_in_the_child(tmp_path):
-    locked = write(tmp_path, "locked.pdf", make_pdf(["Total 9.99 EUR"], user_password="pw-e2e"))
+    locked = write(tmp_path, "locked.pdf",
+                   make_pdf(["Night Taxi, Total 9.99 EUR"], user_password="pw-e2e"))
     good = write(tmp_path, "good.txt", b"A note after the locked one.")
     store = MemoryStore()
     results = list(Processor(fake_understand, store=store, reader=Sandbox(in_process=False))
@@ -98,5 +99,5 @@ def test_an_encrypted_pdf_asks_for_its_password_and_is_read_with_it_in_the_child
     assert done.wait(60)
     assert events[-1].stage == DONE and events[-1].job_id == results[0].job_id
     assert sorted(doc.text for doc, _ in store.docs.values()) == [
-        "A note after the locked one.", "Total 9.99 EUR"]
+        "A note after the locked one.", "Night Taxi, Total 9.99 EUR"]
     assert proc.shutdown(10)

@@ -51,7 +51,7 @@ def test_pdf_password_asks_once_and_opens_it(
         return PASSWORD
 
     other = locked.with_name("other.pdf")
-    other.write_bytes(make_pdf(["Night Taxi\nTotal 30.00"], user_password=PASSWORD))
+    other.write_bytes(make_pdf(["Night Taxi to the airport\nTotal 30.00"], user_password=PASSWORD))
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     monkeypatch.setattr(getpass, "getpass", ask)
     code, out = extract(capsys, fake_model, "--pdf-password", str(locked), str(other))

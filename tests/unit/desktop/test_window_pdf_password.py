@@ -99,7 +99,8 @@ def test_two_locked_pdfs_are_asked_for_one_at_a_time_by_their_shown_names(
         qtbot, make_window, tmp_path: Path) -> None:
     window = make_window()
     odd = "bill\x1b[2J\u202efdp.pdf"
-    paths = [locked_pdf(tmp_path, "a.pdf"), locked_pdf(tmp_path, odd, "Night Taxi\nTotal 30.00")]
+    paths = [locked_pdf(tmp_path, "a.pdf"),
+             locked_pdf(tmp_path, odd, "Night Taxi to the airport\nTotal 30.00")]
     assert drop(window, file_mime(paths))
     first = wait_for_dialog(qtbot, window)
     names = {first.name_label.text()}

@@ -137,8 +137,9 @@ def test_content_decides_when_it_has_a_signature():
         read_bytes("README", b"plain text without an extension")
     assert str(err.value) == messages.UNSUPPORTED
     with pytest.raises(ReadError) as err:  # unknown extension: refused whatever it holds
-        read_bytes("scan.png", make_pdf(["x"]))
+        read_bytes("scan.xyz", make_pdf(["x"]))
     assert str(err.value) == messages.UNSUPPORTED
+    assert read_bytes("scan.png", make_pdf(["a PDF named as a photo"])).kind == "pdf"
 
 
 def test_supported_suffixes_are_lower_case_with_a_dot():

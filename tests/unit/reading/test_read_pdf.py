@@ -61,8 +61,8 @@ def test_exact_messages_for_password_and_no_text_layer():
         "asked; on the command line, add --pdf-password. Or save a copy without the password.")
     assert messages.PDF_WRONG_PASSWORD == (
         "The password does not open this PDF. Check it and try again.")
-    assert "no text layer" in messages.PDF_NO_TEXT
-    assert "scanned" in messages.PDF_NO_TEXT.lower()
+    assert "text layer" in messages.PDF_NO_TEXT
+    assert "reading its pages" in messages.PDF_NO_TEXT  # scans are read by OCR
     assert messages.PDF_DAMAGED.startswith("The file is damaged or not a PDF.")
 
 

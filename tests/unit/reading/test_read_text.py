@@ -50,8 +50,6 @@ def test_text_extensions(name):
 @pytest.mark.parametrize("data", [
     bytes(range(256)) * 8,  # NULs
     JUNK,
-    b"\x89PNG\r\n\x1a\n" + b"looks like text after the signature " * 20,
-    b"\xff\xd8\xff\xe0" + b"JFIF text-ish tail " * 20,
     b"\x01\x02\x03\x04hello",
 ])
 def test_binary_data_named_txt_is_refused(data):
@@ -59,6 +57,22 @@ def test_binary_data_named_txt_is_refused(data):
         read_bytes("notes.txt", data)
     assert str(err.value) == messages.NOT_TEXT
     assert "does not look like a text file" in str(err.value)
+
+
+@pytest.mark.parametrize("data", [
+    b"\x89PNG\r\n\x1a\n" + b"looks like text after the signature " * 20,
+    b"\xff\xd8\xff\xe0" + b"JFIF text-ish tail " * 20,
+])
+def test_an_image_named_txt_goes_to_the_image_reader_never_decoded_as_text(data):
+    """Content decides: a photo named .txt is read as a photo (these are broken ones)."""
+    with pytest.raises(ReadError) as err:
+        read_bytes("notes.txt", data)
+    assert str(err.value) == messages.IMAGE_DAMAGED
+    from strongroom.reading import text
+
+    with pytest.raises(ReadError) as err:  # and the text decoder alone refuses them
+        text.read(data)
+    assert str(err.value) == messages.NOT_TEXT
 
 
 def test_a_few_stray_control_characters_are_tolerated():
