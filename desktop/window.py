@@ -59,6 +59,7 @@ from .error_dialog import error_text, show_error
 from .lock import IdleWatcher, LockedPage, auto_lock_minutes, release_memory
 from .models import NAME, STATUS, DocumentListModel, Entry
 from .ops import VaultOp
+from .pdf_password import PdfPasswordAsker
 from .screenlock import ScreenLockWatcher
 from .session import Session
 from .unlocking import open_vault
@@ -104,6 +105,8 @@ class MainWindow(QMainWindow):
         self.resize(1100, 700)
         self.setAcceptDrops(True)
         self.model = DocumentListModel(self)
+        self.pdf_passwords = PdfPasswordAsker(self, self._read_again,
+                                              lambda: not self.locked)
 
         self._build_actions()
         self._build_body()
@@ -367,9 +370,16 @@ class MainWindow(QMainWindow):
             result = event.result
             if result is not None and result.duplicate and result.doc_id is not None:
                 self._fill_duplicate(result.doc_id)
+            if result is not None and result.needs_password and event.stage == jobs.FAILED:
+                self.pdf_passwords.ask(event.job_id, event.path, result.error or "")
         self._update_activity()
         self._update_actions()
         self._show_selected()
+
+    def _read_again(self, job_id: int, path: Path, password: str) -> None:
+        """A password-protected PDF's password, typed: the queue reads it again."""
+        if self.processor is not None and not self.locked:
+            self.processor.read_again(job_id, path, password)
 
     def _fill_duplicate(self, doc_id: int) -> None:
         """An "Already in vault" row whose twin is not listed yet: ask the vault."""
@@ -612,6 +622,7 @@ class MainWindow(QMainWindow):
         self.locked_page.unlock_button.setFocus()
 
     def _clear_views(self) -> None:
+        self.pdf_passwords.forget()
         self.model.clear()
         self.detail.clear()
         self.search_box.setText("")  # setText, not clear(): no undo history is kept

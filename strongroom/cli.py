@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .understanding.pipeline import Understander
 
 ENV_NEW_PASSPHRASE = "STRONGROOM_NEW_PASSPHRASE"  # noqa: S105 - a variable name
+ENV_PDF_PASSWORD = "STRONGROOM_PDF_PASSWORD"  # noqa: S105 - a variable name
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,10 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"strongroom {__version__}")
     sub = parser.add_subparsers(dest="command")
-    p = sub.add_parser("extract", parents=[common], help="understand documents, store nothing")
+    pdf_password = argparse.ArgumentParser(add_help=False)
+    pdf_password.add_argument(
+        "--pdf-password", action="store_true",
+        help=f"ask once for the password of password-protected PDFs (or ${ENV_PDF_PASSWORD})")
+    p = sub.add_parser("extract", parents=[common, pdf_password],
+                       help="understand documents, store nothing")
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--json", action="store_true", help="one JSON object per document")
-    p = sub.add_parser("process", parents=[common], help="understand documents into the vault")
+    p = sub.add_parser("process", parents=[common, pdf_password],
+                       help="understand documents into the vault")
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("list", parents=[common], help="documents in the vault")
@@ -141,6 +148,19 @@ def _ask_passphrase(confirm: bool) -> str | None:
     return _ask_secret(ENV_PASSPHRASE, "Vault passphrase: ",
                        repeat="Repeat the passphrase: " if confirm else None,
                        mismatch="The passphrases do not match. Nothing was created.")
+
+
+def _pdf_password(args: argparse.Namespace) -> str | None:
+    """The password to try on password-protected PDFs: ``$STRONGROOM_PDF_PASSWORD``,
+    else asked at the terminal (never echoed) with ``--pdf-password``; else None."""
+    if os.environ.get(ENV_PDF_PASSWORD):
+        return os.environ[ENV_PDF_PASSWORD]
+    if not getattr(args, "pdf_password", False):
+        return None
+    password = _ask_secret(ENV_PDF_PASSWORD, "Password for protected PDFs: ")
+    if password is None:
+        raise UserError(f"--pdf-password asks at a terminal; without one, set {ENV_PDF_PASSWORD}.")
+    return password
 
 
 def open_vault(args: argparse.Namespace, *, create: bool) -> Any:
@@ -239,9 +259,10 @@ def _print_result(r: JobResult, as_json: bool) -> None:
 
 # -- commands ------------------------------------------------------------------
 def cmd_extract(args: argparse.Namespace, *, store: Any = None) -> int:
+    password = _pdf_password(args)
     proc = Processor(understander(args), store=store)
     failed = 0
-    for r in proc.run_all(args.paths):
+    for r in proc.run_all(args.paths, pdf_password=password):
         failed += not r.ok
         _print_result(r, args.json)
     return 2 if failed else 0

@@ -24,6 +24,11 @@ class ReadError(UserError):
     """A document could not be read (empty, unsupported, corrupt, locked...)."""
 
 
+class PasswordRequired(ReadError):
+    """A password-protected PDF, read without its password or with a wrong one;
+    reading it again with the right one (``password=``) opens it."""
+
+
 # -- model -------------------------------------------------------------------
 class ModelError(UserError):
     """The language model could not be found, verified or loaded."""

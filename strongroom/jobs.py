@@ -15,6 +15,11 @@ message (``parent_id``). A message already in the vault brings none again.
 Reading runs in a child process with limits (``reading.sandbox.Sandbox``), so a
 file that kills or hangs its reader fails alone; one warm child serves a batch
 and is ended when the queue goes idle, on shutdown and at the end of ``run_all``.
+
+A password-protected PDF fails with ``needs_password`` set; ``read_again`` runs
+the same job (same id) once more with the password the person typed. The
+password lives on the job only until the file has been read; it is never logged
+or stored.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import Cancelled, UserError
+from .errors import Cancelled, PasswordRequired, UserError
 from .reading import expand_paths, limits
 from .reading.base import Document
 from .reading.sandbox import Sandbox
@@ -67,6 +72,7 @@ class JobResult:
     error: str | None = None
     doc_id: int | None = None  # set once saved (or already in the vault)
     duplicate: bool = False
+    needs_password: bool = False  # a password-protected PDF: ``read_again`` with one
     document: Document | None = field(default=None, repr=False)
     extraction: Extraction | None = None
     parent_id: int | None = None  # the saved message this attachment came in
@@ -91,12 +97,6 @@ class JobEvent:
     result: JobResult | None = None  # set on the final stage
 
 
-@dataclass(frozen=True)
-class _Batch:
-    paths: list[Path]
-    epoch: int  # cancel-all before the walk drops the batch
-
-
 @dataclass
 class Job:
     job_id: int
@@ -107,6 +107,14 @@ class Job:
     data: bytes | None = field(default=None, repr=False)
     parent_id: int | None = None
     depth: int = 0
+    password: str | None = field(default=None, repr=False)  # dropped once read
+
+
+@dataclass(frozen=True)
+class _Batch:
+    paths: list[Path]
+    epoch: int  # cancel-all before the walk drops the batch
+    again: Job | None = None  # ``read_again``: this job, not ``paths``
 
 
 def _report_bug(exc: BaseException) -> str:
@@ -148,10 +156,22 @@ class Processor:
             self._thread.start()
         self._queue.put(_Batch([Path(p) for p in paths], self._epoch))
 
-    def run_all(self, paths: Iterable[Path]) -> Iterator[JobResult]:
-        """Synchronous, for the command line: the same steps, on this thread."""
+    def read_again(self, job_id: int, path: Path, password: str) -> None:
+        """Run job ``job_id`` (one that failed with ``needs_password``) again on the
+        worker thread, opening its PDF with ``password``; its events carry the same
+        id, so the window's row for it moves on from "failed"."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="strongroom-jobs", daemon=True)
+            self._thread.start()
+        self._queue.put(_Batch([], self._epoch, Job(job_id, Path(path), password=password)))
+
+    def run_all(self, paths: Iterable[Path], *,
+                pdf_password: str | None = None) -> Iterator[JobResult]:
+        """Synchronous, for the command line: the same steps, on this thread.
+        ``pdf_password`` is tried on every password-protected PDF."""
         try:
             for job in [self._new_job(p) for p in expand_paths(paths)]:
+                job.password = pdf_password
                 yield from self.run(job).with_attachments()
         finally:
             self._reader.close()
@@ -185,7 +205,13 @@ class Processor:
         while (batch := self._queue.get()) is not None:
             if batch.epoch != self._epoch:
                 continue
-            jobs = [self._new_job(p) for p in expand_paths(batch.paths)]
+            if batch.again is not None:
+                job = batch.again
+                self._jobs[job.job_id] = job
+                self._emit(job, QUEUED, 0.0)
+                jobs = [job]
+            else:
+                jobs = [self._new_job(p) for p in expand_paths(batch.paths)]
             if not jobs:
                 where = batch.paths[0] if batch.paths else Path()
                 self._on_event(JobEvent(0, where, NOTHING_FOUND, 1.0))
@@ -202,12 +228,17 @@ class Processor:
             stage = DONE if result.ok else FAILED
         except Cancelled:
             result, stage = JobResult(job.job_id, job.path, ok=False, error="Cancelled."), CANCELLED
+        except PasswordRequired as exc:
+            result = JobResult(job.job_id, job.path, ok=False, error=str(exc),
+                               needs_password=True)
+            stage = FAILED
         except UserError as exc:
             result, stage = JobResult(job.job_id, job.path, ok=False, error=str(exc)), FAILED
         except Exception as exc:  # a bug: report it, keep the batch going
             result = JobResult(job.job_id, job.path, ok=False, error=_report_bug(exc))
             stage = FAILED
         result.parent_id = job.parent_id
+        job.password = None
         self._jobs.pop(job.job_id, None)
         self._emit(job, stage, 1.0, result)
         self._run_attachments(job, result)
@@ -235,10 +266,14 @@ class Processor:
 
         check()
         self._emit(job, READING, 0.02)
-        if job.data is None:
-            doc = self._reader.read_path(job.path, cancel=job.cancel)
-        else:
-            doc = self._reader.read_bytes(job.path.name, job.data, cancel=job.cancel)
+        try:
+            if job.data is None:
+                doc = self._reader.read_path(job.path, cancel=job.cancel, password=job.password)
+            else:
+                doc = self._reader.read_bytes(job.path.name, job.data, cancel=job.cancel,
+                                              password=job.password)
+        finally:
+            job.password = None  # read (or refused): no longer needed
         check()
         if self._store is not None:
             existing = self._store.find_by_sha256(doc.sha256)

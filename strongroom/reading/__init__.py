@@ -44,8 +44,11 @@ def read_path(path: Path) -> Document:
     return read_bytes(file_name(path), load(path))
 
 
-def read_bytes(name: str, data: bytes) -> Document:
-    """Read a document from its file ``name`` (for the extension) and its bytes."""
+def read_bytes(name: str, data: bytes, *, password: str | None = None) -> Document:
+    """Read a document from its file ``name`` (for the extension) and its bytes.
+
+    ``password`` opens a password-protected PDF; other formats ignore it.
+    """
     name = PurePath(name).name
     if not data:
         raise ReadError(messages.EMPTY)
@@ -53,7 +56,7 @@ def read_bytes(name: str, data: bytes) -> Document:
         raise ReadError(messages.TOO_LARGE)
     kind = _kind(PurePath(name).suffix.lower(), data)
     if kind == "pdf":
-        pages, einvoice = pdf.read(data)
+        pages, einvoice = pdf.read(data, password)
         return Document(name, "pdf", pages.text, data, pages.page_starts, einvoice,
                         pages.boxes, pages.previews)
     if kind == "image":

@@ -41,7 +41,11 @@ PDF_DAMAGED = (
     "The file is damaged or not a PDF. "
     "Try opening it in a PDF viewer and saving a new copy."
 )
-PDF_LOCKED = "The PDF is password-protected; remove the password and try again."
+PDF_LOCKED = (
+    "The PDF is password-protected. In the window, add it and type its password when "
+    "asked; on the command line, add --pdf-password. Or save a copy without the password."
+)
+PDF_WRONG_PASSWORD = "The password does not open this PDF. Check it and try again."  # noqa: S105 - a message
 PDF_ENCRYPTION = (
     "The PDF is encrypted in a way Strongroom does not support; "
     "save an unencrypted copy and try again."

@@ -17,7 +17,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ..errors import ReadError
+from ..errors import PasswordRequired, ReadError
 from . import limits, messages, ocr
 
 #: Attachment names the e-invoice standards give the invoice XML (in lower case).
@@ -33,12 +33,16 @@ _NEWLINES = re.compile(r"\r\n?")
 _JUNK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 
 
-def read(data: bytes) -> tuple[ocr.Joined, bytes | None]:
+def read(data: bytes, password: str | None = None) -> tuple[ocr.Joined, bytes | None]:
     """The text of the PDF in ``data`` with where each page starts and the boxes and
     pictures of its scanned pages (read by OCR), and the e-invoice XML it carries
-    (ZUGFeRD / Factur-X / XRechnung), if any."""
+    (ZUGFeRD / Factur-X / XRechnung), if any.
+
+    ``password`` opens a password-protected PDF (ignored by one that has none);
+    without it, or with a wrong one, ``PasswordRequired`` says which.
+    """
     with _PDFIUM_LOCK:
-        pdf = _open(data)
+        pdf = _open(data, password)
         try:
             pages = _pages_text(pdf)
             scans = [i for i, page in enumerate(pages) if _is_scan(page)]
@@ -109,12 +113,13 @@ def _einvoice(pdf: pdfium.PdfDocument) -> bytes | None:
     return None
 
 
-def _open(data: bytes) -> pdfium.PdfDocument:
+def _open(data: bytes, password: str | None) -> pdfium.PdfDocument:
     try:
-        return pdfium.PdfDocument(data)
+        return pdfium.PdfDocument(data, password=password or None)
     except pdfium.PdfiumError as exc:
         if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-            raise ReadError(messages.PDF_LOCKED) from None
+            raise PasswordRequired(messages.PDF_WRONG_PASSWORD if password
+                                   else messages.PDF_LOCKED) from None
         if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
             raise ReadError(messages.PDF_ENCRYPTION) from None
         raise ReadError(messages.PDF_DAMAGED) from None

@@ -38,6 +38,9 @@ Choices, and why:
   and writes nothing: bytes and text travel over the pipe only.
 - **No pickle from the child.** Replies are JSON plus raw bytes with a length
   cap: the app never unpickles what a child that read a hostile file sends.
+- **A PDF's password** travels in the request's header, only when one is given;
+  it is never logged, stored or sent back, and the child drops it with the rest
+  of the request (``PasswordRequired`` comes back for a missing or wrong one).
 - **Cancellation.** The parent waits in short slices and checks the job's
   cancel event: a cancelled long read kills the child and raises ``Cancelled``.
 
@@ -67,7 +70,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path, PurePath
 from typing import Any
 
-from ..errors import Cancelled, ReadError
+from ..errors import Cancelled, PasswordRequired, ReadError
 from . import limits, messages, read_bytes
 from .base import Document
 from .files import file_name, load
@@ -88,7 +91,8 @@ WALL_SECONDS = 120.0
 OCR_PAGE_SECONDS = CPU_SECONDS
 ENV_IN_PROCESS = "STRONGROOM_READ_IN_PROCESS"
 #: Environment variables the child drops before reading anything.
-_SECRETS = ("STRONGROOM_PASSPHRASE", "STRONGROOM_NEW_PASSPHRASE", "STRONGROOM_RECOVERY_CODE")
+_SECRETS = ("STRONGROOM_PASSPHRASE", "STRONGROOM_NEW_PASSPHRASE", "STRONGROOM_RECOVERY_CODE",
+            "STRONGROOM_PDF_PASSWORD")
 _TICK = 0.1  # seconds between checks of the cancel event while waiting
 _JOIN_SECONDS = 5.0
 #: Largest reply accepted from the child: the text cap as UTF-8 JSON, and room.
@@ -99,8 +103,11 @@ _MAX_PREVIEW_REPLY = 8 * 1024 * 1024  # a 1,600-pixel JPEG is 100-300 KB
 #: Every message a reader may raise; a child's reply naming anything else is refused.
 _MESSAGES = frozenset(value for key, value in vars(messages).items()
                       if key.isupper() and isinstance(value, str))
+#: The messages that mean "read it again with the (right) password".
+_PASSWORD_MESSAGES = frozenset({messages.PDF_LOCKED, messages.PDF_WRONG_PASSWORD})
 
-Reader = Callable[[str, bytes], Document]
+#: ``read_bytes``'s shape: ``(name, data)``, and ``password=`` when one is given.
+Reader = Callable[..., Document]
 
 
 class ReaderBug(Exception):  # noqa: N818 - named for what the person's report shows
@@ -135,25 +142,30 @@ class Sandbox:
         self._conn: Connection | None = None
 
     # -- reading ----------------------------------------------------------------
-    def read_path(self, path: Path, cancel: threading.Event | None = None) -> Document:
+    def read_path(self, path: Path, cancel: threading.Event | None = None, *,
+                  password: str | None = None) -> Document:
         """``reading.read_path`` in the child: the bytes are read here, once."""
         path = Path(path)
-        return self.read_bytes(file_name(path), load(path), cancel)
+        return self.read_bytes(file_name(path), load(path), cancel, password=password)
 
-    def read_bytes(self, name: str, data: bytes,
-                   cancel: threading.Event | None = None) -> Document:
+    def read_bytes(self, name: str, data: bytes, cancel: threading.Event | None = None,
+                   *, password: str | None = None) -> Document:
         """``reading.read_bytes`` in the child; ``ReadError`` for a file that fails
-        or kills or hangs its reader, ``Cancelled`` when ``cancel`` is set."""
+        or kills or hangs its reader, ``Cancelled`` when ``cancel`` is set.
+        ``password`` opens a password-protected PDF (``PasswordRequired`` without
+        it or with a wrong one)."""
         name = PurePath(name).name
         if self.in_process:
-            return self._reader(name, data)
+            return _call(self._reader, name, data, password)
         with self._lock:
-            header = self._ask(name, data, cancel)
+            header = self._ask(name, data, cancel, password)
             if header.get("status") == "ok":
                 return self._document(name, data, header)
         status = header.get("status")
         if status == "error":  # only the readers' own words reach the person
             message = header.get("message")
+            if message in _PASSWORD_MESSAGES:
+                raise PasswordRequired(message)
             raise ReadError(message if message in _MESSAGES else messages.READER_CRASHED)
         if status == "memory":
             raise ReadError(messages.READER_MEMORY)
@@ -173,16 +185,21 @@ class Sandbox:
         self.close()
 
     # -- the parent's side ------------------------------------------------------
-    def _ask(self, name: str, data: bytes, cancel: threading.Event | None) -> dict[str, Any]:
+    def _ask(self, name: str, data: bytes, cancel: threading.Event | None,
+             password: str | None = None) -> dict[str, Any]:
+        request: dict[str, str] = {"name": name}
+        if password is not None:
+            request["password"] = password
         conn = self._start()
         try:
-            conn.send_bytes(json.dumps({"name": name}).encode())
+            conn.send_bytes(json.dumps(request).encode())
             conn.send_bytes(data)
         except (OSError, ValueError):  # the idle child died: one fresh try
             self._stop()
             conn = self._start()
-            conn.send_bytes(json.dumps({"name": name}).encode())
+            conn.send_bytes(json.dumps(request).encode())
             conn.send_bytes(data)
+        del request
         deadline = time.monotonic() + self.wall_seconds
         try:
             while True:
@@ -318,8 +335,10 @@ def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader
         _limit_cpu(cpu_seconds)
         einvoice, previews = b"", ()  # type: tuple[bytes, tuple[tuple[int, bytes], ...]]
         attachments: list[bytes] = []
+        password = header.pop("password", None)  # dropped with the request, read or not
         try:
-            doc = reader(str(header["name"]), data)
+            doc = _call(reader, str(header["name"]), data,
+                        None if password is None else str(password))
             del data
             einvoice, previews = doc.einvoice or b"", doc.previews
             reply: dict[str, Any] = {
@@ -338,6 +357,7 @@ def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader
 
             reply = {"status": "bug", "type": type(exc).__name__,
                      "where": "".join(traceback.format_tb(exc.__traceback__))}
+        password = None  # read or refused: not kept for the next file
         try:
             # surrogatepass: a reader may hand back a lone surrogate; it must
             # arrive as it left, as it would in-process
@@ -352,6 +372,14 @@ def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader
             return  # the parent reads the end of the pipe as a crash
         if reply["status"] == "memory":
             return
+
+
+def _call(reader: Reader, name: str, data: bytes, password: str | None) -> Document:
+    """``reader(name, data)``, with ``password=`` only when there is one (the tests'
+    readers take no password)."""
+    if password is None:
+        return reader(name, data)
+    return reader(name, data, password=password)
 
 
 def _limit(memory_bytes: int) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from strongroom.jobs import CANCELLED, DONE, FAILED, QUEUED, Processor
+from strongroom.jobs import CANCELLED, DONE, FAILED, QUEUED, READING, Processor
+from strongroom.reading import messages
 from strongroom.understanding.result import Extraction, FieldValue
+from tests.helpers.documents import make_pdf
 
 
 def fake_understand(doc, *, cancel, progress):
@@ -142,3 +144,44 @@ def test_folders_are_walked_on_the_worker_and_an_empty_one_says_so(tmp_path):
     assert done.wait(5)
     proc.shutdown(timeout=5)
     assert seen == [("nothing_found", "strongroom-jobs")]
+
+
+def test_a_locked_pdf_fails_asking_for_its_password_and_is_read_again_with_it(tmp_path):
+    locked = write(tmp_path, "locked.pdf",
+                   make_pdf(["Corner Pharmacy, Total 12.34"], user_password="pw-1f9c"))
+    events, done = [], threading.Event()
+
+    def on_event(event):
+        events.append(event)
+        if event.result is not None:
+            done.set()
+
+    store = MemoryStore()
+    proc = Processor(fake_understand, store=store, on_event=on_event)
+    proc.submit([locked])
+    assert done.wait(10)
+    first = events[-1].result
+    assert events[-1].stage == FAILED and first.needs_password
+    assert first.error == messages.PDF_LOCKED and not store.docs
+    for password, stage, error in [("nope", FAILED, messages.PDF_WRONG_PASSWORD),
+                                   ("pw-1f9c", DONE, None)]:
+        done.clear()
+        del events[:]
+        proc.read_again(first.job_id, locked, password)
+        assert done.wait(10)
+        assert {e.job_id for e in events} == {first.job_id}  # the same row moves on
+        assert [e.stage for e in events][:2] == [QUEUED, READING]
+        assert events[-1].stage == stage and events[-1].result.error == error
+        assert events[-1].result.needs_password == (stage == FAILED)
+    assert len(store.docs) == 1 and store.docs[1][0].text == "Corner Pharmacy, Total 12.34"
+    assert not any("pw-1f9c" in repr(e) or "nope" in repr(e) for e in events)
+    proc.shutdown(5)
+
+
+def test_the_command_line_password_is_tried_on_each_locked_pdf(tmp_path):
+    a = write(tmp_path, "a.pdf", make_pdf(["First receipt, total 1.00"], user_password="same"))
+    b = write(tmp_path, "b.pdf", make_pdf(["Second receipt, total 2.00"]))
+    c = write(tmp_path, "c.pdf", make_pdf(["Third receipt, total 3.00"], user_password="other"))
+    results = list(Processor(fake_understand).run_all([a, b, c], pdf_password="same"))
+    assert [r.ok for r in results] == [True, True, False]
+    assert results[2].needs_password and results[2].error == messages.PDF_WRONG_PASSWORD

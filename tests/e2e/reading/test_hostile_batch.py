@@ -173,3 +173,29 @@ def test_image_bombs_and_noise_fail_alone_and_the_photo_after_them_is_read(tmp_p
     doc = results[2].document
     assert doc.kind == "image" and "GREENLEAF GROCERS LTD" in doc.text
     assert doc.boxes and [n for n, _ in doc.previews] == [1]
+
+
+def test_an_encrypted_pdf_asks_for_its_password_and_is_read_with_it_in_the_child(tmp_path):
+    locked = write(tmp_path, "locked.pdf",
+                   make_pdf(["Night Taxi, Total 9.99 EUR"], user_password="pw-e2e"))
+    good = write(tmp_path, "good.txt", b"A note after the locked one.")
+    store = MemoryStore()
+    results = list(Processor(fake_understand, store=store, reader=Sandbox(in_process=False))
+                   .run_all([locked, good]))
+    assert [(r.ok, r.needs_password, r.error) for r in results] == [
+        (False, True, messages.PDF_LOCKED), (True, False, None)]
+    events, done = [], threading.Event()
+
+    def on_event(event):
+        events.append(event)
+        if event.result is not None:
+            done.set()
+
+    proc = Processor(fake_understand, store=store, on_event=on_event,
+                     reader=Sandbox(in_process=False))
+    proc.read_again(results[0].job_id, locked, "pw-e2e")
+    assert done.wait(60)
+    assert events[-1].stage == DONE and events[-1].job_id == results[0].job_id
+    assert sorted(doc.text for doc, _ in store.docs.values()) == [
+        "A note after the locked one.", "Night Taxi, Total 9.99 EUR"]
+    assert proc.shutdown(10)

@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from strongroom.errors import Cancelled, ReadError
+from strongroom.errors import Cancelled, PasswordRequired, ReadError
 from strongroom.reading import messages, read_bytes
 from strongroom.reading.sandbox import ENV_IN_PROCESS, ReaderBug, Sandbox
 from tests.helpers import readers
@@ -171,6 +171,20 @@ def test_the_child_has_no_network_and_no_secrets(monkeypatch):
     with Sandbox(reader=readers.network_probe) as box:
         doc = box.read_bytes("probe.txt", GOOD)
     assert doc.text == "NetworkBlocked none"
+
+
+def test_a_pdf_password_travels_to_the_child_and_back_comes_the_text(caplog):
+    data = make_pdf(["Total 12.34 " + CANARY], user_password="open-sesame")
+    with Sandbox() as box:
+        with pytest.raises(PasswordRequired) as locked:
+            box.read_bytes("locked.pdf", data)
+        with pytest.raises(PasswordRequired) as wrong:
+            box.read_bytes("locked.pdf", data, password="not-it")
+        doc = box.read_bytes("locked.pdf", data, password="open-sesame")
+    assert str(locked.value) == messages.PDF_LOCKED
+    assert str(wrong.value) == messages.PDF_WRONG_PASSWORD
+    assert doc == read_bytes("locked.pdf", data, password="open-sesame")
+    assert "open-sesame" not in caplog.text and "not-it" not in caplog.text
 
 
 def test_a_child_that_died_between_reads_is_replaced(sandbox):

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from strongroom.errors import ReadError
+from strongroom.errors import PasswordRequired, ReadError
 from strongroom.reading import limits, messages, pdf, read_bytes
 from tests.helpers.documents import CANARY, make_pdf, make_scanned_pdf
 
@@ -56,8 +56,11 @@ def test_refusals(data, message):
 
 
 def test_exact_messages_for_password_and_no_text_layer():
-    assert messages.PDF_LOCKED == ("The PDF is password-protected; "
-                                   "remove the password and try again.")
+    assert messages.PDF_LOCKED == (
+        "The PDF is password-protected. In the window, add it and type its password when "
+        "asked; on the command line, add --pdf-password. Or save a copy without the password.")
+    assert messages.PDF_WRONG_PASSWORD == (
+        "The password does not open this PDF. Check it and try again.")
     assert "text layer" in messages.PDF_NO_TEXT
     assert "reading its pages" in messages.PDF_NO_TEXT  # scans are read by OCR
     assert messages.PDF_DAMAGED.startswith("The file is damaged or not a PDF.")
@@ -96,3 +99,26 @@ def test_threads_share_pdfium_safely():
         t.join()
     assert not errors
     assert results == ["\n\n".join(PAGES)] * 20
+
+
+def test_a_password_protected_pdf_opens_with_its_password():
+    data = make_pdf(PAGES, user_password="s3cret é")
+    with pytest.raises(PasswordRequired) as err:
+        read_bytes("locked.pdf", data)
+    assert str(err.value) == messages.PDF_LOCKED
+    doc = read_bytes("locked.pdf", data, password="s3cret é")
+    assert doc.text == "\n\n".join(PAGES) and len(doc.page_starts) == 3
+
+
+def test_a_wrong_password_says_so_and_never_shows_the_password():
+    data = make_pdf([CANARY], user_password="right")
+    with pytest.raises(PasswordRequired) as err:
+        read_bytes("locked.pdf", data, password="wrong-guess")
+    assert str(err.value) == messages.PDF_WRONG_PASSWORD
+    assert "wrong-guess" not in repr(err.value) and err.value.__cause__ is None
+    assert not pdf._PDFIUM_LOCK.locked()
+
+
+def test_a_password_is_ignored_by_files_that_have_none():
+    assert read_bytes("open.pdf", make_pdf(PAGES), password="unused").text.startswith("Page one")
+    assert read_bytes("a.txt", b"plain words", password="unused").text == "plain words"
