@@ -136,11 +136,12 @@ def make_pdf_bomb(inflated_mib: int) -> bytes:
     return bytes(out)
 
 
-def make_docx_underdeclared(inflated_mib: int, declared: int = 1000) -> bytes:
-    """A zip whose one member, ``[Content_Types].xml`` (the first part python-docx
-    reads), inflates to ``inflated_mib`` MiB while its local header and the central
-    directory declare ``declared`` bytes: under every declared-size and ratio cap."""
-    name = b"[Content_Types].xml"
+def make_docx_underdeclared(inflated_mib: int, declared: int = 1000,
+                            name: bytes = b"[Content_Types].xml") -> bytes:
+    """A zip whose one member, ``name`` (by default the first part python-docx
+    reads; ``word/document.xml`` makes it a Word file by its members), inflates to
+    ``inflated_mib`` MiB while its local header and the central directory declare
+    ``declared`` bytes: under every declared-size and ratio cap."""
     deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
     block = 1 << 20
     first = deflate.compress(bytes(block)) + deflate.flush(zlib.Z_FULL_FLUSH)

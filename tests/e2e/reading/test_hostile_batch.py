@@ -39,7 +39,8 @@ def test_bombs_fail_alone_and_the_good_files_after_them_are_stored(tmp_path):
     batch = [
         write(tmp_path, "1-bomb.pdf", make_pdf_bomb(4096)),  # 4 MB -> 4 GiB
         write(tmp_path, "2-good.pdf", make_pdf(["Invoice 7 Total 12.00 EUR"])),
-        write(tmp_path, "3-bomb.docx", make_docx_underdeclared(2200)),  # says 1 KB, is 2.2 GB
+        write(tmp_path, "3-bomb.docx", make_docx_underdeclared(  # says 1 KB, is 2.2 GB
+            2200, name=b"word/document.xml")),
         write(tmp_path, "4-good.docx", make_docx(["Receipt", "Total 3.50"])),
     ]
     results = list(Processor(fake_understand, store=store).run_all(batch))
