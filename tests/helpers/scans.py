@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from PIL import Image, ImageFont
 
 #: Debian's fonts-noto-cjk (installed by .ci/run): Latin and Chinese in one face.
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
@@ -15,18 +17,17 @@ LINE_PITCH = 46
 MARGIN = 36
 
 
-def font(size: int = 30):
-    from PIL import ImageFont
-
+def font(size: int = 30) -> ImageFont.FreeTypeFont:
     if not CJK_FONT.is_file():
         pytest.skip("Debian's fonts-noto-cjk is needed to draw Chinese (.ci/run installs it)")
     return ImageFont.truetype(str(CJK_FONT), size)
 
 
-def draw(lines: list[str], *, width: int = 760, size: int = 30):
+def draw(lines: list[str], *, width: int = 760, size: int = 30
+         ) -> tuple[Image.Image, dict[str, tuple[float, float, float, float]]]:
     """A white page with ``lines`` in black; also each word's box on it, in 0..1 of
     the page (``{word: (x0, y0, x1, y1)}``, the last one of a repeated word)."""
-    from PIL import Image, ImageDraw
+    from PIL import ImageDraw
 
     face = font(size)
     height = 2 * MARGIN + LINE_PITCH * len(lines)
@@ -47,10 +48,10 @@ def draw(lines: list[str], *, width: int = 760, size: int = 30):
     return image, boxes
 
 
-def photo(image, *, angle: float = 3.0, scale: float = 0.8, noise: float = 10.0,
-          seed: int = 0):
+def photo(image: Image.Image, *, angle: float = 3.0, scale: float = 0.8,
+          noise: float = 10.0, seed: int = 0) -> Image.Image:
     """``image`` as a phone might take it: turned, softer, smaller, noisy."""
-    from PIL import Image, ImageFilter
+    from PIL import ImageFilter
 
     out = image.rotate(angle, expand=True, fillcolor=(235, 235, 230),
                        resample=Image.Resampling.BICUBIC)
@@ -62,13 +63,13 @@ def photo(image, *, angle: float = 3.0, scale: float = 0.8, noise: float = 10.0,
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
 
 
-def encode(image, fmt: str, **options) -> bytes:
+def encode(image: Image.Image, fmt: str, **options: Any) -> bytes:
     buf = io.BytesIO()
     image.save(buf, format=fmt, **options)
     return buf.getvalue()
 
 
-def image_pdf(pages: list) -> bytes:
+def image_pdf(pages: list[str | Image.Image]) -> bytes:
     """A PDF with one page per item: a string is a text page, an image a scanned page
     (the image alone, no text layer)."""
     from fpdf import FPDF
