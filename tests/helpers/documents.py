@@ -80,17 +80,24 @@ def make_zip(members: dict[str, bytes]) -> bytes:
 def make_docx_bomb(uncompressed_mb: int) -> bytes:
     """A real .docx whose word/document.xml is padded with ``uncompressed_mb`` MB
     of whitespace: tiny on disk, huge once inflated."""
-    real = zipfile.ZipFile(io.BytesIO(make_docx(["Hello"], [["a"]], [])))
+    return _padded(make_docx(["Hello"], [["a"]], []), "word/document.xml", b"<w:body>",
+                   uncompressed_mb)
+
+
+def _padded(office: bytes, member_name: str, after: bytes, uncompressed_mb: int) -> bytes:
+    """The zip ``office`` with ``uncompressed_mb`` MB of whitespace written into
+    ``member_name`` right after ``after``."""
+    real = zipfile.ZipFile(io.BytesIO(office))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for info in real.infolist():
             data = real.read(info.filename)
-            if info.filename != "word/document.xml":
+            if info.filename != member_name:
                 archive.writestr(info.filename, data)
                 continue
-            with archive.open("word/document.xml", "w", force_zip64=True) as member:
-                head, _, tail = data.partition(b"<w:body>")
-                member.write(head + b"<w:body>")
+            with archive.open(member_name, "w", force_zip64=True) as member:
+                head, _, tail = data.partition(after)
+                member.write(head + after)
                 chunk = b" " * (1024 * 1024)
                 for _ in range(uncompressed_mb):
                     member.write(chunk)
@@ -178,22 +185,8 @@ def make_xlsx(sheets: dict[str, list[list[object]]], *,
 def make_xlsx_bomb(uncompressed_mb: int) -> bytes:
     """A real .xlsx whose first sheet is padded with ``uncompressed_mb`` MB of
     whitespace: tiny on disk, huge once inflated."""
-    real = zipfile.ZipFile(io.BytesIO(make_xlsx({"Sheet": [["Date", "Amount"]]})))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for info in real.infolist():
-            data = real.read(info.filename)
-            if info.filename != "xl/worksheets/sheet1.xml":
-                archive.writestr(info.filename, data)
-                continue
-            with archive.open(info.filename, "w", force_zip64=True) as member:
-                head, _, tail = data.partition(b"<sheetData>")
-                member.write(head + b"<sheetData>")
-                chunk = b" " * (1024 * 1024)
-                for _ in range(uncompressed_mb):
-                    member.write(chunk)
-                member.write(tail)
-    return out.getvalue()
+    return _padded(make_xlsx({"Sheet": [["Date", "Amount"]]}), "xl/worksheets/sheet1.xml",
+                   b"<sheetData>", uncompressed_mb)
 
 
 #: One statement's transactions: (date YYYYMMDD, amount, name, memo).
