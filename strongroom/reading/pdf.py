@@ -61,16 +61,20 @@ def read(data: bytes, password: str | None = None) -> tuple[ocr.Joined, bytes | 
     return joined, xml
 
 
+def _printed(text: str) -> int:
+    """Characters on a page that are not white space."""
+    return len("".join(text.split()))
+
+
 def _is_scan(page_text: str) -> bool:
-    return len("".join(page_text.split())) < limits.SCAN_MIN_CHARS
+    return _printed(page_text) < limits.SCAN_MIN_CHARS
 
 
 def _better(page_text: str, pixels: np.ndarray) -> ocr.Page:
     """A page with (almost) no text layer: what OCR reads on it, unless the text
     layer holds more (a short page that is not a scan)."""
     read = ocr.read_page(pixels)
-    printed = len("".join(read.text.split()))
-    return read if printed > len("".join(page_text.split())) else ocr.Page(page_text)
+    return read if _printed(read.text) > _printed(page_text) else ocr.Page(page_text)
 
 
 def _render(pdf: pdfium.PdfDocument, index: int) -> np.ndarray:
