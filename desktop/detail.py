@@ -222,7 +222,7 @@ class DetailPane(QStackedWidget):
         top_layout.addWidget(self.list_table)
         top_layout.addLayout(review_row)
         top_layout.addStretch(1)  # tables as tall as their rows, spare room below
-        # A photo or scan: its page beside the text read from it, the field outlined.
+        # A photo, scan or PDF: its page beside its text, the field outlined.
         self.page_view = PageView()
         self.page_view.hide()
         self.text_and_page = QSplitter(Qt.Orientation.Horizontal)
@@ -283,13 +283,13 @@ class DetailPane(QStackedWidget):
 
     def show_document(self, doc: StoredDocument, *, pictures: dict[int, bytes] | None = None,
                       boxes: tuple[Box, ...] = ()) -> None:
-        """Show ``doc``; ``pictures`` and ``boxes`` (from the vault) are its pages read
-        by OCR, shown beside the text with the selected field's words outlined."""
+        """Show ``doc``; ``pictures`` and ``boxes`` (from the vault) are its pages'
+        pictures, shown beside the text with the selected field's words outlined."""
         self._doc = doc
         self.page_view.set_document(pictures or {}, boxes)
         self.page_view.setVisible(self.page_view.has_pages)
         if self.page_view.has_pages:
-            self.text_title.setText("Document text, read from the page on the right")
+            self.text_title.setText("Document text, beside its page")
             half = max(1, self.text_and_page.width() // 2)
             self.text_and_page.setSizes([half, half])
         else:

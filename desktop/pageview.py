@@ -1,10 +1,11 @@
-"""The picture of a page read by OCR, with the selected field's words outlined.
+"""The picture of a document's page, with the selected field's words outlined.
 
-A photo or scan is read into text by the reader (in its child process), which also
-makes a JPEG of each page and notes every word's box on it. This view shows that
-picture, scaled to its width, and outlines the boxes of the words a field was read
-from, so the person compares the value with the paper itself. The picture is the
-reader's own JPEG: the window never decodes the person's file.
+The reader (in its child process) makes a picture of each page of a photo, a scan
+or a PDF (its first pages) and notes every word's box on it: OCR's boxes, or
+pdfium's for a PDF's text layer. This view shows that picture, scaled to its
+width, and outlines the boxes of the words a field was read from, so the person
+compares the value with the paper itself. The picture is the reader's own JPEG or
+PNG: the window never decodes the person's file.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QScrollArea, QSizePolicy, QWidget
 #: (start, end, page, x0, y0, x1, y1), as ``Document.boxes``.
 Box = tuple[int, int, int, float, float, float, float]
 _MARK = QColor("#f0a500")
+_PNG = b"\x89PNG"
 
 
 def boxes_for(boxes: Sequence[Box], start: int, end: int) -> list[Box]:
@@ -99,7 +101,7 @@ class PageView(QScrollArea):
 
     def show_span(self, start: int, end: int) -> bool:
         """Outline the words of ``text[start:end]`` on their page; False when the span
-        has no box (typed text, or a page read from its text layer)."""
+        has no box (typed text, or a PDF page past the pictured ones)."""
         hits = boxes_for(self._boxes, start, end)
         if not hits:
             self._turn_to(self.page, [])
@@ -117,7 +119,7 @@ class PageView(QScrollArea):
             picture = self._pictures.get(page)
             image = QImage()
             if picture is not None:
-                image.loadFromData(picture, "JPG")
+                image.loadFromData(picture, "PNG" if picture.startswith(_PNG) else "JPG")
             self.canvas.image = image
         self.canvas.marks = marks
         self.canvas.updateGeometry()

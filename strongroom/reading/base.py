@@ -21,13 +21,14 @@ class Document:
     page_starts: tuple[int, ...] = (0,)
     #: The e-invoice XML a PDF carries (ZUGFeRD / Factur-X / XRechnung), unparsed.
     einvoice: bytes | None = field(default=None, repr=False)
-    #: Words read by OCR, each ``(start, end, page, x0, y0, x1, y1)``: its offsets in
-    #: ``text``, its 1-based page and its box there in 0..1 of the page's width and
-    #: height. Empty for text read from a file's own text.
+    #: Words on a page picture, each ``(start, end, page, x0, y0, x1, y1)``: its
+    #: offsets in ``text``, its 1-based page and its box there in 0..1 of the page's
+    #: width and height. Read by OCR, or from a PDF's text layer (its first pages).
     boxes: tuple[tuple[int, int, int, float, float, float, float], ...] = field(
         default=(), repr=False)
-    #: ``(page, JPEG)`` for each page read by OCR: a picture of the page, made by the
-    #: reader (in its child process), that the window shows ``boxes`` on.
+    #: ``(page, picture)`` for each page read by OCR (a JPEG) and the first pages of
+    #: a PDF's text layer (a grey PNG): made by the reader (in its child process),
+    #: the window shows ``boxes`` on it.
     previews: tuple[tuple[int, bytes], ...] = field(default=(), repr=False)
     #: Files this one carries as documents of their own (an e-mail's attachments),
     #: as (file name, bytes); the queue reads and stores each, linked to this one.

@@ -38,6 +38,10 @@ OCR_MAX_SIDE = 3000
 SCAN_MIN_CHARS = 20
 OCR_DPI = 200
 MAX_OCR_PAGES = 50
+#: PDF pages that get a picture (and word boxes) for the window: the first 50. A
+#: text page's picture is about 100-200 KB in the vault; a field further on is
+#: shown in the text alone.
+MAX_PICTURED_PAGES = 50
 
 #: DOCX and XLSX (zips): refused before their parser sees them if any limit is passed.
 #: Declared sizes are checked first; then every member is inflated in chunks

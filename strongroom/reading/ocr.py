@@ -64,9 +64,9 @@ PREVIEW_QUALITY = 80
 
 @dataclass(frozen=True)
 class Page:
-    """One page's text; ``words`` and ``preview`` (a JPEG of the page, made by the
-    reader so that the window never decodes the person's file itself) are empty for
-    a page read from a text layer."""
+    """One page's text, its words' boxes and ``preview``, a picture of the page made
+    by the reader so that the window never decodes the person's file itself (both
+    empty for a PDF page past ``limits.MAX_PICTURED_PAGES``)."""
 
     text: str
     words: tuple[WordBox, ...] = ()

@@ -188,7 +188,7 @@ class DocumentStore:
         return bytes(row[0])
 
     def page_pictures(self, doc_id: int) -> dict[int, bytes]:
-        """The pictures of a document's pages read by OCR, by 1-based page number."""
+        """The pictures of a document's pages (photos, scans, PDFs), by 1-based page number."""
         with self._locked("read the page pictures") as conn:
             rows = conn.execute("SELECT page, picture FROM page_pictures WHERE doc_id = ? "
                                 "ORDER BY page", (doc_id,)).fetchall()

@@ -74,6 +74,16 @@ def test_drop_process_show_and_reopen(qtbot, tmp_path, understander):
     assert rows(again) == {receipt.name: ("Receipt", "Saved"), "invoice.pdf": ("Invoice", "Saved")}
     stored = vault.get(next(r.id for r in vault.list_documents() if r.name == "invoice.pdf"))
     assert stored.page_starts[1] > 0 and "Total Due" in stored.text
+    # The PDF's page beside its text, from the vault; its total outlined where printed.
+    again.show()
+    row = next(r for r in range(again.model.rowCount())
+               if again.model.index(r, NAME).data() == "invoice.pdf")
+    again.table.selectRow(row)
+    pages = again.detail.page_view
+    assert pages.isVisible() and pages.page == 1 and not pages.canvas.image.isNull()
+    again.detail.select_field("total")
+    start, _end = stored.fields["total"].span
+    assert start > stored.page_starts[1] and pages.page == 2 and len(pages.marks) == 1
     again.close()
 
     receipt.unlink()

@@ -156,3 +156,37 @@ def test_a_photo_shows_its_page_with_the_selected_field_outlined(qtbot) -> None:
     pane.show_document(record, pictures=dict(doc.previews), boxes=doc.boxes)
     pane.clear()
     assert pane.page_view.canvas.image.isNull() and not pane.page_view.has_pages
+
+
+def test_a_text_pdf_shows_its_page_with_the_field_where_it_is_printed(qtbot) -> None:
+    """A PDF's text layer gets a picture and word boxes too: the total is outlined on
+    page 2 where the PDF prints it."""
+    from fpdf import FPDF
+
+    from strongroom.reading import read_bytes
+
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_font("Helvetica", size=14)
+    pdf.add_page()
+    pdf.text(72, 100, "Invoice 2024-17 from Northwind Medical Supplies Ltd")
+    pdf.add_page()
+    pdf.text(72, 100, "Services rendered in March, see the first page")
+    pdf.text(72, 700, "Total due")
+    pdf.text(400, 700, "1,234.50")
+    doc = read_bytes("invoice.pdf", bytes(pdf.output()))
+    fields = {"total": span_field(doc.text, "1,234.50")}
+    record = dataclasses.replace(stored(doc.text, fields, doc.page_starts), kind="pdf",
+                                 name="invoice.pdf")
+    pane = DetailPane()
+    qtbot.add_widget(pane)
+    pane.resize(1000, 800)
+    pane.show()
+    pane.show_document(record, pictures=dict(doc.previews), boxes=doc.boxes)
+    assert pane.page_view.isVisible() and pane.page_view.page == 1
+    assert not pane.page_view.canvas.image.isNull()  # the grey PNG decodes
+    pane.select_field("total")
+    assert pane.page_view.page == 2
+    (mark,) = pane.page_view.marks
+    width, height = 595.28, 841.89
+    assert abs(mark[0] - 400 / width) < 0.01 and mark[2] > mark[0]
+    assert mark[1] < 700 / height < mark[3] + 0.005  # the baseline at the box's foot

@@ -108,8 +108,13 @@ def test_a_scanned_pdf_and_a_mixed_one():
     first, second = mixed.page_starts
     assert mixed.text[first:].startswith(letter)  # the text layer, as it is
     assert "GREENLEAF GROCERS LTD" in mixed.text[second:]
-    assert mixed.boxes and all(b[2] == 2 and b[0] >= second for b in mixed.boxes)
-    assert [n for n, _ in mixed.previews] == [2]  # a picture of the scanned page only
+    ocr_boxes = [b for b in mixed.boxes if b[2] == 2]
+    assert ocr_boxes and all(b[0] >= second for b in ocr_boxes)
+    assert all(b[1] <= second for b in mixed.boxes if b[2] == 1)  # the text layer's words
+    # both pages pictured: the text page as a grey PNG, the scan as the OCR's JPEG
+    (one, text_page), (two, scan_page) = mixed.previews
+    assert (one, two) == (1, 2)
+    assert text_page.startswith(b"\x89PNG") and scan_page.startswith(b"\xff\xd8")
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [

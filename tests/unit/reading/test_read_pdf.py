@@ -122,3 +122,92 @@ def test_a_wrong_password_says_so_and_never_shows_the_password():
 def test_a_password_is_ignored_by_files_that_have_none():
     assert read_bytes("open.pdf", make_pdf(PAGES), password="unused").text.startswith("Page one")
     assert read_bytes("a.txt", b"plain words", password="unused").text == "plain words"
+
+
+# -- page pictures and word boxes of the text layer ---------------------------------
+
+def _placed_pdf(words: dict[str, tuple[float, float]], *, rotation: int = 0,
+                crop: tuple[float, float, float, float] | None = None) -> bytes:
+    """An A4 PDF with each word printed at (x, baseline y) in points from the top-left,
+    the page turned by ``rotation`` and cut to ``crop`` (left, bottom, right, top)."""
+    import io
+
+    import pypdfium2 as pdfium
+    from fpdf import FPDF
+
+    doc = FPDF(unit="pt", format="A4")
+    doc.set_font("Helvetica", size=20)
+    doc.add_page()
+    for word, (x, y) in words.items():
+        doc.text(x, y, word)
+    data = bytes(doc.output())
+    if not rotation and crop is None:
+        return data
+    turned = pdfium.PdfDocument(data)
+    page = turned[0]
+    page.set_rotation(rotation)
+    if crop is not None:
+        page.set_cropbox(*crop)
+    out = io.BytesIO()
+    turned.save(out)
+    page.close()
+    turned.close()
+    return out.getvalue()
+
+
+def _ink(picture: bytes, box: tuple[float, float, float, float]) -> float:
+    """The share of dark pixels of ``picture`` inside ``box`` (0..1 of its sides)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    grey = np.asarray(Image.open(io.BytesIO(picture)).convert("L"))
+    height, width = grey.shape
+    x0, y0, x1, y1 = box
+    inside = grey[int(y0 * height):int(y1 * height) + 1, int(x0 * width):int(x1 * width) + 1]
+    return float((inside < 128).mean()) if inside.size else 0.0
+
+
+WORDS = {"Total": (72.0, 120.0), "1,234.50": (300.0, 120.0), "31.01.2024": (72.0, 600.0)}
+
+
+@pytest.mark.parametrize(("rotation", "crop"), [
+    (0, None), (90, None), (180, None), (270, None), (0, (40, 200, 500, 800)),
+    (90, (40, 200, 500, 800)),
+])
+def test_text_layer_words_have_boxes_on_the_page_picture(rotation, crop):
+    """Each word's box, from pdfium's character boxes, lands on its ink in the page's
+    picture as rendered, whatever the page's rotation and crop box."""
+    doc = read_bytes("invoice.pdf", _placed_pdf(WORDS, rotation=rotation, crop=crop))
+    (page, picture), = doc.previews
+    assert page == 1 and picture.startswith(b"\x89PNG")
+    found = {doc.text[a:z]: (x0, y0, x1, y1) for a, z, _, x0, y0, x1, y1 in doc.boxes}
+    assert set(found) == set(WORDS)
+    for word, box in found.items():
+        assert _ink(picture, box) > 0.15, word  # the word's ink is inside its box
+        x0, y0, x1, y1 = box
+        assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1
+    # where the words are relative to each other follows the page's turn
+    total, amount = found["Total"], found["1,234.50"]
+    if rotation == 0:
+        assert total[2] < amount[0] and abs(total[1] - amount[1]) < 0.01  # same line
+    if rotation == 90:
+        assert total[3] < amount[1]  # the line now runs down the picture
+
+
+def test_only_the_first_pages_are_pictured(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_PICTURED_PAGES", 2)
+    pages = [f"Page {n} of the statement, total {n}.00" for n in range(1, 5)]
+    doc = read_bytes("long.pdf", make_pdf(pages))
+    assert [n for n, _ in doc.previews] == [1, 2]
+    assert {b[2] for b in doc.boxes} == {1, 2}
+    assert doc.text.count("total") == 4  # the text of every page all the same
+
+
+def test_word_offsets_skip_pdfiums_line_ends_and_marks():
+    """The text is cleaned (CR LF to LF, control marks out, ends stripped); every box
+    still names the word it was measured on."""
+    doc = read_bytes("lines.pdf", make_pdf(["  first line\nsecond\tline\n\nthird  "]))
+    words = [doc.text[a:z] for a, z, *_ in doc.boxes]
+    assert words == doc.text.split()
