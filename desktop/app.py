@@ -71,7 +71,7 @@ def check_data_dir(data_dir: Path) -> None:
     not there yet is left to ``Vault.create``: cancelling creation leaves nothing."""
     loose = make_private(data_dir) if data_dir.exists() else []
     if loose:
-        QMessageBox.warning(None, "Strongroom: vault files", loose_message(data_dir, loose))
+        QMessageBox.warning(None, "Vault files", loose_message(data_dir, loose))
 
 
 def run(data_dir: Path, understand: Understand, *, argv: Sequence[str] | None = None) -> int:
@@ -94,7 +94,7 @@ def run(data_dir: Path, understand: Understand, *, argv: Sequence[str] | None = 
                 check_data_dir(Path(data_dir))
                 vault = unlock_vault(Path(data_dir))
             except UserError as exc:
-                show_error(None, exc, title="Strongroom: vault")
+                show_error(None, exc, title="Vault")
                 return 1
             if vault is None:
                 return 0

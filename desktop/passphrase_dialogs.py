@@ -72,6 +72,7 @@ class VaultDialog(QDialog):
         self._opener = opener
         self.value: Any = None
         self.busy = False
+        self.quit_chosen = False  # "Quit" clicked (Esc or the close box only cancel)
         self._busy_row: QWidget | None = None
         self.setWindowTitle("Strongroom")
         self.setModal(True)
@@ -84,7 +85,9 @@ class VaultDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.ok_text)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Quit")
+        quit_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        quit_button.setText("Quit")
+        quit_button.clicked.connect(self._choose_quit)  # before ``rejected``
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -127,6 +130,10 @@ class VaultDialog(QDialog):
     def reject(self) -> None:
         if not self.busy:
             super().reject()
+
+    def _choose_quit(self) -> None:
+        if not self.busy:
+            self.quit_chosen = True
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.busy:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from strongroom.vault import keys
 from strongroom.vault.protocol import OpenVault
 
 from .passphrase_dialogs import CreatePassphraseDialog, VaultDialog
@@ -32,18 +33,18 @@ class RecoveryCodeDialog(QDialog):
     """Shows a new recovery code once; closes only after "I have written it down"."""
 
     def __init__(self, code: str, parent: QWidget | None = None, *,
-                 new_vault: bool = True) -> None:
+                 new_vault: bool = True,
+                 methods: tuple[str, ...] = (keys.PASSPHRASE, keys.KEYCHAIN)) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Strongroom: recovery code")
+        self.setWindowTitle("Recovery code")  # Qt adds " — Strongroom"
         self.setModal(True)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         what = ("Your vault is ready. This is its recovery code" if new_vault
                 else "This is the vault's new recovery code")
         previous = "" if new_vault else " The previous code no longer does."
-        intro = QLabel(f"<b>{what}.</b><br>It opens the vault if the passphrase is forgotten "
-                       f"or the system keychain entry is lost.{previous} It is shown only now: "
-                       "Strongroom does not keep it.")
+        intro = QLabel(f"<b>{what}.</b><br>It opens the vault {_when_needed(methods)}."
+                       f"{previous} It is shown only now: Strongroom does not keep it.")
         intro.setWordWrap(True)
         self.code_label = QLabel(code)
         self.code_label.setObjectName("recoveryCode")
@@ -80,13 +81,32 @@ class RecoveryCodeDialog(QDialog):
             super().accept()
 
 
+def _when_needed(methods: tuple[str, ...]) -> str:
+    """When the recovery code is needed, in the words of the vault's own locks."""
+    lost = []
+    if keys.PASSPHRASE in methods:
+        lost.append("if the passphrase is forgotten")
+    if keys.KEYCHAIN in methods:
+        lost.append("if the system keychain entry is lost (a new computer, a reinstalled "
+                    "system)" if len(lost) == 0 else "or the system keychain entry is lost")
+    return " ".join(lost) or "if its other locks are lost"
+
+
+def key_methods(vault: OpenVault) -> tuple[str, ...]:
+    """The locks that open ``vault`` besides the recovery code (both if unreadable)."""
+    try:
+        return tuple(m for m in vault.key_methods() if m != keys.RECOVERY)
+    except Exception:  # a damaged key file: say the general thing
+        return (keys.PASSPHRASE, keys.KEYCHAIN)
+
+
 def show_code_once(vault: OpenVault, parent: QWidget | None = None, *,
                    new_vault: bool = True) -> None:
     """Show the fresh vault's recovery code, then let the vault object forget it."""
     code = vault.take_recovery_code()
     if code is None:
         return
-    dialog = RecoveryCodeDialog(code, parent, new_vault=new_vault)
+    dialog = RecoveryCodeDialog(code, parent, new_vault=new_vault, methods=key_methods(vault))
     try:
         dialog.exec()
     finally:

@@ -3,7 +3,8 @@
 The policy decides which of the vault's locks to try and in what order; this module
 only answers its questions with dialogs: the passphrase dialog (whose "Use Recovery
 Code…" goes on to the recovery code), the recovery-code dialog (followed by the
-offer of a new passphrase). Cancel stops with nothing opened or changed.
+offer of a new passphrase). Cancel stops with nothing opened or changed; the
+dialogs' "Quit" button says so (``QuitChosen``), so a window locked later closes.
 
 At start the window takes ``STRONGROOM_PASSPHRASE`` like the command line. After a
 lock it does not: a lock that the environment or the keychain undoes without the
@@ -31,6 +32,15 @@ if TYPE_CHECKING:  # what the policy's openers hand back
     from strongroom.vault import Vault
 
 
+class QuitChosen(Cancelled):
+    """The person clicked an unlock dialog's "Quit"."""
+
+
+def _cancelled(dialog: PassphraseDialog | RecoveryUnlockDialog) -> Cancelled:
+    return QuitChosen("Quit was chosen") if dialog.quit_chosen else \
+        Cancelled("unlocking was cancelled")
+
+
 class DialogAsk:
     """``ask`` for the policy: one dialog per question, ``parent`` above them."""
 
@@ -52,7 +62,7 @@ class DialogAsk:
                 self.chose_recovery = True
                 return None  # the policy goes on to the recovery code
             if result != QDialog.DialogCode.Accepted:
-                raise Cancelled("unlocking was cancelled")
+                raise _cancelled(dialog)
             vault: Vault = dialog.vault
             return vault
         finally:
@@ -63,7 +73,7 @@ class DialogAsk:
         dialog = RecoveryUnlockDialog(prompt.open, reason, self.parent)
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
-                raise Cancelled("unlocking was cancelled")
+                raise _cancelled(dialog)
             vault: Vault = dialog.vault
         finally:
             dialog.deleteLater()
@@ -84,7 +94,8 @@ def open_vault(data_dir: Path, parent: QWidget | None = None, *,
                after_lock: bool = False) -> OpenVault | None:
     """The existing vault in ``data_dir`` opened through the one policy, or ``None``
     if the person cancelled (nothing was touched). Raises ``UserError`` when it
-    cannot be opened for another reason."""
+    cannot be opened for another reason, and ``QuitChosen`` after a lock when the
+    person clicked "Quit" (at start, ``None`` quits already)."""
     from strongroom.vault import Vault
 
     env: dict[str, str] = {}
@@ -93,5 +104,9 @@ def open_vault(data_dir: Path, parent: QWidget | None = None, *,
     use_keychain = not after_lock or keys.PASSPHRASE not in Vault.unlock_methods(data_dir)
     try:
         return unlock(Path(data_dir), DialogAsk(parent), env=env, use_keychain=use_keychain)
+    except QuitChosen:
+        if after_lock:
+            raise
+        return None
     except Cancelled:
         return None

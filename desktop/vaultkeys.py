@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMenu, QMessageBox, QWid
 from strongroom.vault.protocol import OpenVault
 
 from .passphrase_dialogs import MIN_LENGTH, VaultDialog, password_edit
-from .recovery_dialogs import RecoveryCodeDialog
+from .recovery_dialogs import RecoveryCodeDialog, key_methods
 
 CHANGE_TEXT = "Change Passphrase…"
 SET_TEXT = "Set a Passphrase…"
@@ -85,8 +85,7 @@ class ChangePassphraseDialog(VaultDialog):
             "Change Passphrase" if self.had_passphrase else "Set Passphrase")
         self.busy_text = ("Changing the passphrase…" if self.had_passphrase
                           else "Setting the passphrase…")
-        self.setWindowTitle(f"Strongroom: {'change' if self.had_passphrase else 'set a'} "
-                            "passphrase")
+        self.setWindowTitle("Change passphrase" if self.had_passphrase else "Set a passphrase")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancel")
         if self.had_passphrase:
             intro = ("<b>Change the vault's passphrase.</b><br>From now on, the vault opens "
@@ -170,7 +169,7 @@ class NewRecoveryCodeDialog(VaultDialog):
     def __init__(self, vault: OpenVault, parent: QWidget | None = None) -> None:
         super().__init__(lambda _: None, parent)
         self._vault = vault
-        self.setWindowTitle("Strongroom: new recovery code")
+        self.setWindowTitle("New recovery code")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancel")
         try:
             had = "recovery" in vault.key_methods()
@@ -221,7 +220,7 @@ def new_recovery_code(window: Any) -> None:
         code = dialog.value
     finally:
         dialog.deleteLater()
-    shown = RecoveryCodeDialog(code, window, new_vault=False)
+    shown = RecoveryCodeDialog(code, window, new_vault=False, methods=key_methods(window.vault))
     try:
         shown.exec()
     finally:

@@ -62,7 +62,7 @@ from .ops import VaultOp
 from .pdf_password import PdfPasswordAsker
 from .screenlock import ScreenLockWatcher
 from .session import Session
-from .unlocking import open_vault
+from .unlocking import QuitChosen, open_vault
 
 log = logging.getLogger("strongroom.desktop")
 
@@ -639,6 +639,9 @@ class MainWindow(QMainWindow):
             return
         try:
             vault = open_vault(self.data_dir, self, after_lock=True)
+        except QuitChosen:
+            self.close()  # the dialog's "Quit": the vault is locked, nothing is lost
+            return
         except UserError as exc:
             show_error(self, exc)
             return

@@ -206,3 +206,31 @@ def test_a_lock_waits_for_a_running_vault_operation(qtbot, make_window) -> None:
     release.set()
     qtbot.wait_until(lambda: window.locked, timeout=5_000)
     assert window.vault.closed
+
+
+def test_the_unlock_dialogs_quit_closes_a_locked_window(qtbot, tmp_path: Path) -> None:
+    """After a lock, "Quit" in the unlock dialog quits (issue 24); Esc only cancels."""
+    data = tmp_path / "data"
+    Vault.create(data, passphrase=RIGHT).close()
+    window = MainWindow(None, understand_now, data_dir=data, locked_reason="You locked it.")
+    qtbot.add_widget(window)
+    window.show()
+    unlock_with(qtbot, window)  # the dialog rejected (Esc): still there, locked
+    assert window.isVisible() and window.locked
+    clicked: list[bool] = []
+
+    def quit_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, PassphraseDialog):
+            QTimer.singleShot(20, quit_dialog)
+            return
+        button = dialog.buttons.button(dialog.buttons.StandardButton.Cancel)
+        assert button.text() == "Quit"
+        clicked.append(True)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, quit_dialog)
+    qtbot.mouseClick(window.locked_page.unlock_button, Qt.MouseButton.LeftButton)
+    assert clicked == [True]
+    qtbot.wait_until(lambda: not window.isVisible(), timeout=5_000)
+    assert window.session.closed
