@@ -10,7 +10,9 @@ result (``ok=False``): the batch goes on.
 An e-mail's attachments are documents of their own: once the message is read
 (and saved), each becomes a job of its own right after it, with its own events
 and result, read from its bytes in the same child and saved with a link to the
-message (``parent_id``). A message already in the vault brings none again.
+message (``parent_id``). A message already in the vault brings only the
+attachments the vault lacks (one that needed a password, or was cancelled):
+those are read again, the rest are not even opened.
 
 Reading runs in a child process with limits (``reading.sandbox.Sandbox``), so a
 file that kills or hangs its reader fails alone; one warm child serves a batch
@@ -27,6 +29,7 @@ the kept job. ``run_all``'s ``pdf_password`` is tried on attachments too.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import logging
 import queue
@@ -272,12 +275,19 @@ class Processor:
     def _run_attachments(self, job: Job, result: JobResult) -> None:
         """Each attachment of a document just read, as a job of its own."""
         doc = result.document
-        if doc is None or not result.ok or result.duplicate or not doc.attachments:
+        if doc is None or not result.ok or not doc.attachments:
             return
         if job.depth >= limits.MAX_EMAIL_DEPTH:  # the reader refuses deeper; never loop
             return
+        attachments = doc.attachments
+        if result.duplicate:  # only what the vault lacks, linked to the stored message
+            store = self._store
+            if store is None:
+                return
+            attachments = [(name, data) for name, data in attachments
+                           if store.find_by_sha256(hashlib.sha256(data).hexdigest()) is None]
         epoch = self._epoch
-        for name, data in doc.attachments:
+        for name, data in attachments:
             if self._epoch != epoch:  # everything was cancelled meanwhile
                 break
             child = self._new_job(job.path / name, data=data, parent_id=result.doc_id,

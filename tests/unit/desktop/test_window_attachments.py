@@ -206,3 +206,9 @@ def test_cancelling_an_attachments_password_drops_its_bytes(qtbot, make_window, 
     assert window.processor._locked == {}
     assert statuses(window)["↳ letter.pdf"] == f"Failed: {messages.PDF_LOCKED}"
     assert sorted(ids(vault)) == ["clinic.eml"]
+
+    # the person changes their mind: the message dropped again asks for the one it lacks
+    assert drop(window, file_mime([path]))
+    answer(qtbot, wait_for_dialog(qtbot, window), PASSWORD)
+    qtbot.wait_until(lambda: sorted(ids(vault)) == ["clinic.eml", "letter.pdf"])
+    assert vault.get(ids(vault)["letter.pdf"]).parent_id == ids(vault)["clinic.eml"]
