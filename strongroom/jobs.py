@@ -284,8 +284,8 @@ class Processor:
             store = self._store
             if store is None:
                 return
-            attachments = [(name, data) for name, data in attachments
-                           if store.find_by_sha256(hashlib.sha256(data).hexdigest()) is None]
+            attachments = tuple((name, data) for name, data in attachments
+                                if store.find_by_sha256(hashlib.sha256(data).hexdigest()) is None)
         epoch = self._epoch
         for name, data in attachments:
             if self._epoch != epoch:  # everything was cancelled meanwhile
