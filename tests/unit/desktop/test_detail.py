@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from strongroom.desktop.detail import DetailPane, qt_offset
+from strongroom.desktop.detail import DetailPane, links_html, message_title, qt_offset
 from strongroom.understanding.result import FieldValue
 from strongroom.vault.records import StoredDocument
 
@@ -156,3 +156,17 @@ def test_a_photo_shows_its_page_with_the_selected_field_outlined(qtbot) -> None:
     pane.show_document(record, pictures=dict(doc.previews), boxes=doc.boxes)
     pane.clear()
     assert pane.page_view.canvas.image.isNull() and not pane.page_view.has_pages
+
+
+def test_an_emails_title_is_its_subject_and_links_escape_every_name() -> None:
+    mail = dataclasses.replace(
+        stored("From: Clinic <c@example.org>\nSubject: Your <i>results</i>\n\nSubject: not me\n",
+               {}), kind="email", name="m.eml")
+    assert message_title(mail) == "Your <i>results</i>"
+    assert message_title(dataclasses.replace(mail, text="From: x\n\nbody")) == "m.eml"
+    assert message_title(dataclasses.replace(mail, kind="text")) == "m.eml"
+    assert links_html((3, "Your <i>results</i>"), ((4, "a&b.pdf"), (5, "bill\x1b.pdf"))) == (
+        'Attached to the e-mail “<a href="doc:3">Your &lt;i&gt;results&lt;/i&gt;</a>”<br>'
+        '2 attachments: <a href="doc:4">a&amp;b.pdf</a> · <a href="doc:5">bill\\x1b.pdf</a>')
+    assert links_html(None, ()) == ""
+    assert links_html(None, ((4, "a.pdf"),)) == '1 attachment: <a href="doc:4">a.pdf</a>'
