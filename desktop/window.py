@@ -473,7 +473,8 @@ class MainWindow(QMainWindow):
         doc = vault.get(doc_id)
         came_in = None
         if doc.parent_id is not None:  # an attachment: name the e-mail it came in
-            came_in = (doc.parent_id, message_title(vault.get(doc.parent_id)))
+            with contextlib.suppress(UserError):  # deleted this instant: no link, no error
+                came_in = (doc.parent_id, message_title(vault.get(doc.parent_id)))
         self.detail.show_document(doc, pictures=vault.page_pictures(doc_id),
                                   boxes=vault.word_boxes(doc_id), came_in=came_in)
 
