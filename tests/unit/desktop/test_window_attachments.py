@@ -167,8 +167,8 @@ def test_deleting_a_message_says_and_keeps_its_attachments(qtbot, make_window, v
     assert window.detail.links.isHidden()
 
 
-def test_a_locked_pdf_attachment_is_read_again_from_the_message(qtbot, make_window, vault,
-                                                                tmp_path: Path) -> None:
+def test_a_locked_pdf_attachment_is_read_again_from_the_bytes_the_queue_kept(
+        qtbot, make_window, vault, tmp_path: Path) -> None:
     mail = tmp_path / "mail"
     path = write_message(mail, {"letter.pdf": make_pdf([LETTER], user_password=PASSWORD)})
     window = make_window(vault=vault)
