@@ -6,6 +6,8 @@ found is quoted from the text, and the person can check it with their own eyes.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
@@ -107,11 +109,43 @@ def field_label(name: str) -> str:
     return name.replace("_", " ").strip().capitalize()
 
 
+def message_title(doc: StoredDocument) -> str:
+    """How an e-mail is named to the person: its subject (the reader's header block
+    starts its text), else its file name; any other document, its name."""
+    if doc.kind == "email":
+        for line in doc.text.split("\n", 8)[:8]:
+            if not line.strip():
+                break  # the end of the header block
+            if line.startswith("Subject: ") and line[9:].strip():
+                return line[9:].strip()
+    return doc.name
+
+
+def _link(doc_id: int, text: str) -> str:
+    """A link to a document: ``text`` (a name or a subject) made safe, then escaped."""
+    return f'<a href="doc:{doc_id}">{html.escape(shown(text))}</a>'
+
+
+def links_html(came_in: tuple[int, str] | None,
+               attachments: tuple[tuple[int, str], ...]) -> str:
+    """The detail pane's "Attached to" and "Attachments" lines (rich text, every
+    name escaped); "" when the document has neither."""
+    lines = []
+    if came_in is not None:
+        lines.append(f"Attached to the e-mail “{_link(*came_in)}”")
+    if attachments:
+        count = f"{len(attachments)} attachment{'s' if len(attachments) != 1 else ''}"
+        lines.append(f"{count.capitalize()}: " + " · ".join(_link(i, n) for i, n in attachments))
+    return "<br>".join(lines)
+
+
 class DetailPane(QStackedWidget):
     #: (document id, field name): the user says the value is right.
     confirm_requested = Signal(int, str)
     #: (document id, field name, start, end): the user says this span of the text is it.
     correct_requested = Signal(int, str, int, int)
+    #: A document id: the person clicked the e-mail this came in, or an attachment.
+    open_requested = Signal(int)
 
     """Three faces: nothing selected, a message (in progress / failed), a document."""
 
@@ -171,7 +205,16 @@ class DetailPane(QStackedWidget):
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for widget in (self.title, self.meta, self.summary):
+        # The e-mail an attachment came in, and a message's attachments, as links.
+        self.links = QLabel()
+        self.links.setObjectName("links")
+        self.links.setTextFormat(Qt.TextFormat.RichText)  # names escaped in links_html
+        self.links.setWordWrap(True)
+        self.links.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                           | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.links.setOpenExternalLinks(False)
+        self.links.linkActivated.connect(self._link_activated)
+        for widget in (self.title, self.meta, self.links, self.summary):
             layout.addWidget(widget)
 
         self.fields_table = _table(4, QAbstractItemView.SelectionBehavior.SelectRows)
@@ -256,7 +299,7 @@ class DetailPane(QStackedWidget):
     def clear(self) -> None:
         """Drop every piece of document text the pane holds (the window is locking)."""
         self.show_empty()
-        for label in (self.title, self.meta, self.summary, self.hint,
+        for label in (self.title, self.meta, self.links, self.summary, self.hint,
                       self.message_name, self.message_title, self.message_text):
             label.clear()
         self.text_view.setExtraSelections([])
@@ -282,10 +325,15 @@ class DetailPane(QStackedWidget):
         self.setCurrentWidget(self.message_page)
 
     def show_document(self, doc: StoredDocument, *, pictures: dict[int, bytes] | None = None,
-                      boxes: tuple[Box, ...] = ()) -> None:
+                      boxes: tuple[Box, ...] = (),
+                      came_in: tuple[int, str] | None = None) -> None:
         """Show ``doc``; ``pictures`` and ``boxes`` (from the vault) are its pages'
-        pictures, shown beside the text with the selected field's words outlined."""
+        pictures, shown beside the text with the selected field's words outlined;
+        ``came_in`` is the e-mail it was attached to (id, ``message_title``)."""
         self._doc = doc
+        links = links_html(came_in, doc.attachments)
+        self.links.setText(links)
+        self.links.setVisible(bool(links))
         self.page_view.set_document(pictures or {}, boxes)
         self.page_view.setVisible(self.page_view.has_pages)
         if self.page_view.has_pages:
@@ -307,6 +355,10 @@ class DetailPane(QStackedWidget):
         self._fill_fields(doc)
         self.hint.setText("Select a field to see where it was found in the text.")
         self.setCurrentWidget(self.document_page)
+
+    def _link_activated(self, href: str) -> None:
+        if href.startswith("doc:") and href[4:].isdigit():
+            self.open_requested.emit(int(href[4:]))
 
     def _fill_fields(self, doc: StoredDocument) -> None:
         self._selected = None

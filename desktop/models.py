@@ -1,9 +1,15 @@
-"""The document list: vault documents plus this session's jobs, newest first."""
+"""The document list: vault documents plus this session's jobs, newest first.
+
+An e-mail's attachments are listed right under their message, indented ("↳"),
+in the order they came in it (when the message is listed too: a search may show
+an attachment without it; its tooltip then still names it as an attachment).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -47,11 +53,20 @@ class Entry:
     error: str | None = None
     duplicate: bool = False
     needs_review: bool = False  # a field's status is "needs_review"
+    parent_id: int | None = None  # the e-mail this attachment came in
+    parent_name: str = ""  # that e-mail's name, when it is listed above this row
+    depth: int = 0  # rows under rows: 1 for an attachment listed under its message
+    job_path: Path | None = None  # this session's job's path (attachments' sit under it)
 
     @classmethod
     def from_row(cls, row: DocumentRow) -> Entry:
         return cls(name=row.name, doc_type=row.doc_type, date=row.doc_date or "",
-                   doc_id=row.id, needs_review=row.needs_review)
+                   doc_id=row.id, needs_review=row.needs_review, parent_id=row.parent_id)
+
+    @property
+    def attached(self) -> bool:
+        """It came in an e-mail (stored with its link, or listed under its message)."""
+        return self.parent_id is not None or self.depth > 0
 
     @property
     def running(self) -> bool:
@@ -111,6 +126,8 @@ class DocumentListModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._entries):
             return None
         entry, column = self._entries[index.row()], index.column()
+        if role == Qt.ItemDataRole.ToolTipRole and column == NAME and entry.attached:
+            return attached_tip(entry)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(entry, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == STATUS:
@@ -129,7 +146,8 @@ class DocumentListModel(QAbstractTableModel):
     @staticmethod
     def _text(entry: Entry, column: int) -> str:
         if column == NAME:
-            return shown(entry.name)  # a name may hold controls or bidi overrides
+            name = shown(entry.name)  # a name may hold controls or bidi overrides
+            return f"{'   ' * (entry.depth - 1)}↳ {name}" if entry.depth else name
         if column == TYPE:
             return type_label(entry.doc_type)
         if column == DATE:
@@ -153,7 +171,7 @@ class DocumentListModel(QAbstractTableModel):
         """The vault's documents, after this session's unsaved rows."""
         self.beginResetModel()
         session = [e for e in self._entries if e.doc_id is None]
-        self._entries = session + [Entry.from_row(r) for r in rows]
+        self._entries = session + nest([Entry.from_row(r) for r in rows])
         self.endResetModel()
 
     def clear(self) -> None:
@@ -166,12 +184,28 @@ class DocumentListModel(QAbstractTableModel):
         for event in events:
             row = self.row_of_job(event.job_id)
             if row is None:
-                self.beginInsertRows(QModelIndex(), 0, 0)
-                self._entries.insert(0, Entry(name=event.path.name, job_id=event.job_id))
+                row, entry = self._new_job_row(event)
+                self.beginInsertRows(QModelIndex(), row, row)
+                self._entries.insert(row, entry)
                 self.endInsertRows()
-                row = 0
             self._update(self._entries[row], event)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _new_job_row(self, event: JobEvent) -> tuple[int, Entry]:
+        """A new job's row: on top, or, for an attachment, under its message's row
+        (after the attachments already there)."""
+        entry = Entry(name=event.path.name, job_id=event.job_id, job_path=event.path)
+        up = next((i for i, e in enumerate(self._entries)
+                   if e.job_path is not None and e.job_path == event.path.parent), None)
+        if up is None:
+            return 0, entry
+        message = self._entries[up]
+        entry.depth, entry.parent_name = message.depth + 1, message.name
+        entry.parent_id = message.doc_id
+        row = up + 1
+        while row < len(self._entries) and self._entries[row].depth > message.depth:
+            row += 1
+        return row, entry
 
     def _update(self, entry: Entry, event: JobEvent) -> None:
         entry.stage, entry.fraction = event.stage, event.fraction
@@ -180,6 +214,8 @@ class DocumentListModel(QAbstractTableModel):
             return
         entry.error = None if event.stage == jobs.DONE else result.error
         entry.doc_id, entry.duplicate = result.doc_id, result.duplicate
+        if result.parent_id is not None:
+            entry.parent_id = result.parent_id
         if result.extraction is not None:
             entry.doc_type = result.extraction.doc_type
             entry.date = _date_of(result.extraction)
@@ -208,3 +244,43 @@ class DocumentListModel(QAbstractTableModel):
         for row in reversed(range(len(self._entries))):
             if self._entries[row].doc_id == doc_id:
                 self.remove_row(row)
+
+
+def attached_tip(entry: Entry) -> str:
+    """An attachment's name column tooltip: its name and the e-mail it came in."""
+    where = (f"Attached to “{shown(entry.parent_name)}”" if entry.parent_name
+             else "Came attached to an e-mail (select it to see which)")
+    return f"{shown(entry.name)}\n{where}"
+
+
+def nest(entries: list[Entry]) -> list[Entry]:
+    """``entries`` in their order, each listed message followed by its attachments
+    (oldest first: the order they came in it), indented; an attachment whose message
+    is not among ``entries`` keeps its own place."""
+    by_id = {e.doc_id: e for e in entries if e.doc_id is not None}
+    under: dict[int, list[Entry]] = {}
+    top: list[Entry] = []
+    for e in entries:
+        if e.parent_id is not None and e.parent_id in by_id and e.parent_id != e.doc_id:
+            under.setdefault(e.parent_id, []).append(e)
+        else:
+            top.append(e)
+    out: list[Entry] = []
+    placed: set[int] = set()
+
+    def place(e: Entry, depth: int, parent: Entry | None) -> None:
+        if e.doc_id is not None:
+            if e.doc_id in placed:
+                return
+            placed.add(e.doc_id)
+        e.depth, e.parent_name = depth, parent.name if parent is not None else ""
+        out.append(e)
+        for child in sorted(under.get(e.doc_id or -1, []), key=lambda c: c.doc_id or 0):
+            place(child, depth + 1, e)
+
+    for e in top:
+        place(e, 0, None)
+    for e in entries:  # a loop of links (never written by the vault) is listed flat
+        if e.doc_id not in placed:
+            place(e, 0, None)
+    return out

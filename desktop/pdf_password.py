@@ -8,6 +8,9 @@ a wrong one fails the same way with ``messages.PDF_WRONG_PASSWORD`` and is asked
 for again, with that message in the dialog. Cancel leaves the row failed with its
 message. The dialog only asks: it never reads a file, never checks a password and
 keeps none (the field is emptied as soon as the password is handed on).
+
+An e-mail's attachment is asked for the same way (its name is the attachment's);
+the queue kept its bytes, and ``give_up(job_id)`` on Cancel lets it drop them.
 """
 
 from __future__ import annotations
@@ -88,16 +91,18 @@ class _Ask:
 class PdfPasswordAsker(QObject):
     """Asks for each PDF that needs a password, one dialog at a time.
 
-    ``read_again(job_id, path, password)`` is called for each password typed;
-    ``can_ask()`` is false while the window is locked (nothing is asked then, and
-    the questions waiting are dropped).
+    ``read_again(job_id, path, password)`` is called for each password typed,
+    ``give_up(job_id)`` when the person cancels; ``can_ask()`` is false while the
+    window is locked (nothing is asked then, and the questions waiting are dropped).
     """
 
     def __init__(self, parent: QWidget, read_again: Callable[[int, Path, str], None],
-                 can_ask: Callable[[], bool]) -> None:
+                 can_ask: Callable[[], bool],
+                 give_up: Callable[[int], None] = lambda job_id: None) -> None:
         super().__init__(parent)
         self._parent = parent
         self._read_again = read_again
+        self._give_up = give_up
         self._can_ask = can_ask
         self._waiting: list[_Ask] = []
         self.dialog: PdfPasswordDialog | None = None
@@ -139,5 +144,7 @@ class PdfPasswordAsker(QObject):
         dialog.deleteLater()
         if code == QDialog.DialogCode.Accepted and password and self._can_ask():
             self._read_again(asking.job_id, asking.path, password)
+        else:
+            self._give_up(asking.job_id)
         del password
         QTimer.singleShot(0, self._next)  # the next one after this dialog has gone

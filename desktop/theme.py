@@ -27,7 +27,7 @@ QHeaderView::section {{ background: #eef1f4; color: #46505a; font-weight: 600;
 QPlainTextEdit {{ background: #ffffff; color: {INK}; border: 1px solid {LINE};
     border-radius: 6px; padding: 6px; }}
 #docTitle {{ font-size: 17px; font-weight: 600; color: {INK}; }}
-#meta, #hint {{ color: {MUTED}; }}
+#meta, #hint, #links {{ color: {MUTED}; }}
 #summary {{ color: {INK}; background: #ffffff; border: 1px solid {LINE};
     border-left: 3px solid {ACCENT}; border-radius: 4px; padding: 8px 10px; }}
 #section {{ color: #46505a; font-weight: 600; }}

@@ -50,10 +50,11 @@ from strongroom.jobs import JobEvent, Processor, Understand
 from strongroom.shown import shown
 from strongroom.understanding.schema import schema_problems
 from strongroom.vault.protocol import OpenVault
+from strongroom.vault.records import StoredDocument
 
 from . import filedialogs, ops, theme, vaultfiles, vaultkeys
 from .about import show_about
-from .detail import DetailPane, field_label
+from .detail import DetailPane, field_label, message_title
 from .dropzone import DropZone, local_paths
 from .error_dialog import error_text, show_error
 from .lock import IdleWatcher, LockedPage, auto_lock_minutes, release_memory
@@ -106,7 +107,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.model = DocumentListModel(self)
         self.pdf_passwords = PdfPasswordAsker(self, self._read_again,
-                                              lambda: not self.locked)
+                                              lambda: not self.locked, self._give_up_password)
 
         self._build_actions()
         self._build_body()
@@ -284,6 +285,7 @@ class MainWindow(QMainWindow):
         self.detail = DetailPane()
         self.detail.confirm_requested.connect(self.confirm_field)
         self.detail.correct_requested.connect(self.correct_field)
+        self.detail.open_requested.connect(self.open_document)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.detail)
@@ -381,6 +383,11 @@ class MainWindow(QMainWindow):
         if self.processor is not None and not self.locked:
             self.processor.read_again(job_id, path, password)
 
+    def _give_up_password(self, job_id: int) -> None:
+        """The person cancelled a PDF's password: the queue drops what it kept."""
+        if self.processor is not None:
+            self.processor.forget(job_id)
+
     def _fill_duplicate(self, doc_id: int) -> None:
         """An "Already in vault" row whose twin is not listed yet: ask the vault."""
         entry = next((e for e in self.model.entries() if e.doc_id == doc_id), None)
@@ -463,8 +470,28 @@ class MainWindow(QMainWindow):
     def show_stored(self, doc_id: int) -> None:
         """Show a stored document in the detail pane, with its OCR'd pages if any."""
         vault = self.session.require_vault()
-        self.detail.show_document(vault.get(doc_id), pictures=vault.page_pictures(doc_id),
-                                  boxes=vault.word_boxes(doc_id))
+        doc = vault.get(doc_id)
+        came_in = None
+        if doc.parent_id is not None:  # an attachment: name the e-mail it came in
+            with contextlib.suppress(UserError):  # deleted this instant: no link, no error
+                came_in = (doc.parent_id, message_title(vault.get(doc.parent_id)))
+        self.detail.show_document(doc, pictures=vault.page_pictures(doc_id),
+                                  boxes=vault.word_boxes(doc_id), came_in=came_in)
+
+    def open_document(self, doc_id: int) -> None:
+        """Select a stored document's row (an attachment's e-mail, a message's
+        attachment), or show it alone when the search or filter hides it."""
+        row = next((i for i, e in enumerate(self.model.entries())
+                    if e.doc_id == doc_id and e.stage == jobs.DONE), None)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, NAME))
+            return
+        self.table.clearSelection()
+        try:
+            self.show_stored(doc_id)
+        except UserError as exc:
+            self.statusBar().showMessage(error_text(exc), 5000)
 
     # -- review ----------------------------------------------------------------
     def confirm_field(self, doc_id: int, name: str) -> None:
@@ -539,7 +566,12 @@ class MainWindow(QMainWindow):
         if entry.doc_id is None:  # a failed or cancelled row: nothing is stored
             self.model.remove_row(rows[0].row())
             return
-        if not self.confirm_delete(entry.name):
+        try:
+            links = delete_note(self.session.require_vault().get(entry.doc_id))
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        if not self.confirm_delete(entry.name, links):
             return
         try:
             self.session.require_vault().delete(entry.doc_id)
@@ -547,6 +579,8 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
             return
         self.model.remove_document(entry.doc_id)
+        if links:  # its attachments are unlinked in the vault: list them afresh
+            self.refresh_documents()
         self.statusBar().showMessage("Document deleted from the vault. Vault ▸ Compact Vault "
                                      "also shrinks the file.", 8000)
 
@@ -558,13 +592,15 @@ class MainWindow(QMainWindow):
         VaultOp(parent=self, op=self.session.require_vault().compact, success=compacted) \
             .with_progress("Compacting the vault…").run_in_background()
 
-    def confirm_delete(self, name: str) -> bool:
+    def confirm_delete(self, name: str, note: str = "") -> bool:
+        """Ask before deleting; ``note`` (``delete_note``) says what happens to the
+        e-mail it came in or to its attachments."""
         box = QMessageBox(QMessageBox.Icon.Warning, "Delete document",
                           f"Delete “{shown(name)}” from the vault?", parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)  # a file name, never HTML
         box.setInformativeText("Its text, fields and stored copy are erased from the "
                                "encrypted vault. The original file on disk is not touched. "
-                               "This cannot be undone.")
+                               "This cannot be undone." + (f"\n\n{note}" if note else ""))
         delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -657,3 +693,19 @@ class MainWindow(QMainWindow):
         """Cancel running jobs, stop the worker, lock the vault. Safe to call twice."""
         self.idle.stop()
         self.session.shutdown()
+
+
+def delete_note(doc: StoredDocument) -> str:
+    """What deleting ``doc`` does to the documents linked to it, in words: the vault
+    keeps an e-mail's attachments (documents of their own, unlinked: migration
+    ``m006_parent``) and the e-mail an attachment came in."""
+    count = len(doc.attachments)
+    if count == 1:
+        return ("Its attachment stays in the vault as a document of its own; delete it "
+                "too if you want it gone.")
+    if count:
+        return (f"Its {count} attachments stay in the vault as documents of their own; "
+                "delete them too if you want them gone.")
+    if doc.parent_id is not None:
+        return "The e-mail it came in stays in the vault."
+    return ""

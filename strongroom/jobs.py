@@ -10,7 +10,9 @@ result (``ok=False``): the batch goes on.
 An e-mail's attachments are documents of their own: once the message is read
 (and saved), each becomes a job of its own right after it, with its own events
 and result, read from its bytes in the same child and saved with a link to the
-message (``parent_id``). A message already in the vault brings none again.
+message (``parent_id``). A message already in the vault brings only the
+attachments the vault lacks (one that needed a password, or was cancelled):
+those are read again, the rest are not even opened.
 
 Reading runs in a child process with limits (``reading.sandbox.Sandbox``), so a
 file that kills or hangs its reader fails alone; one warm child serves a batch
@@ -19,18 +21,22 @@ and is ended when the queue goes idle, on shutdown and at the end of ``run_all``
 A password-protected PDF fails with ``needs_password`` set; ``read_again`` runs
 the same job (same id) once more with the password the person typed. The
 password lives on the job only until the file has been read; it is never logged
-or stored.
+or stored. Such a job is kept until it is read again or ``forget``-ten: an
+e-mail's attachment has no file to read again, so its bytes (already in this
+process's memory, never written anywhere) and its link to the message come from
+the kept job. ``run_all``'s ``pdf_password`` is tried on attachments too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import logging
 import queue
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -144,6 +150,9 @@ class Processor:
         self._queue: queue.Queue[_Batch | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._epoch = 0
+        #: Jobs that failed for want of a PDF password, by id, until read again.
+        self._locked: dict[int, Job] = {}
+        self._pdf_password: str | None = None  # ``run_all``'s, while it runs
 
     # -- queueing ------------------------------------------------------------
     def submit(self, paths: Iterable[Path]) -> None:
@@ -159,27 +168,45 @@ class Processor:
     def read_again(self, job_id: int, path: Path, password: str) -> None:
         """Run job ``job_id`` (one that failed with ``needs_password``) again on the
         worker thread, opening its PDF with ``password``; its events carry the same
-        id, so the window's row for it moves on from "failed"."""
+        id, so the window's row for it moves on from "failed". An attachment is read
+        from the bytes its job kept (``path`` is not a file) and stays linked to its
+        message; a job no longer kept is read from ``path``."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._work, name="strongroom-jobs", daemon=True)
             self._thread.start()
-        self._queue.put(_Batch([], self._epoch, Job(job_id, Path(path), password=password)))
+        kept = self._locked.pop(job_id, None)
+        job = (Job(job_id, Path(path)) if kept is None
+               else replace(kept, cancel=threading.Event()))
+        job.password = password
+        self._queue.put(_Batch([], self._epoch, job))
+
+    def forget(self, job_id: int | None = None) -> None:
+        """Drop a job kept for ``read_again`` (every one for ``None``): the person
+        gave up on its password; an attachment's bytes go with it."""
+        if job_id is None:
+            self._locked.clear()
+        else:
+            self._locked.pop(job_id, None)
 
     def run_all(self, paths: Iterable[Path], *,
                 pdf_password: str | None = None) -> Iterator[JobResult]:
         """Synchronous, for the command line: the same steps, on this thread.
         ``pdf_password`` is tried on every password-protected PDF."""
+        self._pdf_password = pdf_password
         try:
             for job in [self._new_job(p) for p in expand_paths(paths)]:
                 job.password = pdf_password
                 yield from self.run(job).with_attachments()
         finally:
+            self._pdf_password = None
+            self._locked.clear()  # nobody reads these again: no bytes kept
             self._reader.close()
 
     def cancel(self, job_id: int | None = None) -> None:
         """Cancel one job, or every unfinished one (and every batch not yet walked)."""
         if job_id is None:
             self._epoch += 1
+            self._locked.clear()
         targets = self._jobs.values() if job_id is None else [self._jobs[job_id]]
         for job in list(targets):
             job.cancel.set()
@@ -232,6 +259,7 @@ class Processor:
             result = JobResult(job.job_id, job.path, ok=False, error=str(exc),
                                needs_password=True)
             stage = FAILED
+            self._locked[job.job_id] = job  # before the event: the window may answer at once
         except UserError as exc:
             result, stage = JobResult(job.job_id, job.path, ok=False, error=str(exc)), FAILED
         except Exception as exc:  # a bug: report it, keep the batch going
@@ -247,16 +275,23 @@ class Processor:
     def _run_attachments(self, job: Job, result: JobResult) -> None:
         """Each attachment of a document just read, as a job of its own."""
         doc = result.document
-        if doc is None or not result.ok or result.duplicate or not doc.attachments:
+        if doc is None or not result.ok or not doc.attachments:
             return
         if job.depth >= limits.MAX_EMAIL_DEPTH:  # the reader refuses deeper; never loop
             return
+        attachments = doc.attachments
+        if result.duplicate:  # only what the vault lacks, linked to the stored message
+            store = self._store
+            if store is None:
+                return
+            attachments = tuple((name, data) for name, data in attachments
+                                if store.find_by_sha256(hashlib.sha256(data).hexdigest()) is None)
         epoch = self._epoch
-        for name, data in doc.attachments:
+        for name, data in attachments:
             if self._epoch != epoch:  # everything was cancelled meanwhile
                 break
             child = self._new_job(job.path / name, data=data, parent_id=result.doc_id,
-                                  depth=job.depth + 1)
+                                  depth=job.depth + 1, password=self._pdf_password)
             result.attachments.append(self.run(child))
 
     def _run(self, job: Job) -> JobResult:

@@ -20,6 +20,7 @@ class DocumentRow:
     added_at: str  # ISO 8601, UTC
     summary: str = field(repr=False)
     needs_review: bool = False  # a field's status is "needs_review"
+    parent_id: int | None = None  # the document it came in (an e-mail), if any
 
 
 @dataclass(frozen=True)
@@ -41,3 +42,5 @@ class StoredDocument:
     doc_date: str | None = None  # the document's own date (Extraction.doc_date)
     type_confidence: float | None = None  # Extraction.type_confidence; None: not measured
     parent_id: int | None = None  # the document it came in (an e-mail), if any
+    #: The documents that came in it (an e-mail's attachments): (id, name), in order.
+    attachments: tuple[tuple[int, str], ...] = field(default=(), repr=False)

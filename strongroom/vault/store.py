@@ -63,7 +63,8 @@ class DocumentStore:
                 cur = conn.execute(
                     "INSERT INTO documents (sha256, name, kind, doc_type, summary, "
                     "summary_source, text, page_starts, size, added_at, doc_date, "
-                    "type_confidence, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "type_confidence, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "(SELECT id FROM documents WHERE id = ?))",  # a message deleted since: none
                     (sha256, doc.name, doc.kind, extraction.doc_type, extraction.summary,
                      extraction.summary_source, doc.text,
                      json.dumps([int(p) for p in doc.page_starts]), len(doc.data), added_at,
@@ -146,6 +147,8 @@ class DocumentStore:
                 "SELECT name, value, normalized, span_start, span_end, inferred, score, "
                 "status, note FROM fields WHERE doc_id = ? ORDER BY ord", (doc_id,)
             ).fetchall()
+            attached = conn.execute("SELECT id, name FROM documents WHERE parent_id = ? "
+                                    "ORDER BY id", (doc_id,)).fetchall()
         fields = {
             name: FieldValue(
                 value=value, normalized=normalized,
@@ -159,6 +162,7 @@ class DocumentStore:
             summary_source=row[5], text=row[6], page_starts=tuple(json.loads(row[7])),
             fields=fields, added_at=row[8], size=row[9], sha256=row[10], doc_date=row[11],
             type_confidence=row[12], parent_id=row[13],
+            attachments=tuple((int(i), str(n)) for i, n in attached),
         )
 
     def confirm_field(self, doc_id: int, name: str) -> None:
@@ -291,12 +295,12 @@ class DocumentStore:
 # -- helpers -------------------------------------------------------------------
 _ROW_COLUMNS = ("d.id, d.name, d.kind, d.doc_type, d.doc_date, d.added_at, d.summary, "
                 "EXISTS (SELECT 1 FROM fields f INDEXED BY fields_status "
-                "WHERE f.status = 'needs_review' AND f.doc_id = d.id)")
+                "WHERE f.status = 'needs_review' AND f.doc_id = d.id), d.parent_id")
 
 
 def _document_row(r: Any) -> DocumentRow:
     return DocumentRow(id=r[0], name=r[1], kind=r[2], doc_type=r[3], doc_date=r[4],
-                       added_at=r[5], summary=r[6], needs_review=bool(r[7]))
+                       added_at=r[5], summary=r[6], needs_review=bool(r[7]), parent_id=r[8])
 
 
 def _field_row(doc_id: int, ord_: int, name: str, fv: FieldValue) -> tuple[Any, ...]:

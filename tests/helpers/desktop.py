@@ -12,6 +12,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -74,7 +75,8 @@ class FakeVault:
                 text=doc.text, page_starts=doc.page_starts, fields=dict(extraction.fields),
                 added_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 size=len(doc.data), sha256=hashlib.sha256(doc.data).hexdigest(),
-                doc_date=extraction.doc_date, parent_id=parent_id,
+                doc_date=extraction.doc_date,
+                parent_id=parent_id if parent_id in self._docs else None,
             )
             self._originals[doc_id] = doc.data
             return doc_id
@@ -83,7 +85,8 @@ class FakeVault:
         with self._lock:
             docs = sorted(self._docs.values(), key=lambda d: d.id, reverse=True)
         return [DocumentRow(id=d.id, name=d.name, kind=d.kind, doc_type=d.doc_type,
-                            doc_date=d.doc_date, added_at=d.added_at, summary=d.summary)
+                            doc_date=d.doc_date, added_at=d.added_at, summary=d.summary,
+                            parent_id=d.parent_id)
                 for d in docs]
 
     def search(self, query: str, *, doc_type: str | None = None, date_from: str | None = None,
@@ -114,13 +117,18 @@ class FakeVault:
         with self._lock:
             if doc_id not in self._docs:
                 raise VaultError(f"No document with id {doc_id}.")
-            return self._docs[doc_id]
+            attached = tuple((d.id, d.name) for d in self._docs.values()
+                             if d.parent_id == doc_id)
+            return replace(self._docs[doc_id], attachments=attached)
 
     def delete(self, doc_id: int) -> None:
         with self._lock:
             self._originals.pop(doc_id, None)
             if self._docs.pop(doc_id, None) is None:
                 raise VaultError(f"No document with id {doc_id}.")
+            for d in list(self._docs.values()):  # as the vault: attachments stay, unlinked
+                if d.parent_id == doc_id:
+                    self._docs[d.id] = replace(d, parent_id=None)
 
     def confirm_field(self, doc_id: int, name: str) -> None:
         raise NotImplementedError("FakeVault does not review fields: use a real Vault")

@@ -3,11 +3,12 @@ is a document of its own, linked to its message, with events and a result of its
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 
-from strongroom.jobs import DONE, FAILED, QUEUED, Processor
+from strongroom.jobs import DONE, FAILED, QUEUED, JobEvent, JobResult, Processor
 from strongroom.reading import messages
 from strongroom.vault import Vault
 from tests.helpers.documents import CANARY, make_docx, make_pdf
@@ -130,3 +131,116 @@ def test_extract_only_reads_the_attachments_too(tmp_path):
     assert [(r.path.name, r.ok, r.doc_id) for r in results] == [
         ("invoice.eml", True, None), ("invoice.pdf", True, None), ("reading.docx", True, None)]
     assert FAILED not in {e.stage for e in events}
+
+
+LOCKED_PW = "att-pw-5e1b"  # noqa: S105 - a test's password
+
+
+def _locked_message(tmp_path: Path) -> Path:
+    path = tmp_path / "locked.eml"
+    path.write_bytes(make_eml(plain=PLAIN, attachments={
+        "invoice.pdf": make_pdf([PDF_TEXT], user_password=LOCKED_PW)}).as_bytes())
+    return path
+
+
+def _submit_and_wait(proc: Processor, done: threading.Event, events: list[JobEvent],
+                     path: Path, again: tuple[int, Path, str] | None = None) -> JobResult:
+    """Submit ``path`` (or read job ``again``) and wait for the attachment's result."""
+    done.clear()
+    del events[:]
+    if again is None:
+        proc.submit([path])
+    else:
+        proc.read_again(*again)
+    assert done.wait(20)
+    result = events[-1].result
+    assert result is not None
+    return result
+
+
+def test_a_locked_pdf_attachment_is_read_again_from_the_bytes_its_job_kept(tmp_path, vault):
+    path = _locked_message(tmp_path)
+    events: list[JobEvent] = []
+    done = threading.Event()
+
+    def on_event(event: JobEvent) -> None:
+        events.append(event)
+        if event.result is not None and event.path.name == "invoice.pdf":
+            done.set()
+
+    proc = Processor(fake_understand, store=vault, on_event=on_event)
+    first = _submit_and_wait(proc, done, events, path)
+    assert first.needs_password and first.error == messages.PDF_LOCKED
+    message_id = first.parent_id
+    assert message_id is not None and vault.get(message_id).kind == "email"
+    assert list(proc._locked) == [first.job_id]
+
+    wrong = _submit_and_wait(proc, done, events, path, (first.job_id, first.path, "nope"))
+    assert wrong.needs_password and wrong.error == messages.PDF_WRONG_PASSWORD
+    right = _submit_and_wait(proc, done, events, path, (first.job_id, first.path, LOCKED_PW))
+    assert right.ok and right.job_id == first.job_id and right.parent_id == message_id
+    stored = vault.get(right.doc_id)
+    assert (stored.name, stored.parent_id) == ("invoice.pdf", message_id)
+    assert "Total 96.40 EUR" in stored.text and proc._locked == {}
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p.parts[len(tmp_path.parts)]
+               != "data"]
+    assert written == [path]  # the attachment's bytes went nowhere but into the vault
+    proc.shutdown(5)
+
+
+def test_an_attachment_whose_message_was_deleted_meanwhile_is_saved_unlinked(tmp_path,
+                                                                            vault):
+    path = _locked_message(tmp_path)
+    events: list[JobEvent] = []
+    done = threading.Event()
+
+    def on_event(event: JobEvent) -> None:
+        events.append(event)
+        if event.result is not None and event.path.name == "invoice.pdf":
+            done.set()
+
+    proc = Processor(fake_understand, store=vault, on_event=on_event)
+    first = _submit_and_wait(proc, done, events, path)
+    assert first.parent_id is not None
+    vault.delete(first.parent_id)
+    right = _submit_and_wait(proc, done, events, path, (first.job_id, first.path, LOCKED_PW))
+    assert right.ok and vault.get(right.doc_id).parent_id is None
+    proc.shutdown(5)
+
+
+def test_forget_and_cancel_drop_the_kept_bytes(tmp_path, vault):
+    path = _locked_message(tmp_path)
+    proc = Processor(fake_understand, store=vault)
+    results = list(proc.run_all([path]))
+    assert results[1].needs_password
+    assert proc._locked == {}  # run_all: nobody reads it again, nothing is kept
+    job = proc._new_job(path)
+    job_result = proc.run(proc._new_job(path / "x.pdf", data=make_pdf(
+        ["x"], user_password=LOCKED_PW)))
+    assert job_result.needs_password and list(proc._locked) == [job_result.job_id]
+    proc.forget(job_result.job_id)
+    assert proc._locked == {}
+    proc.run(proc._new_job(path / "y.pdf", data=make_pdf(["y"], user_password=LOCKED_PW)))
+    proc.cancel()
+    assert proc._locked == {} and job.password is None
+
+
+def test_the_command_line_password_opens_locked_attachments_too(tmp_path, vault):
+    path = _locked_message(tmp_path)
+    results = list(Processor(fake_understand, store=vault).run_all([path],
+                                                                   pdf_password=LOCKED_PW))
+    assert [(r.path.name, r.ok) for r in results] == [("locked.eml", True), ("invoice.pdf", True)]
+    assert vault.get(results[1].doc_id).parent_id == results[0].doc_id
+
+
+def test_the_same_message_again_brings_only_the_attachment_the_vault_lacks(tmp_path, vault):
+    path = _locked_message(tmp_path)
+    first = list(Processor(fake_understand, store=vault).run_all([path]))
+    assert [r.ok for r in first] == [True, False]
+    again = list(Processor(fake_understand, store=vault).run_all([path],
+                                                                 pdf_password=LOCKED_PW))
+    assert [(r.path.name, r.ok, r.duplicate) for r in again] == [
+        ("locked.eml", True, True), ("invoice.pdf", True, False)]
+    assert vault.get(again[1].doc_id).parent_id == first[0].doc_id
+    third = list(Processor(fake_understand, store=vault).run_all([path]))
+    assert [(r.duplicate, r.attachments) for r in third] == [(True, [])]  # none opened

@@ -41,3 +41,26 @@ def test_process_an_email_stores_its_attachment_linked_to_it(
     rows = [json.loads(line) for line in out.splitlines()]
     assert [Path(r["path"]).name for r in rows] == ["bill.eml", "bill.pdf"]
     assert all(r["ok"] for r in rows)
+
+
+def test_pdf_password_opens_a_locked_attachment_too(
+        tmp_path: Path, capsys, monkeypatch, fake_backend, fake_model, cheap_argon2) -> None:  # type: ignore[no-untyped-def]
+    password = "mail-pw-90ad"  # noqa: S105 - a test's password
+    mail = tmp_path / "clinic.eml"
+    mail.write_bytes(make_eml(plain="Dear Ann,\nthe letter is attached.\n", attachments={
+        "letter.pdf": make_pdf(["Harbour Clinic, total 40.00 EUR"], user_password=password)}
+    ).as_bytes())
+    m = ["--data-dir", str(tmp_path / "data"), "--model", str(fake_model)]
+
+    code, out, err = run_cli(capsys, "process", str(mail), *m)
+    assert code == 2 and out.splitlines()[-1] == (
+        f"✗ {mail / 'letter.pdf'}: {messages.PDF_LOCKED}")
+
+    monkeypatch.setenv("STRONGROOM_PDF_PASSWORD", password)
+    code, out, err = run_cli(capsys, "process", str(mail), "--pdf-password", *m)
+    assert password not in out + err
+    # the message is in the vault already: it brings the attachment the vault lacks
+    assert code == 0 and out.splitlines()[0] == f"= {mail}: already in the vault as #1"
+    assert out.splitlines()[1].startswith(f"✓ {mail / 'letter.pdf'} → #2 [")
+    code, out, _ = run_cli(capsys, "show", "2", *m)
+    assert "(attached to #1)" in out.splitlines()[0]

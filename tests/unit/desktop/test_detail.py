@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from strongroom.desktop.detail import DetailPane, qt_offset
+from strongroom.desktop.detail import DetailPane, links_html, message_title, qt_offset
 from strongroom.understanding.result import FieldValue
 from strongroom.vault.records import StoredDocument
 
@@ -190,3 +190,17 @@ def test_a_text_pdf_shows_its_page_with_the_field_where_it_is_printed(qtbot) -> 
     width, height = 595.28, 841.89
     assert abs(mark[0] - 400 / width) < 0.01 and mark[2] > mark[0]
     assert mark[1] < 700 / height < mark[3] + 0.005  # the baseline at the box's foot
+
+
+def test_an_emails_title_is_its_subject_and_links_escape_every_name() -> None:
+    mail = dataclasses.replace(
+        stored("From: Clinic <c@example.org>\nSubject: Your <i>results</i>\n\nSubject: not me\n",
+               {}), kind="email", name="m.eml")
+    assert message_title(mail) == "Your <i>results</i>"
+    assert message_title(dataclasses.replace(mail, text="From: x\n\nbody")) == "m.eml"
+    assert message_title(dataclasses.replace(mail, kind="text")) == "m.eml"
+    assert links_html((3, "Your <i>results</i>"), ((4, "a&b.pdf"), (5, "bill\x1b.pdf"))) == (
+        'Attached to the e-mail “<a href="doc:3">Your &lt;i&gt;results&lt;/i&gt;</a>”<br>'
+        '2 attachments: <a href="doc:4">a&amp;b.pdf</a> · <a href="doc:5">bill\\x1b.pdf</a>')
+    assert links_html(None, ()) == ""
+    assert links_html(None, ((4, "a.pdf"),)) == '1 attachment: <a href="doc:4">a.pdf</a>'

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from strongroom import jobs
 from strongroom.desktop.bridge import JobBridge
-from strongroom.desktop.models import STATUS, TYPE, DocumentListModel, status_text
+from strongroom.desktop.models import NAME, STATUS, TYPE, DocumentListModel, status_text
 from strongroom.jobs import JobEvent, JobResult
 from strongroom.vault.records import DocumentRow
 from tests.helpers.desktop import extract
@@ -112,3 +114,42 @@ def test_a_hostile_name_is_listed_with_its_controls_spelled_out() -> None:
     model.set_documents([row(1, "a\nb\u202ec.txt"), row(2, "Résumé.pdf")])
     names = [model.data(model.index(i, NAME)) for i in range(2)]
     assert names == [r"a\x0ab\u202ec.txt", "Résumé.pdf"]
+
+
+def test_attachments_are_listed_under_their_message_in_the_order_they_came(
+        qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    def child(doc_id: int, name: str, parent: int) -> DocumentRow:
+        return dataclasses.replace(row(doc_id, name), parent_id=parent)
+
+    model = DocumentListModel()
+    # newest first, as the vault lists them: attachments were saved after the message
+    model.set_documents([row(9, "later.txt"), child(8, "b.pdf", 5), child(7, "fwd.eml", 5),
+                         child(6, "a.pdf", 5), row(5, "mail.eml"), child(4, "lost.pdf", 2),
+                         row(3, "first.txt"), child(10, "inner.txt", 7)])
+    names = [model.index(r, NAME).data() for r in range(model.rowCount())]
+    assert names == ["later.txt", "mail.eml", "↳ a.pdf", "↳ fwd.eml", "   ↳ inner.txt",
+                     "↳ b.pdf", "lost.pdf", "first.txt"]
+    assert model.index(2, NAME).data(Qt.ItemDataRole.ToolTipRole) == (
+        "a.pdf\nAttached to “mail.eml”")
+    assert model.index(6, NAME).data(Qt.ItemDataRole.ToolTipRole) == (
+        "lost.pdf\nCame attached to an e-mail (select it to see which)")  # its e-mail unlisted
+    assert model.index(0, NAME).data(Qt.ItemDataRole.ToolTipRole) == "later.txt"
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_a_loop_of_links_is_listed_flat_and_whole() -> None:
+    model = DocumentListModel()
+    model.set_documents([dataclasses.replace(row(2, "x"), parent_id=1),
+                         dataclasses.replace(row(1, "y"), parent_id=2)])
+    assert sorted(e.name for e in model.entries()) == ["x", "y"]
+
+
+def test_an_attachments_job_row_goes_under_its_messages_row() -> None:
+    model = DocumentListModel()
+    mail = Path("/docs/mail.eml")
+    model.apply_events([JobEvent(1, mail, jobs.QUEUED, 0.0),
+                        JobEvent(2, Path("/docs/other.txt"), jobs.QUEUED, 0.0),
+                        JobEvent(3, mail / "a.pdf", jobs.QUEUED, 0.0),
+                        JobEvent(4, mail / "b.pdf", jobs.QUEUED, 0.0)])
+    assert [model.index(r, NAME).data() for r in range(model.rowCount())] == [
+        "other.txt", "mail.eml", "↳ a.pdf", "↳ b.pdf"]

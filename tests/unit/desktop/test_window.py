@@ -142,10 +142,11 @@ def test_delete_asks_then_removes_from_vault_and_list(
     qtbot.wait_until(lambda: statuses(window).get("receipt.txt") == "Saved")
     select(window, "receipt.txt")
     asked: list[str] = []
-    monkeypatch.setattr(window, "confirm_delete", lambda name: asked.append(name) or False)
+    monkeypatch.setattr(window, "confirm_delete",
+                        lambda name, note="": asked.append(name) or False)
     window.act_delete.trigger()
     assert asked == ["receipt.txt"] and len(window.vault.list_documents()) == 1
-    monkeypatch.setattr(window, "confirm_delete", lambda name: True)
+    monkeypatch.setattr(window, "confirm_delete", lambda name, note="": True)
     window.act_delete.trigger()
     assert window.vault.list_documents() == []
     assert statuses(window) == {}

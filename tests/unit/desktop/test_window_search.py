@@ -86,7 +86,7 @@ def test_delete_then_compact(qtbot, make_window, vault, monkeypatch) -> None:
     window.search_box.setText("northwind")
     qtbot.wait_until(lambda: names(window) == ["power.txt"])
     window.table.selectRow(0)
-    monkeypatch.setattr(window, "confirm_delete", lambda name: True)
+    monkeypatch.setattr(window, "confirm_delete", lambda name, note="": True)
     window.act_delete.trigger()
     assert names(window) == []
     assert "Compact Vault" in window.statusBar().currentMessage()
