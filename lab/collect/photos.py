@@ -15,6 +15,11 @@ Three sources, three looks:
   in jenashauryasikt/SD_internship (images and labelled boxes), text and gold made as
   ``lab.collect.wildreceipt`` makes them. The receipts whose total and date are both
   labelled and printed, in the order of their ids (SHA-1 names), first ``WILD_N``.
+- ``wildreceipt_tune``: the tuning set for the OCR (the only photos that may be looked
+  at to tune it): the next ``WILD_TUNE_N`` receipts of the same list, chosen by the
+  same rules. Not the train split: its labels (``train.txt``) are not in the snapshot
+  (over the fetch size limit), only its images; these receipts are test-split ones
+  that no photos_wildreceipt row holds.
 - ``softmatic``: 300 dpi flatbed scans of German receipts (Aldi, Lidl, Real, dm,
   Saturn...) from softmatic/vision-data (CC BY 4.0). Its gold is in the file names
   (``$MERCHANT_$DDMMYYYY_$ITEMS_$CENTS``): the date (written ISO, ``2020-03-02``, since
@@ -61,6 +66,7 @@ SROIE_LABELS = "jsdnrs/ICDAR2019-SROIE"
 SROIE_LABELS_COMMIT = "77c4c11490e3c4179ee22f86611569c71c04b5f9"
 WILD = "jenashauryasikt/SD_internship"
 WILD_N = 100
+WILD_TUNE_N = 100
 SOFTMATIC = "softmatic/vision-data"
 SOFTMATIC_COMMIT = "9062febd225986dc567777015f11d3db3a363086"
 SOFTMATIC_DIR = "2D/Receipts"
@@ -135,7 +141,9 @@ def build_sroie(mirrors: Path, dev: Path | None = None) -> list[tuple[mt.Row, by
     return out
 
 
-def build_wildreceipt(mirrors: Path, n: int = WILD_N) -> list[tuple[mt.Row, bytes]]:
+def build_wildreceipt(mirrors: Path, n: int = WILD_N, skip: int = 0,
+                      source: str = "wildreceipt") -> list[tuple[mt.Row, bytes]]:
+    """The first ``n`` receipts that qualify after the first ``skip`` that do."""
     mirror = mirror_of(mirrors, WILD)
     data = mt.read_blob(mirror, wildreceipt.COMMIT, wildreceipt.PATH).decode("utf-8")
     records = sorted((json.loads(x) for x in data.splitlines() if x.strip()),
@@ -149,7 +157,10 @@ def build_wildreceipt(mirrors: Path, n: int = WILD_N) -> list[tuple[mt.Row, byte
         blob = mt.read_blobs(mirror, wildreceipt.COMMIT, [path]).get(path)
         if blob is None:  # not in the snapshot
             continue
-        out.append(photo_row("wildreceipt", PurePosixPath(path).stem, text, gold, blob))
+        if skip:
+            skip -= 1
+            continue
+        out.append(photo_row(source, PurePosixPath(path).stem, text, gold, blob))
         if len(out) == n:
             break
     return out
@@ -201,8 +212,15 @@ def build_softmatic(mirrors: Path) -> list[tuple[mt.Row, bytes]]:
     return out
 
 
+def build_wildreceipt_tune(mirrors: Path) -> list[tuple[mt.Row, bytes]]:
+    """The tuning set: the next ``WILD_TUNE_N`` qualifying receipts after the test
+    photos' ``WILD_N`` (the train split's labels are not in the snapshot)."""
+    return build_wildreceipt(mirrors, WILD_TUNE_N, skip=WILD_N, source="wildreceipt_tune")
+
+
 Builder = Callable[[Path], list[tuple[mt.Row, bytes]]]
 BUILDERS: dict[str, Builder] = {"sroie": build_sroie, "wildreceipt": build_wildreceipt,
+                                "wildreceipt_tune": build_wildreceipt_tune,
                                 "softmatic": build_softmatic}
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .normalize import (
+    OCR_MONTHS,
     currency_code,
     currency_marks,
     month_names,
@@ -78,7 +79,8 @@ def date_re() -> re.Pattern[str]:
     of ``normalize.DATE_LANGUAGES`` (names from ``dateparser``'s data), spaces
     optional since OCR often drops them: "14 Mar 2024", "31. Januar 2024",
     "12 de mayo de 2022", "18AVR2014", "Tuesday,March27th2018", "Sep1.2017"."""
-    month = _alternation(month_names()) + r"(?![^\W\d_])\.?"
+    month = (f"(?:{_alternation(month_names())}|{'|'.join(OCR_MONTHS)})"  # "Ju1/15/2017"
+             r"(?![^\W\d_])\.?")
     weekday = _alternation(weekday_names()) + r"\.?"
     named = [
         # 14 Mar 2024, 14-MAR-24, 14th March, 2024, 31. Januar 2024, 12 de mayo de 2022
@@ -102,6 +104,8 @@ def _weekday_lead() -> re.Pattern[str]:
 
 _NUMBER = r"\d{1,3}(?:[,.'\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+[.,]\d{2}|\d+"
 AMOUNT_RE = re.compile(rf"(?<![\d.,:/\-])-?(?:{_NUMBER})-?(?![\d%:/]|[.,]\d)")
+#: An amount OCR split before its decimal point ("$65 .36"): read as one after a mark.
+_SPACED_DECIMALS = re.compile(r"(?<![\d.,:/\-])\d{1,7} \.\d{2}(?![\d%:/]|[.,]\d)")
 
 
 @dataclass(frozen=True)
@@ -270,14 +274,16 @@ def find_dates(text: str, *, dayfirst: bool = True) -> list[Candidate]:
 
 def find_amounts(text: str) -> list[Candidate]:
     """Money-looking numbers: two decimals, or an integer printed beside a
-    currency mark. Dates, times and numbers inside words are left out."""
+    currency mark (also one OCR split before its decimal point, "$65 .36"). Dates,
+    times and numbers inside words are left out."""
     index = LineIndex(lines(text))
     date_spans = SpanIndex([(c.start, c.end) for c in find_dates(text)])
     marks = currency_marks()
-    out = []
+    out = _spaced_amounts(text, marks, index, date_spans)
+    split = {c.start for c in out}
     for m in AMOUNT_RE.finditer(text):
         start, end, value = m.start(), m.end(), m.group(0)
-        if date_spans.covers(start) or _time_before(text, start):
+        if start in split or date_spans.covers(start) or _time_before(text, start):
             continue
         in_word = (start > 0 and text[start - 1].isalpha()) or (
             end < len(text) and text[end].isalpha())
@@ -292,6 +298,20 @@ def find_amounts(text: str) -> list[Candidate]:
         if norm is None:
             continue
         out.append(Candidate("amount", start, end, value, norm, index.no_at(start)))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+def _spaced_amounts(text: str, marks: list[str], index: LineIndex,
+                    date_spans: SpanIndex) -> list[Candidate]:
+    """Amounts OCR split before the decimal point ("$65 .36"), beside a currency mark."""
+    out = []
+    for m in _SPACED_DECIMALS.finditer(text):
+        start, end, value = m.start(), m.end(), m.group(0)
+        if _beside_mark(text, start, end, marks) and not date_spans.covers(start):
+            norm = normalize_amount(value.replace(" ", ""))
+            if norm is not None:
+                out.append(Candidate("amount", start, end, value, norm, index.no_at(start)))
     return out
 
 

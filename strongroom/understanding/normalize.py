@@ -77,13 +77,11 @@ def normalize_date(text: str, *, dayfirst: bool = True) -> str | None:
         elif compact := re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text.strip()):
             parsed = date(*map(int, compact.groups()))
         else:
-            try:
-                parsed = dateutil_parser.parse(
-                    text, dayfirst=dayfirst and not yearfirst, yearfirst=yearfirst,
-                    fuzzy=False, default=None,
-                ).date()
-            except (ValueError, OverflowError, TypeError, AttributeError):
-                parsed = None
+            text = _OCR_MONTHS.sub(lambda x: _OCR_MONTH_FIX[x.group(0).casefold()], text)
+            parsed = _by_dateutil(text, dayfirst and not yearfirst, yearfirst)
+            if parsed is None and _LETTER_DIGIT.search(text):  # "Nov11,2011"
+                parsed = _by_dateutil(_LETTER_DIGIT.sub(" ", text), dayfirst and not yearfirst,
+                                      yearfirst)
             if parsed is None and re.search(r"[^\W\d_]", text):
                 parsed = _by_dateparser(text, "YMD" if yearfirst else "DMY" if dayfirst
                                         else "MDY")
@@ -92,6 +90,28 @@ def normalize_date(text: str, *, dayfirst: bool = True) -> str | None:
     if parsed is None or not 1900 <= parsed.year <= 2100:
         return None
     return parsed.isoformat()
+
+
+#: Month abbreviations as OCR misreads them, a digit for a look-alike letter ("Ju1/15/2017",
+#: "0ct 3, 2019", "N0v"): read as the month (``candidates.date_re`` finds them too).
+_OCR_MONTH_FIX = {"ju1": "Jul", "0ct": "Oct", "n0v": "Nov"}
+OCR_MONTHS = tuple(_OCR_MONTH_FIX)
+_OCR_MONTHS = re.compile(rf"(?<![^\W_])(?:{'|'.join(OCR_MONTHS)})(?![^\W\d_])", re.IGNORECASE)
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)")
+
+
+def _by_dateutil(text: str, dayfirst: bool, yearfirst: bool) -> date | None:
+    """``dateutil``'s reading, only when the year it gives is printed: it fills a
+    missing year with this one ("Mar 27"), and takes the year of "Nov11,2011" for a
+    time (20:11) and this year for the date."""
+    try:
+        parsed = dateutil_parser.parse(text, dayfirst=dayfirst, yearfirst=yearfirst,
+                                       fuzzy=False, default=None).date()
+    except (ValueError, OverflowError, TypeError, AttributeError):
+        return None
+    digits = re.sub(r"\D", "", text)
+    year = f"{parsed.year:04d}"
+    return parsed if year in digits or year[2:] in digits else None
 
 
 def _by_dateparser(text: str, order: str) -> date | None:

@@ -19,6 +19,10 @@ from strongroom.understanding.schema import schema
     ("CHF 1'234.50", ["1234.50"]),
     ("TOTAL $1,234.56", ["1234.56"]),
     ("Ft 1200", ["1200"]),  # an integer beside a mark is a price
+    # OCR split before the decimal point: one amount beside a mark, none without
+    ("PAYMENT DUE $65 .36", ["65.36"]),
+    ("TOTAL DUE $ 129 .15\nCash 5.00", ["129.15", "5.00"]),
+    ("Qty 2 .50 each", []),
 ])
 def test_decimal_commas_and_grouping(text, values):
     found = find_amounts(text)

@@ -112,3 +112,25 @@ def test_country_hints_settle_the_order_when_the_dates_do_not(text, dayfirst):
     from strongroom.understanding.fields import extract_fields
     from strongroom.understanding.schema import schema
     assert extract_fields(text, schema("receipt"))["date"].normalized == want
+
+
+@pytest.mark.parametrize(
+    ("printed", "span", "iso"),
+    [
+        # OCR's digit for a look-alike letter in a month's name
+        ("POS: Date:   Ju1/15/2017_12:25", "Ju1/15/2017", "2017-07-15"),
+        ("0ct 3, 2019", "0ct 3, 2019", "2019-10-03"),
+        ("14 N0v 2020", "14 N0v 2020", "2020-11-14"),
+        # month and day run together before a comma and the year
+        ("Date: Nov11,2011 23:00:54", "Nov11,2011", "2011-11-11"),
+    ],
+)
+def test_ocr_style_dates_are_found_and_read(printed, span, iso):
+    assert only_date(printed) == (span, iso)
+
+
+@pytest.mark.parametrize("text", ["Mar 27", "Nov 11 20:11", "Ju1 15"])
+def test_a_date_without_its_year_is_not_given_this_years(text):
+    # dateutil fills a missing year with the current one; "20:11" is a time
+    assert normalize_date(text) is None
+    assert normalize_date(text, dayfirst=False) is None
