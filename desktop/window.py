@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.session.jobs_did_change.connect(self._jobs_did_change)
         self.relaunch: Callable[[str], None] | None = None
         self.setWindowTitle("Strongroom")
+        self._quit_confirmed = False
         self.resize(1100, 700)
         self.setAcceptDrops(True)
         self.model = DocumentListModel(self)
@@ -185,7 +186,7 @@ class MainWindow(QMainWindow):
         self.act_compact = action("Compact Vault", self.compact_vault, None,
                                   "After deleting documents: merge the search index and "
                                   "rebuild the vault file without the freed space")
-        self.act_quit = action("Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_quit = action("Quit", self.request_quit, QKeySequence.StandardKey.Quit)
         self.act_lock = action("Lock", lambda: self.lock("You locked it."), "Ctrl+L",
                                "Close the vault and clear the window until you unlock it")
         self.act_cancel = action("Cancel", self.cancel, None,
@@ -250,6 +251,7 @@ class MainWindow(QMainWindow):
         self.review_filter.toggled.connect(lambda _on: self.refresh_documents())
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_box, self.search_box.clear,
                   context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.focus_search)
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -312,18 +314,26 @@ class MainWindow(QMainWindow):
         self.local_label.setObjectName("localLabel")
         self.local_label.setToolTip("Documents are read and understood by a model running "
                                     "on this computer. Strongroom makes no network connections.")
-        bar.addWidget(self.lock_icon)
-        bar.addWidget(self.lock_label)
+        # Permanent widgets: a passing message (showMessage) never hides the lock state.
         bar.addWidget(self.activity_label, 1)
+        bar.addPermanentWidget(self.lock_icon)
+        bar.addPermanentWidget(self.lock_label)
         bar.addPermanentWidget(self.local_label)
         # The count comes from the same audit hook that refuses the attempts.
         self.network_label = QLabel()
         self.network_label.setObjectName("networkLabel")
+        self.network_label.setContentsMargins(0, 0, 12, 0)  # clear of the window's edge
         bar.addPermanentWidget(self.network_label)
         self._network_timer = QTimer(self)
         self._network_timer.timeout.connect(self._update_network)
         self._network_timer.start(1000)
         self._update_network()
+
+    def focus_search(self) -> None:
+        """Ctrl+F (Cmd+F): to the search box, its text selected to type over."""
+        if self.search_box.isVisible() and self.search_box.isEnabled():
+            self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.search_box.selectAll()
 
     # -- adding documents ------------------------------------------------------
     def add_paths(self, paths: Iterable[Path]) -> None:
@@ -685,7 +695,34 @@ class MainWindow(QMainWindow):
             self.session.attach(vault)
 
     # -- closing ---------------------------------------------------------------
+    def request_quit(self) -> None:
+        """File ▸ Quit: close, after asking if documents are still being added."""
+        if self.confirm_quit():
+            self._quit_confirmed = True
+            self.close()
+
+    def confirm_quit(self) -> bool:
+        """True when nothing is being added, or the person chose to quit anyway."""
+        running = len(self.model.running_job_ids())
+        if not running or self.locked:
+            return True
+        some = "1 document is" if running == 1 else f"{running} documents are"
+        box = QMessageBox(QMessageBox.Icon.Question, "Quit",
+                          f"{some} still being added.", parent=self)
+        box.setInformativeText("If you quit now, what is not finished is not saved (the "
+                               "files on disk are not touched); add them again later. "
+                               "Everything already saved stays in the vault.")
+        quit_now = box.addButton("Quit Anyway", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep Working", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        return box.clickedButton() is quit_now
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # The close box asks as Quit does; a close from code (tests, a lock) does not.
+        if event.spontaneous() and not self._quit_confirmed and not self.confirm_quit():
+            event.ignore()
+            return
         self.shutdown()
         super().closeEvent(event)
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QTimer, QUrl
+from PySide6.QtCore import QMimeData, Qt, QTimer, QUrl
 
 from strongroom.desktop.models import NAME, STATUS
 from strongroom.desktop.window import MainWindow
@@ -17,6 +17,7 @@ from tests.helpers.desktop import (
     FakeVault,
     drop,
     file_mime,
+    understand_now,
     understand_slowly,
     understand_until_cancelled,
 )
@@ -201,9 +202,76 @@ def test_status_bar_says_how_the_vault_is_locked(qtbot, make_window) -> None:
     assert other.lock_label.text() == "Encrypted vault · unlocked with passphrase"
 
 
+def test_a_passing_message_keeps_the_lock_state_and_the_counter_clear_of_the_edge(
+        qtbot, make_window) -> None:
+    """Issue 24: temporary messages hid the lock state; the counter touched the edge."""
+    window = make_window(vault=FakeVault(key_method="passphrase"))
+    window.resize(1024, 700)
+    window.show()
+    qtbot.wait_exposed(window)
+    window.statusBar().showMessage("Document deleted from the vault.", 5000)
+    qtbot.wait(50)
+    assert window.lock_label.isVisible() and window.lock_icon.isVisible()
+    assert window.statusBar().currentMessage() == "Document deleted from the vault."
+    label = window.network_label
+    text_right = label.contentsRect().left() + label.fontMetrics().horizontalAdvance(label.text())
+    edge = label.mapTo(window.statusBar(), label.rect().topLeft()).x()
+    assert window.statusBar().width() - (edge + text_right) >= 8
+
+
+def test_ctrl_f_goes_to_the_search_box(qtbot, make_window, docs) -> None:
+    window = make_window()
+    window.show()
+    qtbot.wait_exposed(window)
+    window.add_paths([docs / "receipt.txt"])
+    qtbot.wait_until(lambda: window.search_box.isVisible(), timeout=10_000)
+    window.search_box.setText("oat")
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search_box.hasFocus() and window.search_box.selectedText() == "oat"
+
+
 def test_an_empty_folder_says_nothing_was_found(qtbot, make_window, tmp_path: Path) -> None:
     window = make_window()
     (tmp_path / "nothing").mkdir()
     assert drop(window, file_mime([tmp_path / "nothing"]))
     qtbot.wait_until(lambda: window.statusBar().currentMessage() == "No documents found to add.")
     assert window.model.rowCount() == 0
+
+
+def test_quit_asks_while_documents_are_still_being_added(qtbot, make_window, docs) -> None:
+    """Issue 24: Quit had no guard while documents were being processed."""
+    import time as _time
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    release = threading.Event()
+
+    def slow(doc, *, cancel, progress):  # type: ignore[no-untyped-def]
+        while not cancel.is_set() and not release.is_set():
+            _time.sleep(0.01)
+        return understand_now(doc, cancel=cancel, progress=progress)
+
+    window = make_window(understand=slow)
+    window.show()
+    window.add_paths([docs / "receipt.txt"])
+    qtbot.wait_until(lambda: len(window.model.running_job_ids()) == 1, timeout=5_000)
+    asked: list[str] = []
+
+    def answer(button: str) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, lambda: answer(button))
+            return
+        asked.append(box.text())
+        next(b for b in box.buttons() if b.text() == button).click()
+
+    QTimer.singleShot(0, lambda: answer("Keep Working"))
+    window.act_quit.trigger()
+    assert asked == ["1 document is still being added."]
+    assert window.isVisible() and window.model.running_job_ids()
+    QTimer.singleShot(0, lambda: answer("Quit Anyway"))
+    window.act_quit.trigger()
+    assert len(asked) == 2 and not window.isVisible()
+    assert window.processor._thread is None
+    release.set()
