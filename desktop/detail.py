@@ -234,6 +234,12 @@ class DetailPane(QStackedWidget):
         bottom_layout.setContentsMargins(0, 6, 0, 0)
         self.text_title = _section("Document text")
         bottom_layout.addWidget(self.text_title)
+        # A photo too blurred, dark or small to trust (issue 22): said beside its page.
+        self.photo_warning = QLabel()
+        self.photo_warning.setObjectName("photoWarning")
+        self.photo_warning.setWordWrap(True)
+        self.photo_warning.hide()
+        bottom_layout.addWidget(self.photo_warning)
         bottom_layout.addWidget(self.text_and_page)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
@@ -256,9 +262,10 @@ class DetailPane(QStackedWidget):
     def clear(self) -> None:
         """Drop every piece of document text the pane holds (the window is locking)."""
         self.show_empty()
-        for label in (self.title, self.meta, self.summary, self.hint,
+        for label in (self.title, self.meta, self.summary, self.hint, self.photo_warning,
                       self.message_name, self.message_title, self.message_text):
             label.clear()
+        self.photo_warning.hide()
         self.text_view.setExtraSelections([])
         self.text_view.setPlainText("")  # also drops the undo history
         self.page_view.clear()
@@ -294,6 +301,8 @@ class DetailPane(QStackedWidget):
             self.text_and_page.setSizes([half, half])
         else:
             self.text_title.setText("Document text")
+        self.photo_warning.setText("\n".join(f"⚠ {w}" for w in doc.warnings))
+        self.photo_warning.setVisible(bool(doc.warnings))
         self.title.setText(shown(doc.name))
         pages = len(doc.page_starts)
         meta = [type_meta(doc), _KINDS.get(doc.kind, doc.kind)]

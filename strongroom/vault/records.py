@@ -41,3 +41,4 @@ class StoredDocument:
     doc_date: str | None = None  # the document's own date (Extraction.doc_date)
     type_confidence: float | None = None  # Extraction.type_confidence; None: not measured
     parent_id: int | None = None  # the document it came in (an e-mail), if any
+    warnings: tuple[str, ...] = ()  # Document.warnings: the OCR'd text may be wrong

@@ -74,7 +74,7 @@ class FakeVault:
                 text=doc.text, page_starts=doc.page_starts, fields=dict(extraction.fields),
                 added_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 size=len(doc.data), sha256=hashlib.sha256(doc.data).hexdigest(),
-                doc_date=extraction.doc_date, parent_id=parent_id,
+                doc_date=extraction.doc_date, parent_id=parent_id, warnings=doc.warnings,
             )
             self._originals[doc_id] = doc.data
             return doc_id
