@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableWidget,
@@ -238,9 +239,11 @@ class DetailPane(QStackedWidget):
         self.photo_warning = QLabel()
         self.photo_warning.setObjectName("photoWarning")
         self.photo_warning.setWordWrap(True)
+        self.photo_warning.setSizePolicy(QSizePolicy.Policy.Preferred,
+                                         QSizePolicy.Policy.Maximum)  # one line tall
         self.photo_warning.hide()
         bottom_layout.addWidget(self.photo_warning)
-        bottom_layout.addWidget(self.text_and_page)
+        bottom_layout.addWidget(self.text_and_page, 1)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
         self.splitter.addWidget(bottom)

@@ -156,3 +156,34 @@ def test_a_photo_shows_its_page_with_the_selected_field_outlined(qtbot) -> None:
     pane.show_document(record, pictures=dict(doc.previews), boxes=doc.boxes)
     pane.clear()
     assert pane.page_view.canvas.image.isNull() and not pane.page_view.has_pages
+
+
+def test_a_photo_too_blurred_to_trust_says_so_beside_its_page(qtbot) -> None:
+    """The reader's warning (issue 22) is a visible line over the text and the page,
+    gone for a document without one and when the pane is cleared."""
+    import numpy as np
+    from PIL import ImageFilter
+
+    from strongroom.reading import messages, ocr
+    from tests.helpers.scans import draw
+
+    image, _ = draw(["GREENLEAF GROCERS LTD", "TOTAL                   5.05"])
+    picture = ocr.preview(np.asarray(image.filter(ImageFilter.GaussianBlur(3))))
+    text = "GREENLEAF GROCERS LTD\nTOTAL   5.05"
+    record = dataclasses.replace(stored(text, {"total": span_field(text, "5.05")}),
+                                 kind="image", warnings=(messages.PHOTO_BLURRED,))
+    pane = DetailPane()
+    qtbot.add_widget(pane)
+    pane.resize(1000, 800)
+    pane.show()
+    pane.show_document(record, pictures={1: picture})
+    assert pane.photo_warning.isVisible() and pane.page_view.isVisible()
+    assert pane.photo_warning.text() == f"⚠ {messages.PHOTO_BLURRED}"
+    # near the picture: between the text's title and the text and page
+    assert (pane.text_title.geometry().bottom() <= pane.photo_warning.geometry().top()
+            <= pane.text_and_page.geometry().top())
+    pane.show_document(stored("typed note", {}))
+    assert not pane.photo_warning.isVisible()
+    pane.show_document(record, pictures={1: picture})
+    pane.clear()
+    assert pane.photo_warning.text() == "" and not pane.photo_warning.isVisible()
