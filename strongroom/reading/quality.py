@@ -28,12 +28,12 @@ TEXT_HEIGHT = 32.0
 MAX_SIDE = 1600
 
 #: Thresholds (see the module text for how they were chosen).
-MIN_TEXT_HEIGHT = 10.0  # median text box height in pixels, below it: too small
-MIN_PIXELS = 50_000  # fewer pixels than this on the page: too small
-MAX_DARK = 70.0  # mean luminance (0-255) at or below it: too dark
-MIN_CONTRAST = 60.0  # 5th to 95th percentile of luminance below it: washed out
-MIN_SHARPNESS = 0.10  # Laplacian energy relative to contrast below it: blurred
-MIN_SCORE = 0.80  # median recognition score below it: the OCR was unsure
+MIN_TEXT_HEIGHT = 12.0  # median text box height in pixels, below it: too small
+MIN_PIXELS = 50_000  # fewer pixels than this on the page (about 220 x 220): too small
+MAX_DARK = 40.0  # mean luminance (0-255) at or below it: too dark
+MIN_CONTRAST = 30.0  # 1st to 99th percentile of luminance below it: washed out
+MIN_SHARPNESS = 0.05  # std of the Laplacian over the contrast below it: blurred
+MIN_SCORE = 0.90  # median recognition score below it: the OCR was unsure
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Quality:
     pixels: int  # width x height of the page as the OCR read it
     text_height: float  # median height of the OCR's text boxes, pixels (0: none)
     brightness: float  # mean luminance, 0-255
-    contrast: float  # 95th minus 5th percentile of luminance
+    contrast: float  # 99th minus 1st percentile of luminance: ink against paper
     sharpness: float  # std of the Laplacian over the contrast, at TEXT_HEIGHT
     score: float  # median recognition score of the text boxes (1.0: none)
 
@@ -59,7 +59,8 @@ def measure(image: np.ndarray, heights: Sequence[float] = (),
     small = _grey(image, scale)
     counts = np.bincount(small.ravel(), minlength=256)
     share = np.cumsum(counts) / max(1, small.size)
-    contrast = float(np.searchsorted(share, 0.95) - np.searchsorted(share, 0.05))
+    # 1st and 99th: ink covers a few percent of a receipt's page at most
+    contrast = float(np.searchsorted(share, 0.99) - np.searchsorted(share, 0.01))
     return Quality(
         pixels=int(height * width),
         text_height=text_height,

@@ -39,8 +39,8 @@ def test_a_clean_page_and_a_fair_photo_of_it_get_no_warning(page):
 
 @pytest.mark.parametrize(("spoil", "scale", "expected"), [
     (lambda im: im.filter(ImageFilter.GaussianBlur(3)), 1.0, messages.PHOTO_BLURRED),
-    (lambda im: ImageEnhance.Brightness(im).enhance(0.2), 1.0, messages.PHOTO_DARK),
-    (lambda im: ImageEnhance.Contrast(im).enhance(0.2), 1.0, messages.PHOTO_FADED),
+    (lambda im: ImageEnhance.Brightness(im).enhance(0.12), 1.0, messages.PHOTO_DARK),
+    (lambda im: ImageEnhance.Contrast(im).enhance(0.08), 1.0, messages.PHOTO_FADED),
     (lambda im: im.resize((im.width // 4, im.height // 4)), 0.25, messages.PHOTO_SMALL),
 ], ids=["blurred", "dark", "washed-out", "tiny"])
 def test_a_spoilt_page_gets_its_warning(page, spoil, scale, expected):
