@@ -133,33 +133,36 @@ def remeasure(corpus: Path, rows: list[dict[str, Any]]) -> None:
         row["ms"] = (time.perf_counter() - started) * 1000
 
 
+def _fires(row: dict[str, Any]) -> str | None:
+    return quality.warning(quality.Quality(**row["quality"]))
+
+
+def _count(group: list[dict[str, Any]]) -> str:
+    return f"{sum(1 for r in group if _fires(r))}/{len(group)}"
+
+
 def report(path: Path, corpus: Path | None = None) -> None:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    rows: list[dict[str, Any]] = [json.loads(line) for line in
+                                  path.read_text(encoding="utf-8").splitlines()]
     if corpus is not None:
         remeasure(corpus, rows)
-    for name, pick in (("original photos", lambda r: r["variant"] == "original"),
-                       ("degraded copies", lambda r: r["variant"] != "original")):
-        chosen = [r for r in rows if pick(r)]
-        right = [r for r in chosen if r["fields"] and all(r["fields"].values())]
-        wrong = [r for r in chosen if r["fields"] and not all(r["fields"].values())]
-
-        def fires(group: list[dict[str, object]]) -> str:
-            n = sum(1 for r in group if quality.warning(quality.Quality(**r["quality"])))
-            return f"{n}/{len(group)}"
-
-        print(f"{name}: warning on fields all read right {fires(right)}, "
-              f"on a field misread {fires(wrong)}")
+    for name, original in (("original photos", True), ("degraded copies", False)):
+        for source in (None, *SOURCES):
+            chosen = [r for r in rows if (r["variant"] == "original") == original
+                      and source in (None, r["source"])]
+            right = [r for r in chosen if r["fields"] and all(r["fields"].values())]
+            wrong = [r for r in chosen if r["fields"] and not all(r["fields"].values())]
+            print(f"{name}{'' if source is None else ', ' + source}: warning on fields "
+                  f"all read right {_count(right)}, on a field misread {_count(wrong)}")
     for variant in ("original", *DEGRADE):
         chosen = [r for r in rows if r["variant"] == variant]
-        if not chosen:
-            continue
-        fired = [quality.warning(quality.Quality(**r["quality"])) for r in chosen]
         kinds: dict[str, int] = {}
-        for f in fired:
-            if f:
-                kinds[f.split(":")[0]] = kinds.get(f.split(":")[0], 0) + 1
-        print(f"  {variant}: fires on {sum(map(bool, fired))}/{len(chosen)} {kinds}")
-    ms = [r["ms"] for r in rows]
+        for r in chosen:
+            fired = _fires(r)
+            if fired:
+                kinds[fired.split(":")[0]] = kinds.get(fired.split(":")[0], 0) + 1
+        print(f"  {variant}: fires on {_count(chosen)} {kinds}")
+    ms = [float(r["ms"]) for r in rows]
     print(f"measure: median {np.median(ms):.1f} ms, max {max(ms):.1f} ms a page")
 
 
