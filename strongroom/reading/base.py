@@ -33,7 +33,7 @@ class Document:
     #: as (file name, bytes); the queue reads and stores each, linked to this one.
     attachments: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)
     #: Why the text read by OCR may be wrong (a page too blurred, dark or small to
-    #: trust), each one of ``messages.WARNINGS``: generic words, no content.
+    #: trust), each one of ``quality.WARNINGS``: generic words, no content.
     warnings: tuple[str, ...] = ()
 
     @cached_property

@@ -87,9 +87,6 @@ PHOTO_FADED = "This photo looks washed out: check the fields against the picture
 PHOTO_BLURRED = "This photo looks blurred: check the fields against the picture."
 PHOTO_UNCLEAR = ("The text of this photo or scan was hard to read: "
                  "check the fields against the picture.")
-#: Every warning a reader may give (a reply from the reader's child naming anything
-#: else is refused).
-WARNINGS = (PHOTO_SMALL, PHOTO_DARK, PHOTO_FADED, PHOTO_BLURRED, PHOTO_UNCLEAR)
 
 # -- Word ---------------------------------------------------------------------
 DOCX_DAMAGED = (

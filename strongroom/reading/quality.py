@@ -31,9 +31,14 @@ MAX_SIDE = 1600
 MIN_TEXT_HEIGHT = 12.0  # median text box height in pixels, below it: too small
 MIN_PIXELS = 50_000  # fewer pixels than this on the page (about 220 x 220): too small
 MAX_DARK = 40.0  # mean luminance (0-255) at or below it: too dark
-MIN_CONTRAST = 30.0  # 1st to 99th percentile of luminance below it: washed out
+MIN_CONTRAST = 30.0  # 0.2th to 99th percentile of luminance below it: washed out
 MIN_SHARPNESS = 0.05  # std of the Laplacian over the contrast below it: blurred
 MIN_SCORE = 0.90  # median recognition score below it: the OCR was unsure
+
+#: Every warning a page may get (a reply from the reader's child naming anything else
+#: is refused).
+WARNINGS = (messages.PHOTO_SMALL, messages.PHOTO_DARK, messages.PHOTO_FADED,
+            messages.PHOTO_BLURRED, messages.PHOTO_UNCLEAR)
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ class Quality:
     pixels: int  # width x height of the page as the OCR read it
     text_height: float  # median height of the OCR's text boxes, pixels (0: none)
     brightness: float  # mean luminance, 0-255
-    contrast: float  # 99th minus 1st percentile of luminance: ink against paper
+    contrast: float  # 99th minus 0.2th percentile of luminance: ink against paper
     sharpness: float  # std of the Laplacian over the contrast, at TEXT_HEIGHT
     score: float  # median recognition score of the text boxes (1.0: none)
 
@@ -59,8 +64,9 @@ def measure(image: np.ndarray, heights: Sequence[float] = (),
     small = _grey(image, scale)
     counts = np.bincount(small.ravel(), minlength=256)
     share = np.cumsum(counts) / max(1, small.size)
-    # 1st and 99th: ink covers a few percent of a receipt's page at most
-    contrast = float(np.searchsorted(share, 0.99) - np.searchsorted(share, 0.01))
+    # the 0.2th and 99th percentiles: ink covers a few percent of a receipt's page at
+    # most, under 1% of a large clean scan's
+    contrast = float(np.searchsorted(share, 0.99) - np.searchsorted(share, 0.002))
     return Quality(
         pixels=int(height * width),
         text_height=text_height,

@@ -71,7 +71,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from ..errors import Cancelled, PasswordRequired, ReadError
-from . import limits, messages, read_bytes
+from . import limits, messages, quality, read_bytes
 from .base import Document
 from .files import file_name, load
 
@@ -103,7 +103,7 @@ _MAX_PREVIEW_REPLY = 8 * 1024 * 1024  # a 1,600-pixel JPEG is 100-300 KB
 #: Every message a reader may raise; a child's reply naming anything else is refused.
 _MESSAGES = frozenset(value for key, value in vars(messages).items()
                       if key.isupper() and isinstance(value, str))
-_WARNINGS = frozenset(messages.WARNINGS)
+_WARNINGS = frozenset(quality.WARNINGS)
 #: The messages that mean "read it again with the (right) password".
 _PASSWORD_MESSAGES = frozenset({messages.PDF_LOCKED, messages.PDF_WRONG_PASSWORD})
 

@@ -28,7 +28,7 @@ from fpdf import FPDF
 from hypothesis import strategies as st
 
 from strongroom.errors import ReadError
-from strongroom.reading import limits, messages
+from strongroom.reading import limits, messages, quality
 from strongroom.reading.base import Document
 from tests.helpers.documents import make_docx
 
@@ -241,7 +241,7 @@ def check_outcome(read: Callable[[str, bytes], Document], name: str, blob: bytes
     assert isinstance(doc.text, str) and doc.text.strip()
     assert len(doc.text) <= limits.MAX_TEXT_CHARS
     assert doc.data == blob
-    assert set(doc.warnings) <= set(messages.WARNINGS)
+    assert set(doc.warnings) <= set(quality.WARNINGS)
     starts = list(doc.page_starts)
     assert starts == sorted(starts) and all(0 <= s <= len(doc.text) for s in starts)
     return "ok"

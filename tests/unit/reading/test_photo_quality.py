@@ -70,7 +70,7 @@ def test_odd_and_empty_pages_are_measured_without_error(shape):
 
 
 def test_every_warning_is_one_of_the_messages_and_says_what_to_do():
-    for warning in messages.WARNINGS:
+    for warning in quality.WARNINGS:
         assert warning.endswith("check the fields against the picture.")
 
 
