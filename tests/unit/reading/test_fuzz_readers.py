@@ -3,8 +3,8 @@ sound ``Document`` or a ``ReadError`` in the readers' own words; no other
 exception, no hang (Hypothesis's ``deadline`` per file). The same files through
 the real reader's child are in tests/e2e/reading/test_fuzz_sandbox.py.
 
-Bounded: ``MAX_EXAMPLES`` files, about 10 s here. A failure prints its seed;
-``STRONGROOM_FUZZ_SEED=<n>`` runs the same files again.
+Bounded: ``MAX_EXAMPLES`` files, about 10 s here (13 s with the image seeds at load
+9). A failure prints its seed; ``STRONGROOM_FUZZ_SEED=<n>`` runs the same files again.
 """
 
 from __future__ import annotations
