@@ -90,3 +90,12 @@ def test_a_blurred_photo_is_read_with_a_warning_and_a_sharp_one_without(page):
     assert sharp.warnings == ()
     assert blurred.warnings == (messages.PHOTO_BLURRED,)
     assert read_bytes("text.txt", b"Total 5.05").warnings == ()
+
+
+def test_a_blurred_scanned_pdf_page_is_warned_of_and_a_text_page_is_not(page):
+    from tests.helpers.scans import image_pdf
+
+    doc = read_bytes("scan.pdf", image_pdf(["Invoice 42 from the corner shop, total 10.00",
+                                            page.filter(ImageFilter.GaussianBlur(3))]))
+    assert doc.kind == "pdf" and len(doc.page_starts) == 2
+    assert doc.warnings == (messages.PHOTO_BLURRED,)
