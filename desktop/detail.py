@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableWidget,
@@ -277,7 +278,15 @@ class DetailPane(QStackedWidget):
         bottom_layout.setContentsMargins(0, 6, 0, 0)
         self.text_title = _section("Document text")
         bottom_layout.addWidget(self.text_title)
-        bottom_layout.addWidget(self.text_and_page)
+        # A photo too blurred, dark or small to trust (issue 22): said beside its page.
+        self.photo_warning = QLabel()
+        self.photo_warning.setObjectName("photoWarning")
+        self.photo_warning.setWordWrap(True)
+        self.photo_warning.setSizePolicy(QSizePolicy.Policy.Preferred,
+                                         QSizePolicy.Policy.Maximum)  # one line tall
+        self.photo_warning.hide()
+        bottom_layout.addWidget(self.photo_warning)
+        bottom_layout.addWidget(self.text_and_page, 1)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
         self.splitter.addWidget(bottom)
@@ -300,8 +309,10 @@ class DetailPane(QStackedWidget):
         """Drop every piece of document text the pane holds (the window is locking)."""
         self.show_empty()
         for label in (self.title, self.meta, self.links, self.summary, self.hint,
+                      self.photo_warning,
                       self.message_name, self.message_title, self.message_text):
             label.clear()
+        self.photo_warning.hide()
         self.text_view.setExtraSelections([])
         self.text_view.setPlainText("")  # also drops the undo history
         self.page_view.clear()
@@ -342,6 +353,8 @@ class DetailPane(QStackedWidget):
             self.text_and_page.setSizes([half, half])
         else:
             self.text_title.setText("Document text")
+        self.photo_warning.setText("\n".join(f"⚠ {w}" for w in doc.warnings))
+        self.photo_warning.setVisible(bool(doc.warnings))
         self.title.setText(shown(doc.name))
         pages = len(doc.page_starts)
         meta = [type_meta(doc), _KINDS.get(doc.kind, doc.kind)]

@@ -40,7 +40,7 @@ QStatusBar {{ background: #e9edf1; color: #3b444d; }}
 QStatusBar::item {{ border: none; }}
 #lockLabel {{ color: #1d6a3a; font-weight: 600; padding: 0 6px; }}
 #localLabel {{ color: #3b444d; padding: 0 6px; }}
-#unlockWarning {{ background: #fff7e6; border: 1px solid #ecd29a; border-radius: 6px;
+#unlockWarning, #photoWarning {{ background: #fff7e6; border: 1px solid #ecd29a; border-radius: 6px;
     padding: 8px; color: #5b4708; }}
 #unlockError {{ color: #a3281f; }}
 QToolBar {{ background: #f4f6f8; border: none; border-bottom: 1px solid {LINE};

@@ -231,6 +231,7 @@ def result_json(r: JobResult) -> dict[str, Any]:
         "type_confidence": ex.type_confidence if ex else None,
         "summary": ex.summary if ex else None,
         "fields": ex.fields_json() if ex else {},
+        "warnings": list(r.document.warnings) if r.document else [],
     }
     if r.doc_id is not None:
         out["id"] = r.doc_id
@@ -252,6 +253,8 @@ def _print_result(r: JobResult, as_json: bool) -> None:
         assert ex is not None
         where = f" → #{r.doc_id}" if r.doc_id is not None else ""
         print(f"✓ {shown(r.path)}{where} [{ex.doc_type}] {ex.summary}", flush=True)
+        for warning in r.document.warnings if r.document else ():
+            print(f"    ! {warning}", flush=True)
         for name, fv in ex.fields.items():
             if fv.value is not None:
                 print(f"    {name}: {fv.normalized}", flush=True)
@@ -310,11 +313,13 @@ def cmd_show(args: argparse.Namespace) -> int:
                           "type_confidence": doc.type_confidence, "summary": doc.summary,
                           "summary_source": doc.summary_source,
                           "added_at": doc.added_at, "parent_id": doc.parent_id,
-                          "fields": fields, "text": doc.text},
+                          "warnings": list(doc.warnings), "fields": fields, "text": doc.text},
                          ensure_ascii=False))
         return 0
     came_in = "" if doc.parent_id is None else f" (attached to #{doc.parent_id})"
     print(f"#{doc.id} {shown(doc.name)} [{doc.doc_type}]{came_in}\n{doc.summary}\n")
+    for warning in doc.warnings:
+        print(f"! {warning}\n")
     for name, fv in doc.fields.items():
         value = fv.normalized if fv.value is not None else "—"
         print(f"  {name:<18} {value}")

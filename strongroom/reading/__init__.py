@@ -58,11 +58,11 @@ def read_bytes(name: str, data: bytes, *, password: str | None = None) -> Docume
     if kind == "pdf":
         pages, einvoice = pdf.read(data, password)
         return Document(name, "pdf", pages.text, data, pages.page_starts, einvoice,
-                        pages.boxes, pages.previews)
+                        pages.boxes, pages.previews, warnings=pages.warnings)
     if kind == "image":
         pages = image.read(data)
         return Document(name, "image", pages.text, data, pages.page_starts,
-                        boxes=pages.boxes, previews=pages.previews)
+                        boxes=pages.boxes, previews=pages.previews, warnings=pages.warnings)
     if kind == "docx":
         return Document(name, "docx", docx.read(data), data)
     if kind == "html":

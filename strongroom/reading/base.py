@@ -33,6 +33,9 @@ class Document:
     #: Files this one carries as documents of their own (an e-mail's attachments),
     #: as (file name, bytes); the queue reads and stores each, linked to this one.
     attachments: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)
+    #: Why the text read by OCR may be wrong (a page too blurred, dark or small to
+    #: trust), each one of ``quality.WARNINGS``: generic words, no content.
+    warnings: tuple[str, ...] = ()
 
     @cached_property
     def sha256(self) -> str:

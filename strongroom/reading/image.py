@@ -36,6 +36,8 @@ def _pages(data: bytes) -> Iterator[np.ndarray]:
     Image.MAX_IMAGE_PIXELS = limits.MAX_IMAGE_PIXELS
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # e.g. "Corrupt EXIF data": the page is read all the same, and nothing is printed
+        warnings.filterwarnings("ignore", category=UserWarning, module="PIL")
         try:
             image = Image.open(io.BytesIO(data))
             frames = getattr(image, "n_frames", 1)

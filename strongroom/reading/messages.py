@@ -79,6 +79,15 @@ IMAGE_NO_TEXT = (
     "No text was found in the image. Check that it is a sharp photo or scan of a document."
 )
 
+# -- a page read by OCR that may be misread (warnings: the document is kept) ------
+PHOTO_SMALL = ("This photo or scan is small or its text tiny: "
+               "check the fields against the picture.")
+PHOTO_DARK = "This photo looks too dark: check the fields against the picture."
+PHOTO_FADED = "This photo looks washed out: check the fields against the picture."
+PHOTO_BLURRED = "This photo looks blurred: check the fields against the picture."
+PHOTO_UNCLEAR = ("The text of this photo or scan was hard to read: "
+                 "check the fields against the picture.")
+
 # -- Word ---------------------------------------------------------------------
 DOCX_DAMAGED = (
     "The file is damaged or not a Word document (.docx). "

@@ -30,6 +30,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import quality
+from .quality import Quality
+
 #: (start, end, x0, y0, x1, y1): a word's offsets in the page's text and its box.
 WordBox = tuple[int, int, float, float, float, float]
 #: Text scored below this by the recogniser is dropped (RapidOCR's own default).
@@ -71,6 +74,9 @@ class Page:
     text: str
     words: tuple[WordBox, ...] = ()
     preview: bytes = b""
+    #: What ``quality`` measured on the page, and its warning ("" when none).
+    quality: Quality | None = None
+    warning: str = ""
 
 
 class Joined(NamedTuple):
@@ -80,6 +86,8 @@ class Joined(NamedTuple):
     page_starts: tuple[int, ...]
     boxes: tuple[DocBox, ...]
     previews: tuple[tuple[int, bytes], ...]
+    #: The pages' quality warnings, each once (``Document.warnings``).
+    warnings: tuple[str, ...] = ()
 
 
 def join_pages(pages: Sequence[Page]) -> Joined:
@@ -94,8 +102,9 @@ def join_pages(pages: Sequence[Page]) -> Joined:
                      for a, z, x0, y0, x1, y1 in page.words)
         offset += len(page.text) + len(PAGE_SEPARATOR)
     previews = tuple((n, p.preview) for n, p in enumerate(pages, 1) if p.preview)
+    warnings = tuple(dict.fromkeys(p.warning for p in pages if p.warning))
     return Joined(PAGE_SEPARATOR.join(p.text for p in pages), tuple(starts), tuple(boxes),
-                  previews)
+                  previews, warnings)
 
 
 def preview(image: np.ndarray) -> bytes:
@@ -161,8 +170,13 @@ def read_page(image: np.ndarray) -> Page:
         out = engine()(image)
     except ONNXRuntimeError:  # e.g. out of the reader's memory on a huge page
         raise ReadError(messages.OCR_FAILED) from None
-    page = _layout(_boxes(out), width, height)
-    return Page(page.text, page.words, preview(image))
+    found = _boxes(out)
+    page = _layout(found, width, height)
+    measured = quality.measure(image, [b.height for b in found],
+                               [] if out is None or out.scores is None
+                               else [float(s) for s in out.scores])
+    return Page(page.text, page.words, preview(image), measured,
+                quality.warning(measured) or "")
 
 
 def _boxes(out: Any) -> list[_Box]:

@@ -71,7 +71,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from ..errors import Cancelled, PasswordRequired, ReadError
-from . import limits, messages, read_bytes
+from . import limits, messages, quality, read_bytes
 from .base import Document
 from .files import file_name, load
 
@@ -103,6 +103,7 @@ _MAX_PREVIEW_REPLY = 8 * 1024 * 1024  # a 1,600-pixel JPEG is 100-300 KB
 #: Every message a reader may raise; a child's reply naming anything else is refused.
 _MESSAGES = frozenset(value for key, value in vars(messages).items()
                       if key.isupper() and isinstance(value, str))
+_WARNINGS = frozenset(quality.WARNINGS)
 #: The messages that mean "read it again with the (right) password".
 _PASSWORD_MESSAGES = frozenset({messages.PDF_LOCKED, messages.PDF_WRONG_PASSWORD})
 
@@ -241,9 +242,12 @@ class Sandbox:
                           for a, z, p, x0, y0, x1, y1 in header.get("boxes", ()))
             previews = tuple((int(n), bytes(b)) for n, b in
                              zip(header["preview_pages"], header["previews"], strict=True))
+            warnings = tuple(header.get("warnings", ()))
+            if not set(warnings) <= _WARNINGS:  # only the readers' own words
+                raise ValueError("unknown warning")
             return Document(name, str(header["kind"]), str(header["text"]), data,
                             starts, einvoice, boxes, previews,
-                            tuple(header["attachments"]))
+                            tuple(header["attachments"]), warnings)
         except (KeyError, TypeError, ValueError):
             raise ReadError(messages.READER_CRASHED) from None
 
@@ -346,6 +350,7 @@ def _child(conn: Connection, memory_bytes: int, cpu_seconds: int, reader: Reader
                 "page_starts": list(doc.page_starts), "has_einvoice": doc.einvoice is not None,
                 "boxes": [list(b) for b in doc.boxes],
                 "preview_pages": [n for n, _ in doc.previews],
+                "warnings": list(doc.warnings),
                 "attachments": [attachment_name for attachment_name, _ in doc.attachments]}
             attachments = [blob for _, blob in doc.attachments]
         except ReadError as exc:

@@ -173,8 +173,15 @@ def m006_parent(conn: Any) -> None:
     conn.execute("CREATE INDEX documents_parent ON documents (parent_id)")
 
 
+def m007_photo_warnings(conn: Any) -> None:
+    """Why a document's OCR'd text may be wrong (issue 22: a photo too blurred, dark
+    or small to trust), as a JSON list of the reader's warnings
+    (``Document.warnings``); NULL for none, and for every document stored before."""
+    conn.execute("ALTER TABLE documents ADD COLUMN warnings TEXT")
+
+
 #: Index i holds the migration to version i + 1.
 MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_search, m003_review,
                                      m004_type_confidence, m005_page_pictures,
-                                     m006_parent)
+                                     m006_parent, m007_photo_warnings)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -44,3 +44,4 @@ class StoredDocument:
     parent_id: int | None = None  # the document it came in (an e-mail), if any
     #: The documents that came in it (an e-mail's attachments): (id, name), in order.
     attachments: tuple[tuple[int, str], ...] = field(default=(), repr=False)
+    warnings: tuple[str, ...] = ()  # Document.warnings: the OCR'd text may be wrong

@@ -63,12 +63,14 @@ class DocumentStore:
                 cur = conn.execute(
                     "INSERT INTO documents (sha256, name, kind, doc_type, summary, "
                     "summary_source, text, page_starts, size, added_at, doc_date, "
-                    "type_confidence, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    "(SELECT id FROM documents WHERE id = ?))",  # a message deleted since: none
+                    "type_confidence, parent_id, warnings) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "(SELECT id FROM documents WHERE id = ?), ?)",  # a message deleted since: none
                     (sha256, doc.name, doc.kind, extraction.doc_type, extraction.summary,
                      extraction.summary_source, doc.text,
                      json.dumps([int(p) for p in doc.page_starts]), len(doc.data), added_at,
-                     extraction.doc_date, extraction.type_confidence, parent_id),
+                     extraction.doc_date, extraction.type_confidence, parent_id,
+                     json.dumps(list(doc.warnings)) if doc.warnings else None),
                 )
                 doc_id = int(cur.lastrowid)
                 crash.point("document-row")
@@ -137,7 +139,8 @@ class DocumentStore:
         with self._locked("read the document") as conn:
             row = conn.execute(
                 "SELECT id, name, kind, doc_type, summary, summary_source, text, page_starts, "
-                "added_at, size, sha256, doc_date, type_confidence, parent_id FROM documents "
+                "added_at, size, sha256, doc_date, type_confidence, parent_id, warnings "
+                "FROM documents "
                 "WHERE id = ?",
                 (doc_id,)
             ).fetchone()
@@ -163,6 +166,7 @@ class DocumentStore:
             fields=fields, added_at=row[8], size=row[9], sha256=row[10], doc_date=row[11],
             type_confidence=row[12], parent_id=row[13],
             attachments=tuple((int(i), str(n)) for i, n in attached),
+            warnings=tuple(json.loads(row[14])) if row[14] else (),
         )
 
     def confirm_field(self, doc_id: int, name: str) -> None:

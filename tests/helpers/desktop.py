@@ -77,6 +77,7 @@ class FakeVault:
                 size=len(doc.data), sha256=hashlib.sha256(doc.data).hexdigest(),
                 doc_date=extraction.doc_date,
                 parent_id=parent_id if parent_id in self._docs else None,
+                warnings=doc.warnings,
             )
             self._originals[doc_id] = doc.data
             return doc_id

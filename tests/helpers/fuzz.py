@@ -28,7 +28,7 @@ from fpdf import FPDF
 from hypothesis import strategies as st
 
 from strongroom.errors import ReadError
-from strongroom.reading import limits, messages
+from strongroom.reading import limits, messages, quality
 from strongroom.reading.base import Document
 from tests.helpers.documents import make_docx
 
@@ -38,7 +38,8 @@ MESSAGES = frozenset(value for key, value in vars(messages).items()
                      if key.isupper() and isinstance(value, str))
 #: Names each mutated file may be read under: its own extension decides the
 #: reader when its content has no signature left; others test the sniffing.
-NAMES = ("doc.txt", "doc.csv", "doc.md", "doc.pdf", "doc.docx", "doc")
+NAMES = ("doc.txt", "doc.csv", "doc.md", "doc.pdf", "doc.docx", "doc.png", "doc.jpg",
+         "doc.tif", "doc")
 #: Tokens of the formats, inserted whole: they reach parsers' branches that
 #: random bytes rarely spell.
 TOKENS = (
@@ -49,6 +50,8 @@ TOKENS = (
     b"<w:sdt><w:sdtContent>", b"<!DOCTYPE d [<!ENTITY e \"x\">]>", b"&e;", b"]]>",
     b"PK\x03\x04", b"PK\x05\x06", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00",
     b"\r\n", b"\xe6\x94\xb6", b"\x1b[2J", b"\xd8\x00",
+    b"IHDR", b"IDAT", b"IEND", b"\xff\xd8\xff", b"\xff\xc0", b"\xff\xda", b"\xff\xd9",
+    b"Exif\x00\x00", b"II*\x00", b"MM\x00*",
 )
 
 
@@ -83,7 +86,28 @@ def seeds() -> tuple[tuple[str, bytes], ...]:
         ("locked.pdf", _pdf(["Locked receipt, Total 1.00"], password="pw")),
         ("letter.docx", _rezip(_zip_members(make_docx(
             ["Dear Ms Rossi,", "Your bill"], [["Item", "Price"], ["Tea", "3.50"]])) or [])),
+        *_images("Total 12.50"),
     )
+
+
+def _images(text: str) -> tuple[tuple[str, bytes], ...]:
+    """``text`` drawn small (Pillow's own font: the same pixels everywhere) as PNG,
+    JPEG (with an EXIF orientation) and LZW TIFF of a few kilobytes: the image reader
+    (Pillow's decoders, EXIF, the OCR's pages) fuzzed too."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (200, 48), "white")
+    ImageDraw.Draw(image).text((8, 10), text, font=ImageFont.load_default(22), fill="black")
+    exif = Image.Exif()
+    exif[0x0112] = 1  # orientation: upright
+    out = []
+    for name, fmt, options in (("scan.png", "PNG", {}),
+                               ("photo.jpg", "JPEG", {"quality": 80, "exif": exif}),
+                               ("scan.tif", "TIFF", {"compression": "tiff_lzw"})):
+        buf = io.BytesIO()
+        image.save(buf, format=fmt, **options)
+        out.append((name, buf.getvalue()))
+    return tuple(out)
 
 
 def _pdf(pages: list[str], *, compress: bool = True, attach: bytes | None = None,
@@ -217,6 +241,7 @@ def check_outcome(read: Callable[[str, bytes], Document], name: str, blob: bytes
     assert isinstance(doc.text, str) and doc.text.strip()
     assert len(doc.text) <= limits.MAX_TEXT_CHARS
     assert doc.data == blob
+    assert set(doc.warnings) <= set(quality.WARNINGS)
     starts = list(doc.page_starts)
     assert starts == sorted(starts) and all(0 <= s <= len(doc.text) for s in starts)
     return "ok"

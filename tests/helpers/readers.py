@@ -25,6 +25,7 @@ SEGV = b"SEGV"
 SURROGATE = b"SURROGATE"
 FORGED = b"FORGED"
 ATTACHMENTS = b"ATTACHMENTS"  # then the count, as digits
+WARNED = b"WARNED"  # a document with a photo warning; WARNED FORGED: one in other words
 PAGES = b"PAGES"  # PAGES <n> <seconds>: n pages read by "OCR", each taking seconds
 
 
@@ -46,6 +47,11 @@ def misbehaving(name: str, data: bytes) -> Document:
         count = int(data[len(ATTACHMENTS):])
         return Document(name, "email", "a message", data,
                         attachments=tuple((f"a{i}.txt", b"x") for i in range(count)))
+    if data.startswith(WARNED):
+        from strongroom.reading import messages
+
+        said = data.decode() if FORGED in data else messages.PHOTO_BLURRED
+        return Document(name, "image", "a photo", data, warnings=(said,))
     if data.startswith(SEGV):
         os.kill(os.getpid(), signal.SIGSEGV)
     if data.startswith(BUG):

@@ -5,7 +5,8 @@ exception here, and the child answers as the readers do in-process.
 
 Fewer files (30) than the in-process fuzz (tests/unit/reading/test_fuzz_readers.py):
 each crosses a pipe, a child killed by a limit is restarted, and here a PDF page
-that lost its text is rendered and read by the real OCR (seconds a page). Time and memory
+that lost its text and every image that still decodes (the PNG, JPEG and TIFF seeds)
+are read by the real OCR (seconds a page). Time and memory
 are bounded by the child's limits. A failure prints its seed;
 ``STRONGROOM_FUZZ_SEED=<n>`` runs the same files again.
 """

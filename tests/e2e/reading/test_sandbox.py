@@ -81,6 +81,14 @@ def test_any_text_a_reader_returns_arrives_as_it_left(sandbox):
     assert doc == readers.misbehaving("odd.txt", readers.SURROGATE)
 
 
+def test_a_photos_warning_comes_back_and_only_in_the_readers_words(sandbox):
+    assert sandbox.read_bytes("p.jpg", readers.WARNED).warnings == (messages.PHOTO_BLURRED,)
+    with pytest.raises(ReadError) as err:
+        sandbox.read_bytes("p.jpg", readers.WARNED + b" FORGED " + CANARY.encode())
+    assert str(err.value) == messages.READER_CRASHED
+    assert sandbox.read_bytes("good.txt", GOOD).warnings == ()
+
+
 def test_a_read_error_comes_back_with_its_message(sandbox):
     with pytest.raises(ReadError) as err:
         sandbox.read_bytes("nothing.txt", b"   \n ")

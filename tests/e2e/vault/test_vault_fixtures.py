@@ -135,6 +135,7 @@ def test_v4_vault_opens_and_links_new_attachments(tmp_path: Path) -> None:
         assert sorted(rows) == ["dental-receipt.txt", "electricity-invoice.txt"]
         receipt = vault.get(rows["dental-receipt.txt"].id)
         assert receipt.parent_id is None and receipt.type_confidence == 0.93
+        assert receipt.warnings == ()  # m007: no document read before it is warned of
         assert receipt.fields["total"].normalized == "480.00"
         assert [r.name for r in vault.search("northwind")] == ["electricity-invoice.txt"]
         message = vault.add_document(make_doc("bill.eml", "From: a\n\nSee the attached bill.",

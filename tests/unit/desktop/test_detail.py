@@ -192,6 +192,38 @@ def test_a_text_pdf_shows_its_page_with_the_field_where_it_is_printed(qtbot) -> 
     assert mark[1] < 700 / height < mark[3] + 0.005  # the baseline at the box's foot
 
 
+
+def test_a_photo_too_blurred_to_trust_says_so_beside_its_page(qtbot) -> None:
+    """The reader's warning (issue 22) is a visible line over the text and the page,
+    gone for a document without one and when the pane is cleared."""
+    import numpy as np
+    from PIL import ImageFilter
+
+    from strongroom.reading import messages, ocr
+    from tests.helpers.scans import draw
+
+    image, _ = draw(["GREENLEAF GROCERS LTD", "TOTAL                   5.05"])
+    picture = ocr.preview(np.asarray(image.filter(ImageFilter.GaussianBlur(3))))
+    text = "GREENLEAF GROCERS LTD\nTOTAL   5.05"
+    record = dataclasses.replace(stored(text, {"total": span_field(text, "5.05")}),
+                                 kind="image", warnings=(messages.PHOTO_BLURRED,))
+    pane = DetailPane()
+    qtbot.add_widget(pane)
+    pane.resize(1000, 800)
+    pane.show()
+    pane.show_document(record, pictures={1: picture})
+    assert pane.photo_warning.isVisible() and pane.page_view.isVisible()
+    assert pane.photo_warning.text() == f"⚠ {messages.PHOTO_BLURRED}"
+    # near the picture: between the text's title and the text and page
+    assert (pane.text_title.geometry().bottom() <= pane.photo_warning.geometry().top()
+            <= pane.text_and_page.geometry().top())
+    pane.show_document(stored("typed note", {}))
+    assert not pane.photo_warning.isVisible()
+    pane.show_document(record, pictures={1: picture})
+    pane.clear()
+    assert pane.photo_warning.text() == "" and not pane.photo_warning.isVisible()
+
+
 def test_an_emails_title_is_its_subject_and_links_escape_every_name() -> None:
     mail = dataclasses.replace(
         stored("From: Clinic <c@example.org>\nSubject: Your <i>results</i>\n\nSubject: not me\n",

@@ -3,8 +3,8 @@ sound ``Document`` or a ``ReadError`` in the readers' own words; no other
 exception, no hang (Hypothesis's ``deadline`` per file). The same files through
 the real reader's child are in tests/e2e/reading/test_fuzz_sandbox.py.
 
-Bounded: ``MAX_EXAMPLES`` files, about 10 s here. A failure prints its seed;
-``STRONGROOM_FUZZ_SEED=<n>`` runs the same files again.
+Bounded: ``MAX_EXAMPLES`` files, about 10 s here (13 s with the image seeds at load
+9). A failure prints its seed; ``STRONGROOM_FUZZ_SEED=<n>`` runs the same files again.
 """
 
 from __future__ import annotations
@@ -12,14 +12,37 @@ from __future__ import annotations
 import time
 from collections import Counter
 from datetime import timedelta
+from types import SimpleNamespace
 
+import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, seed, settings
 
-from strongroom.reading import limits, read_bytes
+from strongroom.reading import limits, messages, ocr, read_bytes
 from tests.helpers.fuzz import check_outcome, fuzz_seed, mutated_files, seed_reported, seeds
 
 MAX_EXAMPLES = 300
 SEED = fuzz_seed()
+
+
+def _engine(image: np.ndarray) -> SimpleNamespace:
+    """The OCR engine's answer, without the engine: one text box over the page, its
+    words' boxes, a score (RapidOCR's shape)."""
+    h, w = image.shape[:2]
+    quad = [[0, 0], [w, 0], [w, h], [0, h]]
+    words = [("Total", 0.9, [[0, 0], [w / 2, 0], [w / 2, h], [0, h]]),
+             ("12.50", 0.9, [[w / 2 + 1, 0], [w, 0], [w, h], [w / 2 + 1, h]])]
+    return SimpleNamespace(boxes=[quad], txts=["Total 12.50"], scores=[0.9],
+                           word_results=[words])
+
+
+@pytest.fixture(autouse=True)
+def _no_ocr(monkeypatch):
+    """No OCR here: it sees pixels, not the mutated bytes, and takes seconds a page.
+    Everything around it runs (Pillow's decoders, EXIF, the pages' pictures, the
+    line layout, the quality measure); the child's fuzz
+    (tests/e2e/reading/test_fuzz_sandbox.py) runs the real engine."""
+    monkeypatch.setattr(ocr, "engine", lambda: _engine)
 
 
 def test_the_seeds_are_the_same_bytes_every_time():
@@ -37,9 +60,8 @@ def test_the_seeds_are_read():
 
 
 def test_mutated_files_are_read_or_refused_in_words(monkeypatch):
-    # No OCR here: a PDF page that lost its text would be rendered and read by the
-    # OCR engine (seconds a page), which sees pixels, not the mutated bytes. The
-    # child's fuzz (tests/e2e/reading/test_fuzz_sandbox.py) runs it.
+    # A PDF page that lost its text is not rendered here (pdfium's rendering of
+    # mutated pages is the child's fuzz's, with the real OCR).
     monkeypatch.setattr(limits, "SCAN_MIN_CHARS", 0)
     tally: Counter[str] = Counter()
 
@@ -57,3 +79,5 @@ def test_mutated_files_are_read_or_refused_in_words(monkeypatch):
     # than one kind of refusal is met (a fuzzer stuck on one message tests little).
     assert tally["ok"] > 0
     assert len(tally) >= 5 and sum(tally.values()) >= MAX_EXAMPLES, tally
+    # the images are reached too: some decode, some are refused as damaged
+    assert tally[messages.IMAGE_DAMAGED] > 0, tally

@@ -245,3 +245,23 @@ def test_ocr_page_pictures_and_word_boxes_are_kept_and_go_with_the_document(
         conn = vault._conn
         assert conn.execute("SELECT count(*) FROM page_pictures").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM word_boxes").fetchone()[0] == 0
+
+
+def test_a_photos_warnings_are_kept_with_it(data_dir: Path) -> None:
+    """``Document.warnings`` (issue 22, m007): stored as the reader's words, NULL for
+    a document without any."""
+    import dataclasses
+
+    from strongroom.reading import messages
+
+    said = (messages.PHOTO_BLURRED, messages.PHOTO_DARK)
+    doc = dataclasses.replace(make_doc(name="IMG_2.jpg", text="TOTAL 5.05", kind="image"),
+                              warnings=said)
+    with Vault.create(data_dir, passphrase=PW) as vault:
+        doc_id = vault.add_document(doc, make_extraction("TOTAL 5.05"))
+        plain = vault.add_document(make_doc(text="typed"), make_extraction("typed"))
+    with Vault.open(data_dir, passphrase=PW) as vault:
+        assert vault.get(doc_id).warnings == said
+        assert vault.get(plain).warnings == ()
+        assert vault._conn.execute("SELECT warnings FROM documents WHERE id = ?",
+                                   (plain,)).fetchone()[0] is None
