@@ -102,8 +102,8 @@ def test_greedy_generation_agrees_with_llama_cpp(backend, mlx_backend):
 
 def test_hidden_states_match_llama_cpps(backend, mlx_backend):
     cosines = []
-    for text in _documents()[:6]:
-        text = text[:1500]
+    for text in _documents()[:3]:  # ~600 tokens: MLX's CPU pass is slow (CI time)
+        text = text[:1000]
         a, b = backend.hidden_states(text), mlx_backend.hidden_states(text)
         assert a.spans == b.spans
         va, vb = a.vectors, b.vectors
