@@ -19,7 +19,7 @@ from tests.unit.cli.test_cli import run_cli
 pytestmark = pytest.mark.model
 
 RECEIPT = resource_path("samples", "receipt.txt")
-KEYS = {"path", "ok", "error", "doc_type", "type_confidence", "summary", "fields"}
+KEYS = {"path", "ok", "error", "doc_type", "type_confidence", "summary", "fields", "warnings"}
 
 
 
@@ -61,7 +61,8 @@ def test_extract_json_on_a_folder_with_good_and_bad_files(tmp_path, capsys, mode
 
     assert rows["empty.txt"] == {"path": str(folder / "empty.txt"), "ok": False,
                                  "error": "The file is empty.", "doc_type": None,
-                                 "type_confidence": None, "summary": None, "fields": {}}
+                                 "type_confidence": None, "summary": None, "fields": {},
+                                 "warnings": []}
     assert not rows["junk.txt"]["ok"] and "text" in rows["junk.txt"]["error"]
     assert not rows["photo.xyz"]["ok"] and "not supported" in rows["photo.xyz"]["error"]
 
