@@ -227,3 +227,12 @@ def test_symlink_loops_end(tmp_path):
     assert expand_paths([tmp_path]) == [tmp_path / "a" / "dangling.txt",
                                         tmp_path / "a" / "b" / "doc.txt"]
     assert refusal(tmp_path / "a" / "dangling.txt") == messages.NOT_FOUND
+
+
+def test_a_real_300_mb_text_file_is_refused_reading_no_more_than_the_cap(tmp_path):
+    """The issue's hostile set, literally: a 300 MB text file (sparse, so the test
+    costs no disk) is refused, and at most the cap plus one byte is ever read."""
+    big = tmp_path / "huge.txt"
+    with big.open("wb") as out:
+        out.truncate(300 * 1024 * 1024)
+    assert refusal(big) == messages.TOO_LARGE

@@ -211,3 +211,17 @@ def test_word_offsets_skip_pdfiums_line_ends_and_marks():
     doc = read_bytes("lines.pdf", make_pdf(["  first line\nsecond\tline\n\nthird  "]))
     words = [doc.text[a:z] for a, z, *_ in doc.boxes]
     assert words == doc.text.split()
+
+
+def test_a_real_2000_page_pdf_is_refused_before_its_pages_are_read():
+    """The issue's hostile set, literally: 2,000 pages, over ``MAX_PDF_PAGES``."""
+    from fpdf import FPDF
+
+    doc = FPDF(unit="pt", format="A4")
+    doc.set_font("Helvetica", size=12)
+    for n in range(2000):
+        doc.add_page()
+        doc.text(72, 72, f"Page {n}")
+    with pytest.raises(ReadError) as err:
+        read_bytes("long.pdf", bytes(doc.output()))
+    assert str(err.value) == messages.PDF_TOO_MANY_PAGES
