@@ -79,6 +79,10 @@ def py_offset(text: str, qt_index: int) -> int:
 STATUS_TEXT = {"verified": "✓ Verified", "grounded": "In the text",
                "needs_review": "⚠ Needs review"}
 _STATUS_COLOR = {"verified": QColor("#1f7a3a"), "needs_review": QColor("#9a5b00")}
+#: A lab value out of its range reads in this colour, bold, whatever its review status:
+#: a high result in the verified green read as good news (issue 24).
+_OUT_OF_RANGE = QColor("#a3281f")
+_OUT_OF_RANGE_FLAGS = frozenset({"high", "low", "abnormal"})
 
 
 def status_cell(fv: FieldValue) -> str:
@@ -450,8 +454,11 @@ class DetailPane(QStackedWidget):
                     item.setText(fv.value)
                     tip = STATUS_TEXT.get(fv.status or "", "")
                     item.setToolTip(" — ".join(t for t in (tip, fv.note or "") if t))
-                if fv is not None and fv.status in _STATUS_COLOR and column == "flag":
-                    item.setForeground(_STATUS_COLOR[fv.status or ""])
+                if fv is not None and column == "flag" and fv.normalized in _OUT_OF_RANGE_FLAGS:
+                    item.setForeground(_OUT_OF_RANGE)
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
                 table.setItem(r, k, item)
         header = table.horizontalHeader()
         for k in range(len(columns)):

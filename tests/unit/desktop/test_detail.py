@@ -90,6 +90,15 @@ def test_lab_tests_are_a_table_of_their_own(qtbot) -> None:
     assert headers == ["Test", "Result", "Unit", "Reference range", "Flag"]
     assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["Hemoglobin", "Sodium"]
     assert table.item(1, 4).text() == "high" and table.item(1, 4).font().italic()  # computed
+    # out of range reads as a warning, never in the verified green (issue 24)
+    for row in (0, 1):
+        flag = table.item(row, 4)
+        assert flag.font().bold() and flag.foreground().color().name() == "#a3281f"
+    verified = {**fields, "tests.1.flag": dataclasses.replace(fields["tests.1.flag"],
+                                                             status="verified")}
+    pane.show_document(stored(text, verified))
+    assert pane.list_table.item(0, 4).foreground().color().name() == "#a3281f"
+    pane.show_document(stored(text, fields))
     # a cell is a field: it highlights its span, and review acts on it
     pane.select_field("tests.2.range")
     assert pane.selected_field() == "tests.2.range"
