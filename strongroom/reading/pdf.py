@@ -19,6 +19,7 @@ import ctypes
 import re
 import threading
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -98,21 +99,9 @@ def _picture(pdf: pdfium.PdfDocument, index: int) -> bytes:
     import io
 
     width, height = pdf.get_page_size(index)  # points, checked in _pages_text
-    try:
-        page = pdf[index]
-        try:
-            bitmap = page.render(scale=ocr.PREVIEW_SIDE / max(width, height),
-                                 grayscale=True)
-            try:
-                picture = bitmap.to_pil().convert("L").point(_GREYS)
-            finally:
-                bitmap.close()
-        finally:
-            page.close()
-    except pdfium.PdfiumError:
-        raise ReadError(messages.PDF_DAMAGED) from None
+    picture = _rendered(pdf, index, ocr.PREVIEW_SIDE / max(width, height), grey=True)
     out = io.BytesIO()
-    picture.save(out, format="PNG")
+    picture.convert("L").point(_GREYS).save(out, format="PNG")
     return out.getvalue()
 
 
@@ -122,12 +111,18 @@ def _render(pdf: pdfium.PdfDocument, index: int) -> np.ndarray:
 
     width, height = pdf.get_page_size(index)  # points, checked in _pages_text
     scale = min(limits.OCR_DPI / 72, limits.OCR_MAX_SIDE / max(width, height))
+    return page_pixels(_rendered(pdf, index, scale, grey=False))
+
+
+def _rendered(pdf: pdfium.PdfDocument, index: int, scale: float, *, grey: bool) -> Any:
+    """Page ``index`` rendered at ``scale`` as a PIL image of its own (``to_pil`` may
+    share the bitmap's memory, so it is copied before the bitmap is closed)."""
     try:
         page = pdf[index]
         try:
-            bitmap = page.render(scale=scale, grayscale=False)
+            bitmap = page.render(scale=scale, grayscale=grey)
             try:
-                return page_pixels(bitmap.to_pil())
+                return bitmap.to_pil().copy()
             finally:
                 bitmap.close()
         finally:
