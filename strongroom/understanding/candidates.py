@@ -74,13 +74,17 @@ def _alternation(words: tuple[str, ...]) -> str:
 
 
 @cache
-def date_re() -> re.Pattern[str]:
+def date_re(*, ocr_months: bool = True) -> re.Pattern[str]:
     """Every printed date form we read, numeric or with month names in the languages
     of ``normalize.DATE_LANGUAGES`` (names from ``dateparser``'s data), spaces
     optional since OCR often drops them: "14 Mar 2024", "31. Januar 2024",
-    "12 de mayo de 2022", "18AVR2014", "Tuesday,March27th2018", "Sep1.2017"."""
-    month = (f"(?:{_alternation(month_names())}|{'|'.join(OCR_MONTHS)})"  # "Ju1/15/2017"
-             r"(?![^\W\d_])\.?")
+    "12 de mayo de 2022", "18AVR2014", "Tuesday,March27th2018", "Sep1.2017"; with
+    ``ocr_months`` also a month OCR misread ("Ju1/15/2017"). The router's features
+    leave those out: they are counted as its shipped weights were fit."""
+    names = _alternation(month_names())
+    if ocr_months:
+        names = f"(?:{names}|{'|'.join(OCR_MONTHS)})"
+    month = names + r"(?![^\W\d_])\.?"
     weekday = _alternation(weekday_names()) + r"\.?"
     named = [
         # 14 Mar 2024, 14-MAR-24, 14th March, 2024, 31. Januar 2024, 12 de mayo de 2022

@@ -100,7 +100,7 @@ def _shape(text: str) -> dict[str, float]:
     return {
         "s:lines": math.log1p(n) / 5,
         "s:amount_lines": sum(bool(_AMOUNT.search(ln)) for ln in lines) / n,
-        "s:dates": min(len(date_re().findall(text)), 10) / 10,
+        "s:dates": min(len(date_re(ocr_months=False).findall(text)), 10) / 10,
         "s:percent_lines": sum("%" in ln for ln in lines) / n,
         "s:colon_lines": sum(":" in ln or "：" in ln for ln in lines) / n,
         "s:long_lines": sum(len(ln) > 60 for ln in lines) / n,
